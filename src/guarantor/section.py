@@ -1,0 +1,162 @@
+"""The contract every instrument model shares: worlds in, a :class:`Section` out.
+
+An instrument model (air, sea, land, sanctions) is a pure function::
+
+    assess(theatre, package, worlds=None, *, rng=None) -> Section
+
+``worlds`` is a :data:`Worlds` table: named arrays of world parameters, all of one length
+``n_worlds`` (a single world is n = 1); a parameter left out takes the model's default. The
+function returns named metrics whose values are arrays over those worlds, each with its unit, a
+one-line reason, and the sources and assumptions behind it, plus optional GeoJSON layers for maps.
+The durability simulation calls the same functions with many worlds; the assessment, the report
+and the web app show the sections.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from guarantor.errors import DataError, Problem
+from guarantor.sourcing import Quantity
+
+Worlds = Mapping[str, NDArray[np.float64]]
+"""World parameters by name; every array has the same length (the number of worlds)."""
+
+GeoJSON = dict[str, Any]
+
+
+def n_worlds(worlds: Worlds | None) -> int:
+    """Return the number of worlds in a table (1 for an empty or missing table).
+
+    Raises:
+        DataError: the arrays are not all one-dimensional and of the same length.
+    """
+    if not worlds:
+        return 1
+    lengths = {name: np.shape(values) for name, values in worlds.items()}
+    sizes = {shape[0] if len(shape) == 1 else -1 for shape in lengths.values()}
+    if len(sizes) != 1 or -1 in sizes:
+        raise DataError(
+            [
+                Problem(
+                    "world parameters must be one-dimensional arrays of one length",
+                    field="worlds",
+                    received=", ".join(f"{name}{shape}" for name, shape in lengths.items()),
+                )
+            ]
+        )
+    return int(sizes.pop())
+
+
+def world_parameter(
+    worlds: Worlds | None, name: str, default: Quantity | float, size: int | None = None
+) -> NDArray[np.float64]:
+    """Return world parameter ``name`` as a float array, or its default repeated per world."""
+    size = n_worlds(worlds) if size is None else size
+    if worlds and name in worlds:
+        return np.asarray(worlds[name], dtype=np.float64)
+    value = default.value if isinstance(default, Quantity) else float(default)
+    return np.full(size, value, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One named result of a model, over worlds."""
+
+    name: str
+    value: NDArray[np.float64]
+    unit: str
+    reason: str
+    label: str = ""
+    sources: tuple[str, ...] = ()
+    assumptions: tuple[str, ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        name: str,
+        value: ArrayLike,
+        unit: str,
+        reason: str,
+        *,
+        label: str = "",
+        sources: Sequence[str] = (),
+        assumptions: Sequence[str] = (),
+    ) -> Metric:
+        """Build a metric, turning ``value`` into a one-dimensional float array."""
+        array = np.atleast_1d(np.asarray(value, dtype=np.float64))
+        if array.ndim != 1:
+            raise ValueError(f"metric {name!r} must be one value per world, got shape {array.shape}")
+        return cls(
+            name,
+            array,
+            unit,
+            reason,
+            label or name.replace("_", " "),
+            tuple(dict.fromkeys(sources)),
+            tuple(dict.fromkeys(assumptions)),
+        )
+
+    def summary(self) -> dict[str, float]:
+        """Return the central value and the 5–95 % band over worlds."""
+        finite = self.value[np.isfinite(self.value)]
+        if finite.size == 0:
+            return {"value": float("nan"), "low": float("nan"), "high": float("nan")}
+        if finite.size == 1:
+            only = float(finite[0])
+            return {"value": only, "low": only, "high": only}
+        low, middle, high = np.percentile(finite, [5, 50, 95])
+        return {"value": float(middle), "low": float(low), "high": float(high)}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready mapping: the summary over worlds plus provenance."""
+        return {
+            "name": self.name,
+            "label": self.label,
+            "unit": self.unit,
+            **self.summary(),
+            "n_worlds": int(self.value.size),
+            "reason": self.reason,
+            "sources": list(self.sources),
+            "assumptions": list(self.assumptions),
+        }
+
+
+@dataclass(frozen=True)
+class Section:
+    """What one model says about a package: metrics, a verdict, tables and map layers."""
+
+    name: str
+    title: str
+    verdict: str
+    metrics: tuple[Metric, ...]
+    layers: Mapping[str, GeoJSON] = field(default_factory=dict)
+    tables: Mapping[str, list[dict[str, Any]]] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    def metric(self, name: str) -> Metric:
+        """Return the metric called ``name``."""
+        for metric in self.metrics:
+            if metric.name == name:
+                return metric
+        known = ", ".join(metric.name for metric in self.metrics)
+        raise KeyError(f"section {self.name!r} has no metric {name!r}; it has {known}")
+
+    def to_dict(self, *, layers: bool = True) -> dict[str, Any]:
+        """Return a JSON-ready mapping of the whole section."""
+        result: dict[str, Any] = {
+            "name": self.name,
+            "title": self.title,
+            "verdict": self.verdict,
+            "metrics": [metric.to_dict() for metric in self.metrics],
+            "tables": {name: rows for name, rows in self.tables.items()},
+            "notes": list(self.notes),
+        }
+        if layers:
+            result["layers"] = dict(self.layers)
+        return result
