@@ -1,0 +1,392 @@
+"""Executors: one interface over in-process, a local process pool and Dask distributed.
+
+An executor maps a picklable function over tasks and yields results as they complete. Tasks are
+*chunks* (one vectorised kernel call over thousands of worlds), never single experiments, so the
+pickling cost that dominates EMA Workbench's and pymoo's parallel runners is paid once per chunk.
+At most a few tasks per worker are in flight, so the driver's memory stays bounded on any sweep.
+
+Results do not depend on the executor: each chunk passes the kernel the *global* world indices,
+and the kernel derives every world's randomness from ``SeedSequence(seed, spawn_key=(design,
+world, replicate))``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import socket
+import time
+import traceback
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from functools import lru_cache
+from multiprocessing import get_context
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from guarantor.errors import DataError, Problem
+from guarantor.explore.design import Chunk
+from guarantor.packages import Package
+
+TaskT = TypeVar("TaskT")
+ResultT = TypeVar("ResultT")
+
+Kernel = Callable[..., Any]
+
+
+@lru_cache(maxsize=8)
+def resolve_model(reference: str) -> Kernel:
+    """Import a kernel named ``"package.module:function"`` (cached per process)."""
+    module_name, _, attribute = reference.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+        function = getattr(module, attribute or "run")
+    except (ImportError, AttributeError) as error:
+        raise DataError.single(
+            f"cannot load model: {error}",
+            field="model",
+            expected="an importable 'module:function'",
+            received=reference,
+        ) from None
+    if not callable(function):
+        raise DataError.single("model is not callable", field="model", received=reference)
+    return function  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=4)
+def cached_theatre(reference: str | None) -> Any:
+    """Load a theatre once per process (``None`` gives ``None``, for kernels that need none)."""
+    if reference is None:
+        return None
+    from guarantor.theatre import load_theatre
+
+    return load_theatre(reference)
+
+
+@dataclass(frozen=True)
+class ChunkTask:
+    """What a worker needs to run one chunk: the package, its worlds and the kernel's settings."""
+
+    chunk: Chunk
+    package: Package
+    worlds: Mapping[str, NDArray[np.float64]]
+    seed: int
+    months: int
+    model: str
+    theatre: str | None
+    replicate: int = 0
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """The outcomes of one chunk (one float array per outcome) and any per-experiment errors."""
+
+    chunk: Chunk
+    outcomes: Mapping[str, NDArray[np.float64]]
+    errors: tuple[str | None, ...]
+    seconds: float
+    worker: str
+
+    @property
+    def n_failed(self) -> int:
+        """How many experiments of the chunk failed."""
+        return sum(error is not None for error in self.errors)
+
+
+def _outcomes_of(result: Any, size: int) -> dict[str, NDArray[np.float64]]:
+    outcomes = getattr(result, "outcomes", result)
+    if not isinstance(outcomes, Mapping) or not outcomes:
+        raise TypeError(f"the model returned {type(result).__name__}, not outcomes by name")
+    arrays = {str(name): np.asarray(values, dtype=np.float64) for name, values in outcomes.items()}
+    for name, values in arrays.items():
+        if values.shape != (size,):
+            raise ValueError(f"outcome {name!r} has shape {values.shape}, expected ({size},)")
+    return arrays
+
+
+def _error_text(error: BaseException) -> str:
+    frame = traceback.extract_tb(error.__traceback__)[-1:] if error.__traceback__ else []
+    where = f" at {frame[0].filename}:{frame[0].lineno}" if frame else ""
+    return f"{type(error).__name__}: {error}{where}"
+
+
+def run_chunk(task: ChunkTask) -> ChunkResult:
+    """Run one chunk as one vectorised kernel call.
+
+    If the call fails, each world of the chunk is run on its own to find the failing
+    experiments: those are recorded with their error (outcomes NaN) and the rest are kept, so one
+    bad world never costs a chunk or the run.
+    """
+    started = time.perf_counter()
+    model = resolve_model(task.model)
+    theatre = cached_theatre(task.theatre)
+    chunk = task.chunk
+    indices = np.arange(chunk.start, chunk.stop, dtype=np.int64)
+
+    def call(worlds: Mapping[str, NDArray[np.float64]], index: NDArray[np.int64]) -> Any:
+        result = model(
+            theatre,
+            task.package,
+            dict(worlds),
+            seed=task.seed,
+            months=task.months,
+            world_index=index,
+            design=chunk.point,
+            replicate=task.replicate,
+        )
+        return _outcomes_of(result, index.size)
+
+    errors: list[str | None] = [None] * chunk.size
+    try:
+        outcomes = call(task.worlds, indices)
+    except Exception:  # one bad world must not cost the chunk: isolate it below
+        singles: list[dict[str, NDArray[np.float64]] | None] = []
+        for offset in range(chunk.size):
+            one = {name: values[offset : offset + 1] for name, values in task.worlds.items()}
+            try:
+                singles.append(call(one, indices[offset : offset + 1]))
+            except Exception as error:  # recorded per experiment, by design
+                singles.append(None)
+                errors[offset] = _error_text(error)
+        names = sorted({name for single in singles if single for name in single})
+        outcomes = {
+            name: np.array(
+                [single[name][0] if single and name in single else np.nan for single in singles]
+            )
+            for name in names
+        }
+    worker = f"{socket.gethostname()}:{os.getpid()}"
+    return ChunkResult(chunk, outcomes, tuple(errors), time.perf_counter() - started, worker)
+
+
+class Executor(ABC):
+    """Maps a function over tasks, yielding results as they complete."""
+
+    name: str = "executor"
+    workers: int = 1
+
+    @abstractmethod
+    def map_unordered(
+        self, function: Callable[[TaskT], ResultT], tasks: Iterable[TaskT]
+    ) -> Iterator[ResultT]:
+        """Run ``function`` on every task; yield each result as soon as it is ready."""
+
+    def map(self, function: Callable[[TaskT], ResultT], tasks: Iterable[TaskT]) -> list[ResultT]:
+        """Run ``function`` on every task and return the results in task order."""
+        indexed = list(enumerate(tasks))
+        results = dict(self.map_unordered(_Indexed(function), indexed))
+        return [results[index] for index, _ in indexed]
+
+    def close(self) -> None:  # noqa: B027 - nothing to release unless a subclass started workers
+        """Release workers."""
+
+    def describe(self) -> dict[str, Any]:
+        """What ran the work, for the run manifest."""
+        return {"executor": self.name, "workers": self.workers}
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+@dataclass(frozen=True)
+class _Indexed:
+    """Wraps a function so that results come back with their task's position (picklable)."""
+
+    function: Callable[[Any], Any]
+
+    def __call__(self, item: tuple[int, Any]) -> tuple[int, Any]:
+        return item[0], self.function(item[1])
+
+
+class InProcessExecutor(Executor):
+    """Runs tasks one after the other in this process (the default; nothing to start)."""
+
+    name = "in-process"
+
+    def map_unordered(
+        self, function: Callable[[TaskT], ResultT], tasks: Iterable[TaskT]
+    ) -> Iterator[ResultT]:
+        """Run each task in turn."""
+        for task in tasks:
+            yield function(task)
+
+
+def _bounded(
+    submit: Callable[[Any], Any],
+    tasks: Iterable[Any],
+    limit: int,
+    wait_any: Callable[[set[Any]], tuple[set[Any], set[Any]]],
+    result: Callable[[Any], Any],
+) -> Iterator[Any]:
+    """Keep at most ``limit`` tasks in flight; yield results as they complete."""
+    pending: set[Any] = set()
+    iterator = iter(tasks)
+    exhausted = False
+    while True:
+        while not exhausted and len(pending) < limit:
+            try:
+                pending.add(submit(next(iterator)))
+            except StopIteration:
+                exhausted = True
+        if not pending:
+            return
+        done, pending = wait_any(pending)
+        for future in done:
+            yield result(future)
+
+
+class LocalProcessExecutor(Executor):
+    """A pool of local worker processes (``spawn``ed, so safe alongside threads)."""
+
+    name = "processes"
+
+    def __init__(self, workers: int = 2) -> None:
+        """Start ``workers`` processes."""
+        self.workers = max(1, workers)
+        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"))
+
+    def map_unordered(
+        self, function: Callable[[TaskT], ResultT], tasks: Iterable[TaskT]
+    ) -> Iterator[ResultT]:
+        """Submit tasks to the pool, a few per worker at a time."""
+
+        def wait_any(pending: set[Future[ResultT]]) -> tuple[set[Any], set[Any]]:
+            done, rest = wait(pending, return_when=FIRST_COMPLETED)
+            return set(done), set(rest)
+
+        yield from _bounded(
+            lambda task: self._pool.submit(function, task),
+            tasks,
+            3 * self.workers,
+            wait_any,
+            lambda future: future.result(),
+        )
+
+    def close(self) -> None:
+        """Shut the pool down."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskExecutor(Executor):
+    """Dask distributed: a ``LocalCluster`` of worker processes, or an existing scheduler.
+
+    A task lost with a dead worker is rerun elsewhere by the scheduler; since tasks are pure
+    (same chunk, same numbers) and only the driver writes to the store, nothing is lost or
+    written twice.
+    """
+
+    name = "dask"
+
+    def __init__(
+        self,
+        workers: int | None = None,
+        scheduler: str | None = None,
+        *,
+        threads_per_worker: int = 1,
+    ) -> None:
+        """Connect to ``scheduler`` or start a local cluster of ``workers`` processes."""
+        dask_distributed: Any = importlib.import_module("distributed")
+        self._cluster: Any = None
+        if scheduler is not None:
+            try:
+                self.client: Any = dask_distributed.Client(scheduler, timeout="20s")
+            except (OSError, TimeoutError, ValueError) as error:
+                raise DataError(
+                    [
+                        Problem(
+                            f"cannot reach the Dask scheduler: {error}",
+                            field="scheduler",
+                            expected="tcp://HOST:PORT of a running scheduler",
+                            received=scheduler,
+                        )
+                    ]
+                ) from None
+        else:
+            self._cluster = dask_distributed.LocalCluster(
+                n_workers=max(1, workers or 1),
+                threads_per_worker=threads_per_worker,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=40,
+            )
+            self.client = dask_distributed.Client(self._cluster)
+        self.workers = max(1, len(self.client.scheduler_info()["workers"]))
+        self.scheduler = self.client.scheduler.address
+
+    def map_unordered(
+        self, function: Callable[[TaskT], ResultT], tasks: Iterable[TaskT]
+    ) -> Iterator[ResultT]:
+        """Submit tasks to the cluster, a few per worker at a time."""
+        dask_wait: Any = importlib.import_module("distributed").wait
+
+        def wait_any(pending: set[Any]) -> tuple[set[Any], set[Any]]:
+            done, rest = dask_wait(list(pending), return_when="FIRST_COMPLETED")
+            return set(done), set(rest)
+
+        def result(future: Any) -> Any:
+            value = future.result()
+            future.release()
+            return value
+
+        limit = 3 * max(self.workers, len(self.client.scheduler_info()["workers"]))
+        yield from _bounded(
+            lambda task: self.client.submit(function, task, pure=False),
+            tasks,
+            limit,
+            wait_any,
+            result,
+        )
+
+    def describe(self) -> dict[str, Any]:
+        """The executor, its worker count and the scheduler's address."""
+        return {**super().describe(), "scheduler": self.scheduler}
+
+    def close(self) -> None:
+        """Close the client, and the local cluster if this executor started it."""
+        self.client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+def make_executor(
+    workers: int | None = None, scheduler: str | None = None, *, kind: str | None = None
+) -> Executor:
+    """Pick an executor: ``--scheduler`` or ``--workers`` → Dask, ``kind="processes"`` → a pool.
+
+    Raises:
+        DataError: both a worker count and a scheduler are given, or the kind is unknown.
+    """
+    if workers is not None and scheduler is not None:
+        raise DataError.single(
+            "give either --workers or --scheduler, not both",
+            field="workers",
+            received=f"{workers} and {scheduler}",
+        )
+    if workers is not None and workers < 1:
+        raise DataError.single("workers must be ≥ 1", field="workers", received=str(workers))
+    kind = kind or ("dask" if (workers or scheduler) else "in-process")
+    if kind == "in-process":
+        return InProcessExecutor()
+    if kind == "processes":
+        return LocalProcessExecutor(workers or os.cpu_count() or 1)
+    if kind == "dask":
+        return DaskExecutor(workers, scheduler)
+    raise DataError.single(
+        "unknown executor",
+        field="executor",
+        expected="in-process, processes or dask",
+        received=kind,
+    )

@@ -1,0 +1,397 @@
+"""The results store: Parquet files on disk, queried through DuckDB, plus a run manifest.
+
+Layout of a store directory::
+
+    manifest.json        design hash, seed, months, model, package and theatre hashes, versions,
+                         chunk size and the history of runs (each start and resume)
+    worlds.parquet       one row per world: ``world`` and every world parameter
+    packages.parquet     one row per design point: ``point``, label, name, hash, levers
+    chunks/<id>.parquet  one row per experiment of one chunk: ``experiment``, ``point``,
+                         ``world``, one column per outcome, ``error``
+
+Chunks are stored *wide* (one row per experiment, one column per outcome) and the tidy *long*
+form (one row per experiment × outcome, with the parameters alongside) is a DuckDB view,
+``results``, that unpivots them and joins the worlds and the packages. Wide chunks are several
+times smaller and faster to write than long ones (the experiment, point and world columns are
+written once instead of once per outcome), and the world parameters are stored once per world
+instead of once per package × world; the view gives analysts the tidy table at query time.
+
+A chunk is committed atomically: written to a temporary file, flushed to disk (fsync), then
+renamed over its final name, and the directory entry flushed. A killed run leaves either a whole
+chunk or none, so ``--resume`` skips exactly the finished chunks; a chunk written twice (a rerun
+after a worker died) replaces itself with identical content, so no experiment appears twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from guarantor import __version__
+from guarantor.errors import DataError, Problem
+from guarantor.explore.design import Design
+from guarantor.explore.executors import ChunkResult
+
+FORMAT = 1
+KEY_COLUMNS = ("experiment", "point", "world", "error")
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    versions = {"guarantor": __version__, "python": platform.python_version()}
+    for name in ("numpy", "pyarrow", "duckdb", "dask", "distributed"):
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            versions[name] = "absent"
+    return versions
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _fsync_directory(folder: Path) -> None:
+    # A rename is durable only once the directory entry is on disk.
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically: temp file, fsync, rename, fsync the directory."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    _fsync_directory(path.parent)
+
+
+def atomic_write_table(path: Path, table: pa.Table) -> None:
+    """Write a Parquet file atomically (same protocol as :func:`atomic_write_bytes`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(descriptor)
+    try:
+        pq.write_table(table, temporary, compression="zstd")
+        with open(temporary, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    _fsync_directory(path.parent)
+
+
+def atomic_write_json(path: Path, data: Any) -> None:
+    """Write JSON atomically."""
+    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str)
+    atomic_write_bytes(path, (text + "\n").encode("utf-8"))
+
+
+def chunk_table(design: Design, result: ChunkResult) -> pa.Table:
+    """The wide table of one chunk: keys, one float column per outcome, and the error."""
+    chunk = result.chunk
+    worlds = np.arange(chunk.start, chunk.stop, dtype=np.int64)
+    failed = np.array([error is not None for error in result.errors], dtype=bool)
+    columns: dict[str, pa.Array] = {
+        "experiment": pa.array(design.experiment(chunk.point, worlds)),
+        "point": pa.array(np.full(chunk.size, chunk.point, dtype=np.int32)),
+        "world": pa.array(worlds),
+    }
+    for name in sorted(result.outcomes):
+        columns[name] = pa.array(result.outcomes[name], type=pa.float64(), mask=failed)
+    columns["error"] = pa.array(list(result.errors), type=pa.string())
+    return pa.table(columns)
+
+
+class Store:
+    """A directory of results for one design."""
+
+    def __init__(self, root: str | Path) -> None:
+        """Use (but do not yet create) the directory ``root``."""
+        self.root = Path(root)
+        self.chunks_dir = self.root / "chunks"
+        self.manifest_path = self.root / "manifest.json"
+
+    # -- run lifecycle -------------------------------------------------------------------------
+
+    def exists(self) -> bool:
+        """Whether the directory holds a run."""
+        return self.manifest_path.exists()
+
+    def manifest(self) -> dict[str, Any]:
+        """The run manifest.
+
+        Raises:
+            DataError: the directory holds no run, or its manifest is unreadable.
+        """
+        try:
+            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise DataError.single(
+                "no results store here",
+                file=str(self.root),
+                expected="a directory written by 'guarantor sweep'",
+                received="no manifest.json",
+            ) from None
+        except (OSError, ValueError) as error:
+            raise DataError.single(
+                f"unreadable manifest: {error}", file=str(self.manifest_path)
+            ) from None
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise DataError.single(
+                "not a results manifest of this version",
+                file=str(self.manifest_path),
+                field="format",
+                expected=str(FORMAT),
+                received=str(data.get("format") if isinstance(data, dict) else type(data)),
+            )
+        return data
+
+    def open_run(
+        self, design: Design, *, resume: bool = False, executor: Mapping[str, Any] | None = None
+    ) -> Design:
+        """Start a run (or resume one) and return the design to run.
+
+        On resume the stored chunk size is kept, so chunk boundaries match the committed files.
+
+        Raises:
+            DataError: the directory holds another run, or ``resume`` names a different design.
+        """
+        entry = {"started": _now(), "resume": resume, **dict(executor or {})}
+        if self.exists():
+            manifest = self.manifest()
+            if not resume:
+                raise DataError.single(
+                    "the store already holds a run",
+                    file=str(self.root),
+                    expected="--resume to continue it, or a new --store directory",
+                    received=f"design {manifest['design_hash'][:12]}",
+                )
+            if manifest["design_hash"] != design.hash:
+                raise DataError(
+                    [
+                        Problem(
+                            "cannot resume: the store holds a different design",
+                            file=str(self.manifest_path),
+                            field=field,
+                            expected=str(manifest.get(field)),
+                            received=str(mine),
+                        )
+                        for field, mine in self._describe(design).items()
+                        if field in {"seed", "months", "model", "n_worlds", "theatre_hash"}
+                        and manifest.get(field) != mine
+                    ]
+                    or [
+                        Problem(
+                            "cannot resume: the store holds a different design",
+                            file=str(self.manifest_path),
+                            field="design_hash",
+                            expected=manifest["design_hash"],
+                            received=design.hash,
+                        )
+                    ]
+                )
+            design = _with_chunk_size(design, int(manifest["chunk_size"]))
+            manifest["runs"].append(entry)
+            atomic_write_json(self.manifest_path, manifest)
+            self._remove_temporaries()
+            return design
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.chunks_dir.mkdir(exist_ok=True)
+        worlds = {"world": np.arange(design.n_worlds, dtype=np.int64), **design.worlds}
+        atomic_write_table(self.root / "worlds.parquet", pa.table(worlds))
+        atomic_write_table(
+            self.root / "packages.parquet",
+            pa.table(
+                {
+                    "point": [point.index for point in design.points],
+                    "label": [point.label for point in design.points],
+                    "package": [point.package.name for point in design.points],
+                    "package_hash": [point.hash for point in design.points],
+                    "levers": [json.dumps(dict(point.levers)) for point in design.points],
+                    "definition": [point.package.model_dump_json() for point in design.points],
+                }
+            ),
+        )
+        manifest = {**self._describe(design), "created": _now(), "runs": [entry]}
+        atomic_write_json(self.manifest_path, manifest)
+        return design
+
+    def _describe(self, design: Design) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "design_hash": design.hash,
+            "seed": design.seed,
+            "months": design.months,
+            "model": design.model,
+            "replicate": design.replicate,
+            "theatre": design.theatre,
+            "theatre_hash": design.theatre_hash,
+            "n_worlds": design.n_worlds,
+            "n_points": len(design.points),
+            "n_experiments": design.n_experiments,
+            "chunk_size": design.chunk_size,
+            "n_chunks": len(design.chunks()),
+            "world_parameters": sorted(design.worlds),
+            "packages": [
+                {
+                    "point": point.index,
+                    "label": point.label,
+                    "name": point.package.name,
+                    "hash": point.hash,
+                    "levers": dict(point.levers),
+                }
+                for point in design.points
+            ],
+            "options": dict(design.options),
+            "versions": _versions(),
+        }
+
+    def _remove_temporaries(self) -> None:
+        for leftover in self.chunks_dir.glob(".*"):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+    def finished_chunks(self) -> set[str]:
+        """Ids of the chunks committed so far."""
+        if not self.chunks_dir.exists():
+            return set()
+        return {path.stem for path in self.chunks_dir.glob("p*.parquet")}
+
+    def commit(self, design: Design, result: ChunkResult) -> Path:
+        """Write one chunk atomically and return its path."""
+        path = self.chunks_dir / f"{result.chunk.id}.parquet"
+        atomic_write_table(path, chunk_table(design, result))
+        return path
+
+    def write_json(self, relative: str, data: Any) -> Path:
+        """Store an analysis result (discovery boxes, Sobol indices...) as JSON, atomically."""
+        path = self.root / relative
+        atomic_write_json(path, data)
+        return path
+
+    def read_json(self, relative: str) -> Any:
+        """Read a stored analysis result, or ``None`` if there is none."""
+        path = self.root / relative
+        if not path.exists():
+            return None
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    # -- queries -------------------------------------------------------------------------------
+
+    def outcome_names(self) -> list[str]:
+        """The outcome columns of the stored chunks."""
+        for path in sorted(self.chunks_dir.glob("p*.parquet")):
+            schema = pq.read_schema(path)
+            return [name for name in schema.names if name not in KEY_COLUMNS]
+        return []
+
+    def world_parameters(self) -> list[str]:
+        """The world parameter columns."""
+        schema = pq.read_schema(self.root / "worlds.parquet")
+        return [name for name in schema.names if name != "world"]
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        """An in-memory DuckDB connection with views over the store's Parquet files.
+
+        Views: ``chunks`` (wide, as stored), ``worlds``, ``packages``, ``experiments`` (wide,
+        with packages and world parameters joined), ``results`` (one row per experiment ×
+        outcome, parameters alongside) and ``failures`` (experiments that raised, with the error).
+
+        Raises:
+            DataError: the directory holds no run, or no chunk has been committed yet.
+        """
+        self.manifest()
+        outcomes = self.outcome_names()
+        if not outcomes:
+            raise DataError.single(
+                "the store holds no results yet",
+                file=str(self.chunks_dir),
+                expected="at least one committed chunk",
+                received="none",
+            )
+        connection = duckdb.connect()
+        chunks = _sql_path(self.chunks_dir / "p*.parquet")
+        connection.execute(f"CREATE VIEW chunks AS SELECT * FROM read_parquet({chunks})")
+        worlds_path = _sql_path(self.root / "worlds.parquet")
+        connection.execute(f"CREATE VIEW worlds AS SELECT * FROM read_parquet({worlds_path})")
+        packages_path = _sql_path(self.root / "packages.parquet")
+        connection.execute(
+            "CREATE VIEW packages AS SELECT point, label, package, package_hash, levers "
+            f"FROM read_parquet({packages_path})"
+        )
+        connection.execute(
+            "CREATE VIEW experiments AS SELECT c.*, p.label, p.package, w.* EXCLUDE (world) "
+            "FROM chunks c JOIN packages p USING (point) JOIN worlds w USING (world)"
+        )
+        quoted = ", ".join(_quote(name) for name in outcomes)
+        connection.execute(
+            "CREATE VIEW results AS SELECT u.experiment, u.point, u.world, p.label, p.package, "
+            "u.outcome, u.value, w.* EXCLUDE (world) FROM "
+            f"(UNPIVOT (SELECT experiment, point, world, {quoted} FROM chunks "
+            "WHERE error IS NULL) "
+            f"ON {quoted} INTO NAME outcome VALUE value) u "
+            "JOIN packages p USING (point) JOIN worlds w USING (world)"
+        )
+        connection.execute(
+            "CREATE VIEW failures AS SELECT c.experiment, c.point, c.world, p.label, c.error "
+            "FROM chunks c JOIN packages p USING (point) WHERE c.error IS NOT NULL"
+        )
+        return connection
+
+    def experiments(self) -> dict[str, np.ndarray[Any, Any]]:
+        """Every stored experiment as arrays (wide, ordered by experiment index)."""
+        connection = self.connect()
+        try:
+            query = connection.sql("SELECT * FROM experiments ORDER BY experiment")
+            table: Any = query.to_arrow_table()
+        finally:
+            connection.close()
+        return {
+            name: table.column(name).to_numpy(zero_copy_only=False) for name in table.column_names
+        }
+
+    def iter_chunk_paths(self) -> Iterator[Path]:
+        """The committed chunk files, in order."""
+        yield from sorted(self.chunks_dir.glob("p*.parquet"))
+
+
+def _sql_path(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _with_chunk_size(design: Design, chunk_size: int) -> Design:
+    from dataclasses import replace
+
+    return design if design.chunk_size == chunk_size else replace(design, chunk_size=chunk_size)

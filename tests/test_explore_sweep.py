@@ -1,0 +1,251 @@
+"""Designs, variants, the results store and sweeps (in-process and process pool)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+
+from guarantor.errors import DataError
+from guarantor.explore.design import Design, DesignPoint
+from guarantor.explore.executors import InProcessExecutor, LocalProcessExecutor, make_executor
+from guarantor.explore.store import Store
+from guarantor.explore.sweep import sweep
+from guarantor.explore.variants import apply_levers, lever_values, parse_variant_spec
+from guarantor.packages import Package
+from guarantor.packages.loader import package_path
+from guarantor.packages.schema import AirPolicing, magnitude
+from guarantor.sourcing import validate_as
+from guarantor.yamlio import load_yaml
+
+STANDIN = "test_explore_standin:run"
+
+
+def shipped(name: str) -> Package:
+    """A shipped package, validated against the schema (no theatre needed)."""
+    raw, lines = load_yaml(package_path(name))
+    return validate_as(Package, raw, lines)
+
+
+def pledges(package: Package) -> list[float]:
+    return [
+        magnitude(pledge.count)
+        for commitment in package.commitments
+        if isinstance(commitment, AirPolicing)
+        for pledge in commitment.aircraft
+    ]
+
+
+def make_design(n_worlds: int = 40, chunk_size: int = 7, **worlds: np.ndarray) -> Design:
+    rng = np.random.default_rng(1)
+    base = shipped("sky-shield-2025")
+    points = tuple(
+        DesignPoint(
+            index,
+            f"sky-shield-2025[aircraft={count}]",
+            apply_levers(base, {"aircraft": count}),
+            {"aircraft": count},
+        )
+        for index, count in enumerate((60, 120))
+    )
+    table = {"risk": rng.random(n_worlds), "resolve": rng.random(n_worlds), **worlds}
+    return Design(
+        points, table, seed=11, months=48, model=STANDIN, theatre=None, chunk_size=chunk_size
+    )
+
+
+# -- variants -----------------------------------------------------------------------------------
+
+
+def test_aircraft_lever_sets_the_exact_total_in_the_original_proportions() -> None:
+    base = shipped("sky-shield-2025")
+    assert sum(pledges(base)) == 120
+    for total in (60, 90, 121):
+        variant = apply_levers(base, {"aircraft": total})
+        counts = pledges(variant)
+        assert sum(counts) == total
+        assert all(float(count).is_integer() for count in counts)
+        share = np.array(counts) / total
+        np.testing.assert_allclose(share, np.array(pledges(base)) / 120, atol=1 / total)
+    assert sum(pledges(base)) == 120  # the shipped package is untouched
+
+
+def test_level_levers_set_existing_commitments_or_add_one() -> None:
+    base = shipped("sky-shield-2025")
+    variant = apply_levers(base, {"sanctions": "full_snapback", "nato_track": "invitation"})
+    values = lever_values(variant)
+    assert values["sanctions"] == "full_snapback"
+    assert values["nato_track"] == "invitation"
+    assert lever_values(base)["nato_track"] == "none"
+    assert len(variant.commitments) == len(base.commitments) + 1
+
+
+def test_lever_on_a_missing_instrument_is_a_located_error() -> None:
+    base = shipped("sky-shield-2025")
+    with pytest.raises(DataError) as caught:
+        apply_levers(base, {"troops": 5000, "aircraft": -3, "wings": 2})
+    fields = [problem.field for problem in caught.value.problems]
+    assert fields == ["levers.troops", "levers.aircraft", "levers.wings"]
+
+
+def test_variant_spec_expands_to_the_product_of_settings() -> None:
+    spec = parse_variant_spec("sky-shield-2025:aircraft=60,90,120:sanctions=tighter,full_snapback")
+    assert spec.package == "sky-shield-2025"
+    assert len(spec.combinations()) == 6
+    assert spec.combinations()[0] == {"aircraft": "60", "sanctions": "tighter"}
+    with pytest.raises(DataError):
+        parse_variant_spec("sky-shield-2025:aircraft=many")
+
+
+# -- design ---------------------------------------------------------------------------------
+
+
+def test_design_hash_is_deterministic_and_ignores_chunk_size() -> None:
+    design = make_design()
+    assert design.hash == make_design().hash
+    assert design.hash == replace(design, chunk_size=3).hash
+    assert design.hash != replace(design, seed=12).hash
+    assert design.hash != replace(design, months=60).hash
+    assert design.hash != make_design(n_worlds=41).hash
+
+
+def test_chunks_cover_every_experiment_exactly_once() -> None:
+    design = make_design(n_worlds=40, chunk_size=7)
+    covered = np.concatenate(
+        [design.experiment(c.point, np.arange(c.start, c.stop)) for c in design.chunks()]
+    )
+    assert sorted(covered.tolist()) == list(range(design.n_experiments))
+    assert max(c.size for c in design.chunks()) == 7
+
+
+# -- store and sweep ------------------------------------------------------------------------
+
+
+def outcomes(store: Store) -> dict[str, np.ndarray]:
+    return store.experiments()
+
+
+def test_sweep_results_do_not_depend_on_chunk_size(tmp_path: Path) -> None:
+    small = sweep(make_design(chunk_size=3), Store(tmp_path / "a"))
+    large = sweep(make_design(chunk_size=40), Store(tmp_path / "b"))
+    assert small.n_chunks == 2 * 14
+    assert large.n_chunks == 2
+    a, b = outcomes(Store(tmp_path / "a")), outcomes(Store(tmp_path / "b"))
+    np.testing.assert_array_equal(a["experiment"], np.arange(80))
+    for name in ("breakdown_month", "held_24m", "cost_usd_bn"):
+        np.testing.assert_array_equal(a[name], b[name])
+    # more aircraft → lower hazard → later breakdowns on average (same worlds, same draws)
+    assert a["breakdown_month"][40:].mean() > a["breakdown_month"][:40].mean()
+
+
+def test_store_views_give_one_row_per_experiment_and_outcome(tmp_path: Path) -> None:
+    design = make_design()
+    store = Store(tmp_path)
+    sweep(design, store)
+    connection = store.connect()
+    rows = connection.execute("SELECT count(*) FROM results").fetchone()
+    assert rows == (design.n_experiments * 3,)
+    columns = [row[0] for row in connection.execute("DESCRIBE results").fetchall()]
+    assert columns[:7] == ["experiment", "point", "world", "label", "package", "outcome", "value"]
+    assert {"risk", "resolve"} <= set(columns)
+    risk = connection.execute(
+        "SELECT risk FROM results WHERE experiment = 45 AND outcome = 'cost_usd_bn'"
+    ).fetchone()
+    assert risk is not None
+    assert risk[0] == pytest.approx(design.worlds["risk"][5])
+    manifest = store.manifest()
+    assert manifest["design_hash"] == design.hash
+    assert manifest["packages"][1]["levers"] == {"aircraft": 120}
+    assert {"numpy", "duckdb", "pyarrow", "dask"} <= set(manifest["versions"])
+
+
+def test_a_failing_experiment_is_recorded_and_the_run_goes_on(tmp_path: Path) -> None:
+    poison = np.zeros(40)
+    poison[[4, 30]] = 1.0
+    design = make_design(poison=poison)
+    store = Store(tmp_path)
+    report = sweep(design, store)
+    assert report.failed == 4  # two worlds × two packages
+    connection = store.connect()
+    failed = connection.execute("SELECT experiment, error FROM failures ORDER BY 1").fetchall()
+    assert [row[0] for row in failed] == [4, 30, 44, 70]
+    assert all(row[1].startswith("ValueError: poisoned world") for row in failed)
+    good = outcomes(store)
+    assert np.isnan(good["breakdown_month"][4])
+    reference = outcomes(_swept(tmp_path / "clean", make_design()))
+    keep = np.ones(80, bool)
+    keep[[4, 30, 44, 70]] = False
+    np.testing.assert_array_equal(good["breakdown_month"][keep], reference["breakdown_month"][keep])
+
+
+def _swept(path: Path, design: Design) -> Store:
+    store = Store(path)
+    sweep(design, store)
+    return store
+
+
+def test_resume_skips_finished_chunks_and_refuses_another_design(tmp_path: Path) -> None:
+    design = make_design()
+    store = Store(tmp_path)
+    seen: list[int] = []
+
+    def stop_after_three(result: object) -> None:
+        seen.append(1)
+        if len(seen) == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        sweep(design, store, on_result=stop_after_three)
+    assert len(store.finished_chunks()) == 3
+    (store.chunks_dir / ".p00000-w0000000099-0000000100.parquet.tmp").write_bytes(b"half")
+    with pytest.raises(DataError, match="already holds a run"):
+        sweep(design, store)
+    with pytest.raises(DataError) as caught:
+        sweep(replace(design, seed=99), store, resume=True)
+    assert caught.value.problems[0].field == "seed"
+    report = sweep(replace(design, chunk_size=5), store, resume=True)  # stored chunk size wins
+    assert report.chunks_skipped == 3
+    assert report.chunks_run == len(design.chunks()) - 3
+    assert not list(store.chunks_dir.glob(".*"))
+    stored = outcomes(store)
+    np.testing.assert_array_equal(stored["experiment"], np.arange(80))
+    reference = outcomes(_swept(tmp_path / "ref", design))
+    np.testing.assert_array_equal(stored["breakdown_month"], reference["breakdown_month"])
+    assert len(json.loads(store.manifest_path.read_text())["runs"]) == 2
+
+
+def test_process_pool_gives_the_in_process_numbers(tmp_path: Path) -> None:
+    design = make_design(n_worlds=30, chunk_size=10)
+    with LocalProcessExecutor(2) as executor:
+        sweep(design, Store(tmp_path / "pool"), executor)
+    pool = outcomes(Store(tmp_path / "pool"))
+    local = outcomes(_swept(tmp_path / "local", design))
+    np.testing.assert_array_equal(pool["breakdown_month"], local["breakdown_month"])
+
+
+def test_chunk_files_are_whole_parquet_tables(tmp_path: Path) -> None:
+    design = make_design()
+    store = _swept(tmp_path, design)
+    for path in store.iter_chunk_paths():
+        table = pq.read_table(path)
+        assert table.column_names == [
+            "experiment",
+            "point",
+            "world",
+            "breakdown_month",
+            "cost_usd_bn",
+            "held_24m",
+            "error",
+        ]
+
+
+def test_executor_choice_is_checked() -> None:
+    assert isinstance(make_executor(), InProcessExecutor)
+    with pytest.raises(DataError, match="not both"):
+        make_executor(2, "tcp://127.0.0.1:1")
+    with pytest.raises(DataError, match="unknown executor"):
+        make_executor(kind="mpi")
