@@ -1,0 +1,1 @@
+"""Instrument models: air, sea, land and sanctions."""
