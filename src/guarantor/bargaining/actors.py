@@ -1,0 +1,339 @@
+"""Actor files: positions, saliences and capabilities on issue dimensions, with sources.
+
+An actor file (``data/actors-2025.yaml``) declares the issue dimensions (0 = the most
+pro-Ukraine, pro-guarantee end, 1 = the most pro-Russian end) with how a package's commitments map
+onto each, the actors with their capability, position, salience, war cost and red lines, the
+bodies that ratify by unanimity, and today's status quo. Every number is a :class:`Quantity`:
+sourced, or a flagged assumption with a range that Monte Carlo sampling sweeps.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal, Self
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from guarantor.bargaining.table import SALIENCE_LIMIT, ActorTable
+from guarantor.errors import DataError, Problem
+from guarantor.sourcing import Quantity, Source, Strict, check_source_refs, validate_as
+from guarantor.theatre.schema import Identifier
+from guarantor.yamlio import LineMap, load_yaml
+
+DEFAULT_ACTORS = "actors-2025"
+_TOLERANCE = 1e-9
+
+
+class Scale(Strict):
+    """A numeric dimension: the amount at which the position is 0 and the one at which it is 1."""
+
+    zero_at: Quantity
+    one_at: Quantity
+
+    @model_validator(mode="after")
+    def _distinct(self) -> Self:
+        if self.zero_at.value == self.one_at.value:
+            raise ValueError("zero_at and one_at must differ")
+        return self
+
+
+class Dimension(Strict):
+    """An issue dimension and how a package's commitments place a point on it."""
+
+    id: Identifier
+    name: str
+    zero_means: str
+    one_means: str
+    anchors: dict[str, Quantity] = Field(default_factory=dict)
+    scale: Scale | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _one_mapping(self) -> Self:
+        if bool(self.anchors) == (self.scale is not None):
+            raise ValueError("give either 'anchors' (named levels) or 'scale' (an amount)")
+        for level, anchor in self.anchors.items():
+            if not 0 <= anchor.value <= 1:
+                raise ValueError(f"anchor {level!r} must lie in [0, 1], got {anchor.value}")
+        return self
+
+
+class RedLine(Strict):
+    """An actor refuses any package whose point lies below (or above) a threshold."""
+
+    dimension: Identifier
+    veto_if: Literal["below", "above"]
+    threshold: Quantity
+    statement: str
+    source: str | None = None
+
+
+class ActorEntry(Strict):
+    """One actor's capability, positions, saliences, war cost and red lines."""
+
+    id: Identifier
+    name: str
+    capability: Quantity
+    war_cost: Quantity
+    position: dict[Identifier, Quantity]
+    salience: dict[Identifier, Quantity]
+    red_lines: tuple[RedLine, ...] = ()
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _ranges(self) -> Self:
+        if self.capability.value <= 0 or self.capability.range[0] <= 0:
+            raise ValueError("capability must be > 0")
+        for dimension, quantity in {**self.position, **self.salience}.items():
+            low, high = quantity.range
+            if low < 0 or high > 1:
+                raise ValueError(f"{dimension}: positions and saliences lie in [0, 1]")
+        return self
+
+
+class Body(Strict):
+    """A body that decides by unanimity (NATO, the EU) and the instruments it must approve."""
+
+    id: Identifier
+    name: str
+    members: tuple[Identifier, ...]
+    approves: tuple[str, ...]
+    source: str | None = None
+
+
+class ActorSet(Strict):
+    """An actor file: dimensions, actors, unanimity bodies and the status quo."""
+
+    name: Identifier
+    title: str
+    as_of: str | None = None
+    sources: dict[Identifier, Source] = Field(default_factory=dict)
+    dimensions: tuple[Dimension, ...] = Field(min_length=1)
+    actors: tuple[ActorEntry, ...] = Field(min_length=2)
+    bodies: tuple[Body, ...] = ()
+    status_quo: dict[Identifier, str] = Field(default_factory=dict)
+    status_quo_note: str | None = None
+
+    @property
+    def dimension_ids(self) -> tuple[str, ...]:
+        """Dimension ids in file order."""
+        return tuple(d.id for d in self.dimensions)
+
+    @property
+    def actor_ids(self) -> tuple[str, ...]:
+        """Actor ids in file order."""
+        return tuple(a.id for a in self.actors)
+
+    def dimension(self, dimension_id: str) -> Dimension:
+        """Return the dimension with this id."""
+        for dimension in self.dimensions:
+            if dimension.id == dimension_id:
+                return dimension
+        raise KeyError(f"no dimension {dimension_id!r}")
+
+    def sample(self, size: int, rng: np.random.Generator | None) -> dict[str, np.ndarray]:
+        """Draw actors' numbers uniformly within their ranges; central values when ``rng`` is None.
+
+        Returns arrays with a leading world axis: ``capability`` (w, n), ``position`` and
+        ``salience`` (w, n, d; saliences scaled down where a draw sums over the limit),
+        ``war_cost`` (w, n).
+        """
+
+        def draw(quantities: list[Quantity]) -> np.ndarray:
+            value = np.array([q.value for q in quantities])
+            if rng is None:
+                return np.broadcast_to(value, (size, len(quantities))).copy()
+            low = np.array([q.range[0] for q in quantities])
+            high = np.array([q.range[1] for q in quantities])
+            return np.asarray(low + (high - low) * rng.random((size, len(quantities))))
+
+        dims = self.dimension_ids
+        n, d = len(self.actors), len(dims)
+        capability = draw([a.capability for a in self.actors])
+        war_cost = draw([a.war_cost for a in self.actors])
+        position = draw([a.position[k] for a in self.actors for k in dims]).reshape(size, n, d)
+        salience = draw([a.salience[k] for a in self.actors for k in dims]).reshape(size, n, d)
+        total = salience.sum(axis=2, keepdims=True)
+        salience = np.where(total > SALIENCE_LIMIT, salience * SALIENCE_LIMIT / total, salience)
+        return {
+            "capability": capability,
+            "position": position,
+            "salience": salience,
+            "war_cost": war_cost,
+        }
+
+    def table(self) -> ActorTable:
+        """The central values as an :class:`ActorTable` for the SMP and BDM engines."""
+        central = self.sample(1, None)
+        return ActorTable(
+            name=self.name,
+            description=self.title,
+            actors=self.actor_ids,
+            dimensions=self.dimension_ids,
+            capability=central["capability"][0],
+            position=central["position"][0],
+            salience=central["salience"][0],
+            actor_descriptions=tuple(a.name for a in self.actors),
+        )
+
+
+def _data_root() -> Path:
+    return Path(str(resources.files("guarantor.bargaining") / "data"))
+
+
+def shipped_actor_sets() -> list[str]:
+    """Names of the actor files shipped inside guarantor."""
+    return sorted(path.stem for path in _data_root().glob("*.yaml"))
+
+
+def actors_path(name_or_path: str | Path | None) -> Path:
+    """Resolve a shipped actor file's name or a path (default: the shipped 2025 actors)."""
+    name_or_path = DEFAULT_ACTORS if name_or_path is None else name_or_path
+    path = Path(name_or_path)
+    if path.suffix in {".yaml", ".yml"} and path.exists():
+        return path
+    shipped = _data_root() / f"{name_or_path}.yaml"
+    if shipped.exists():
+        return shipped
+    raise DataError(
+        [
+            Problem(
+                "no such actor file",
+                field="actors",
+                expected=f"a YAML file or one of {shipped_actor_sets()}",
+                received=str(name_or_path),
+            )
+        ]
+    )
+
+
+def _cross_checks(actor_set: ActorSet, raw: dict[str, Any], lines: LineMap) -> list[Problem]:
+    problems: list[Problem] = []
+    dims = set(actor_set.dimension_ids)
+    ids = actor_set.actor_ids
+    for name, group in (("dimension", actor_set.dimension_ids), ("actor", ids)):
+        repeated = sorted({x for x in group if group.count(x) > 1})
+        if repeated:
+            problems.append(
+                lines.problem([f"{name}s"], f"duplicate {name} ids", received=", ".join(repeated))
+            )
+    for index, actor in enumerate(actor_set.actors):
+        for field in ("position", "salience"):
+            mapping: dict[str, Quantity] = getattr(actor, field)
+            for dimension in mapping:
+                if dimension not in dims:
+                    problems.append(
+                        lines.problem(
+                            ["actors", index, field, dimension],
+                            "unknown dimension",
+                            expected=f"one of {sorted(dims)}",
+                            received=dimension,
+                        )
+                    )
+            for dimension in sorted(dims - set(mapping)):
+                problems.append(
+                    lines.problem(
+                        ["actors", index, field],
+                        f"missing {field} on a dimension",
+                        expected=dimension,
+                        received="nothing",
+                    )
+                )
+        total = sum(q.value for q in actor.salience.values())
+        if total > SALIENCE_LIMIT + _TOLERANCE:
+            problems.append(
+                lines.problem(
+                    ["actors", index, "salience"],
+                    "saliences of one actor sum over the limit",
+                    expected=f"a sum ≤ {SALIENCE_LIMIT:g}",
+                    received=f"{total:g}",
+                )
+            )
+        for number, line in enumerate(actor.red_lines):
+            if line.dimension not in dims:
+                problems.append(
+                    lines.problem(
+                        ["actors", index, "red_lines", number, "dimension"],
+                        "unknown dimension",
+                        expected=f"one of {sorted(dims)}",
+                        received=line.dimension,
+                    )
+                )
+    for index, body in enumerate(actor_set.bodies):
+        for number, member in enumerate(body.members):
+            if member not in ids:
+                problems.append(
+                    lines.problem(
+                        ["bodies", index, "members", number],
+                        "unknown actor",
+                        expected="an actor id of this file",
+                        received=member,
+                    )
+                )
+    for dimension, level in actor_set.status_quo.items():
+        if dimension not in dims:
+            problems.append(
+                lines.problem(
+                    ["status_quo", dimension],
+                    "unknown dimension",
+                    expected=f"one of {sorted(dims)}",
+                    received=dimension,
+                )
+            )
+            continue
+        spec = actor_set.dimension(dimension)
+        if spec.anchors and level not in spec.anchors:
+            problems.append(
+                lines.problem(
+                    ["status_quo", dimension],
+                    "unknown level",
+                    expected=f"one of {sorted(spec.anchors)}",
+                    received=level,
+                )
+            )
+    problems.extend(check_source_refs(raw, actor_set.sources, lines))
+    return problems
+
+
+def parse_actors(raw: Any, lines: LineMap) -> ActorSet:
+    """Validate parsed YAML as an actor file.
+
+    Raises:
+        DataError: every problem, located by file, line and dotted field.
+    """
+    if not isinstance(raw, dict):
+        raise DataError(
+            [lines.problem([], "an actor file is a mapping", received=type(raw).__name__)]
+        )
+    problems: list[Problem] = []
+    # Report a missing capability in plain words before pydantic's generic message.
+    for index, actor in enumerate(raw.get("actors") or []):
+        if isinstance(actor, dict) and "capability" not in actor:
+            problems.append(
+                lines.problem(
+                    ["actors", index],
+                    "missing capability",
+                    expected="capability: {value, unit, source|assumption}",
+                    received="nothing",
+                )
+            )
+    if problems:
+        raise DataError(problems)
+    actor_set = validate_as(ActorSet, raw, lines)
+    problems = _cross_checks(actor_set, raw, lines)
+    if problems:
+        raise DataError(problems)
+    return actor_set
+
+
+def load_actors(path_or_name: str | Path | None = None) -> ActorSet:
+    """Load an actor file by shipped name or path, validate it and check its references.
+
+    Raises:
+        DataError: salience sums over the limit, unknown dimensions, missing capabilities and
+            every other problem found, each located by file, line and field.
+    """
+    raw, lines = load_yaml(actors_path(path_or_name))
+    return parse_actors(raw, lines)

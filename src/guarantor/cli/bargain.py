@@ -1,0 +1,158 @@
+"""``guarantor bargain`` (SMP or BDM on an actor file or KTAB CSV) and ``guarantor accept``."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import typer
+from rich.table import Table
+
+from guarantor.bargaining import (
+    ActorTable,
+    acceptability,
+    load_actors,
+    read_bdm_csv,
+    read_ktab_csv,
+    run_bdm_table,
+    run_smp,
+)
+from guarantor.bargaining.bdm import bdm_run_to_dict
+from guarantor.bargaining.smp import smp_run_to_dict
+from guarantor.cli._common import JsonOption, console, print_json, reporting
+from guarantor.errors import DataError, Problem
+from guarantor.packages import load_package
+from guarantor.theatre import load_theatre
+
+
+class Engine(StrEnum):
+    """Which bargaining engine runs."""
+
+    SMP = "smp"
+    BDM = "bdm"
+
+
+def _table(source: str | None) -> ActorTable:
+    if source is not None and source.lower().endswith(".csv"):
+        path = Path(source)
+        if not path.exists():
+            raise DataError([Problem("no such file", file=source)])
+        header = path.read_text(encoding="utf-8", errors="replace").splitlines()[:1]
+        if header and header[0].replace(" ", "").lower().startswith("actor,capability"):
+            return read_bdm_csv(path)
+        return read_ktab_csv(path)
+    return load_actors(source).table()
+
+
+def _print_smp(result: dict[str, Any]) -> None:
+    for turn in result["turns"]:
+        console.print(f"[bold]Turn {turn['turn']}[/] (change {turn['change']:.4f})")
+        for challenge in turn["challenges"]:
+            console.print(
+                f"  {challenge['initiator']} challenges {challenge['target']}: "
+                f"P(win) {challenge['probability_by_initiator']:.3f}, expected gain "
+                f"{challenge['gain_to_initiator_by_initiator']:+.4f}"
+            )
+        for choice in turn["choices"]:
+            if choice["chosen"] != "status quo":
+                console.print(f"  {choice['reason']}")
+    final = result["final"]
+    table = Table("actor", *result["dimensions"], title=f"Final positions ({final['stop_reason']})")
+    for actor, position in final["positions"].items():
+        table.add_row(actor, *(f"{value:.3f}" for value in position))
+    console.print(table)
+
+
+def _print_bdm(result: dict[str, Any]) -> None:
+    for round_ in result["rounds"]:
+        console.print(f"[bold]Round {round_['round']}[/]")
+        for name, dimension in round_["dimensions"].items():
+            for move in dimension["moves"]:
+                console.print(
+                    f"  {name}: {move['why']} ({move['eu_challenge_by_actor']:+.4f} vs "
+                    f"{move['eu_challenge_by_other']:+.4f}) → {move['to_position']:.4f}"
+                )
+            console.print(f"  {name}: mean {dimension['mean_after']:.4f}")
+
+
+def bargain(
+    source: str = typer.Argument(
+        None, help="An actor file (YAML, name or path), a KTAB SMP CSV or a BDM CSV."
+    ),
+    engine: Engine = typer.Option(Engine.SMP, "--engine", help="smp (KTAB) or bdm (Scholz)."),
+    rounds: int = typer.Option(10, "--rounds", min=1, max=1000, help="BDM rounds."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Run a bargaining model; every turn is shown (and in full with --json)."""
+    with reporting(as_json):
+        table = _table(source)
+        if engine is Engine.SMP:
+            result = smp_run_to_dict(run_smp(table))
+            if as_json:
+                print_json(result)
+            else:
+                _print_smp(result)
+            return
+        from guarantor.bargaining.bdm import BdmOptions
+
+        result = bdm_run_to_dict(run_bdm_table(table, BdmOptions(rounds=rounds)), table.dimensions)
+        if as_json:
+            print_json(result)
+        else:
+            _print_bdm(result)
+
+
+def accept(
+    package: str = typer.Argument(None, help="A package file or a shipped package's name."),
+    actors: str = typer.Option(None, "--actors", help="An actor file (default: shipped 2025)."),
+    worlds: int = typer.Option(1000, "--worlds", min=1, max=100_000, help="Monte Carlo worlds."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the Monte Carlo draws."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Who would sign a package: P(accept) per actor, Russia's consent, vetoes, settlement."""
+    with reporting(as_json):
+        theatre = load_theatre()
+        loaded = load_package(package, theatre)
+        actor_set = load_actors(actors)
+        section = acceptability(
+            theatre,
+            loaded,
+            {"war_cost_scale": np.ones(worlds)},
+            rng=np.random.default_rng(seed),
+            actors=actor_set,
+        )
+        if as_json:
+            print_json(section.to_dict(layers=False))
+            return
+        console.print(f"[bold]{loaded.title}[/]: {section.verdict}")
+        table = Table(
+            "actor",
+            "P(accept)",
+            "side",
+            "utility",
+            "reservation",
+            "red line",
+            title="Coalition for and against",
+        )
+        for row in section.tables["coalition"]:
+            table.add_row(
+                row["actor"],
+                f"{row['p_accept']:.2f}",
+                row["side"],
+                f"{row['utility_of_package']:.3f}",
+                f"{row['reservation_utility']:.3f}",
+                f"{row['p_red_line_crossed']:.2f}",
+            )
+        console.print(table)
+        kept = Table("commitment", "actor", "P(survives)", "why", title="Commitments")
+        for row in section.tables["commitments"]:
+            kept.add_row(row["commitment"], row["actor"], f"{row['p_survives']:.2f}", row["reason"])
+        console.print(kept)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the bargain and accept commands."""
+    app.command("bargain")(bargain)
+    app.command("accept")(accept)
