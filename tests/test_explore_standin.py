@@ -90,3 +90,20 @@ def test_standin_values_depend_on_the_global_world_index_only() -> None:
         whole.outcomes["breakdown_month"][5:], half.outcomes["breakdown_month"]
     )
     assert set(whole.outcomes) == {"breakdown_month", "held_24m", "cost_usd_bn"}
+
+
+def ishigami(
+    theatre: Any,
+    package: Any,
+    worlds: dict[str, np.ndarray],
+    *,
+    seed: int,
+    months: int = 120,
+    world_index: np.ndarray | None = None,
+    design: int = 0,
+    replicate: int = 0,
+) -> Result:
+    """The Ishigami function (Ishigami and Homma 1990), whose Sobol indices are known exactly."""
+    x1, x2, x3 = worlds["x1"], worlds["x2"], worlds["x3"]
+    y = np.sin(x1) + 7.0 * np.sin(x2) ** 2 + 0.1 * x3**4 * np.sin(x1)
+    return Result({"y": y})

@@ -1,0 +1,95 @@
+"""The uncertainty space as the explorer needs it: a name, a low–high range and a nominal value.
+
+The durability model owns the uncertainties (``guarantor.durability.load_uncertainties``); this
+module reads whatever shape they come in (a mapping of :class:`~guarantor.sourcing.Quantity`,
+objects with ``low``/``high``/``value``, or plain ``(low, high)`` pairs) into :class:`Bounds`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from guarantor.errors import DataError, Problem
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """One uncertainty's range and its nominal (central) value."""
+
+    name: str
+    low: float
+    high: float
+    nominal: float
+
+
+def _bound(name: str, item: Any) -> Bounds | Problem:
+    if isinstance(item, (tuple, list)) and len(item) in {2, 3}:
+        low, high = float(item[0]), float(item[1])
+        nominal = float(item[2]) if len(item) == 3 else 0.5 * (low + high)
+    else:
+        quantity = getattr(item, "quantity", item)
+        low_value = getattr(item, "low", getattr(quantity, "low", None))
+        high_value = getattr(item, "high", getattr(quantity, "high", None))
+        if low_value is None or high_value is None:
+            return Problem(
+                "an uncertainty needs a low and a high",
+                field=f"uncertainties.{name}",
+                expected="low and high",
+                received=type(item).__name__,
+            )
+        low, high = float(low_value), float(high_value)
+        central = getattr(item, "value", getattr(quantity, "value", None))
+        nominal = float(central) if central is not None else 0.5 * (low + high)
+    if not (np.isfinite(low) and np.isfinite(high) and low <= high):
+        return Problem(
+            "an uncertainty's range must be finite with low ≤ high",
+            field=f"uncertainties.{name}",
+            received=f"[{low}, {high}]",
+        )
+    return Bounds(name, low, high, min(max(nominal, low), high))
+
+
+def uncertainty_bounds(uncertainties: Any) -> dict[str, Bounds]:
+    """Read the uncertainties' ranges (see the module docstring).
+
+    Raises:
+        DataError: an uncertainty has no range, or a range is inverted or infinite.
+    """
+    items = getattr(uncertainties, "uncertainties", uncertainties)
+    if isinstance(items, Mapping):
+        pairs = list(items.items())
+    else:
+        pairs = [(str(getattr(item, "name", index)), item) for index, item in enumerate(items)]
+    bounds: dict[str, Bounds] = {}
+    problems: list[Problem] = []
+    for name, item in pairs:
+        found = _bound(str(name), item)
+        if isinstance(found, Problem):
+            problems.append(found)
+        else:
+            bounds[str(name)] = found
+    if problems:
+        raise DataError(problems)
+    return bounds
+
+
+def varying(bounds: Mapping[str, Bounds]) -> dict[str, Bounds]:
+    """Only the uncertainties whose range is not a single point."""
+    return {name: bound for name, bound in bounds.items() if bound.high > bound.low}
+
+
+def load_bounds(path_or_name: str | None = None) -> dict[str, Bounds]:
+    """The durability model's uncertainties, as bounds."""
+    durability: Any = importlib.import_module("guarantor.durability")
+    return uncertainty_bounds(durability.load_uncertainties(path_or_name))
+
+
+def nominal_worlds(bounds: Mapping[str, Bounds], size: int) -> dict[str, NDArray[np.float64]]:
+    """``size`` worlds with every uncertainty at its nominal value."""
+    return {name: np.full(size, bound.nominal) for name, bound in bounds.items()}
