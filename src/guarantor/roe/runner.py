@@ -1,0 +1,148 @@
+"""The test runner: incident fixtures with expected responses, and coverage.
+
+Per-rule and per-condition coverage with a threshold, after ``opa test --coverage``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from guarantor.roe.engine import Decision, decide
+from guarantor.roe.schema import Fixtures, Incident, Response, Ruleset
+from guarantor.roe.verify import band_counterexample
+
+
+@dataclass(frozen=True)
+class FixtureResult:
+    """One fixture run: what was expected, what was decided, and whether its band holds."""
+
+    id: str
+    expect: Response
+    expect_rule: str | None
+    decision: Decision
+    band_counterexample: Incident | None
+    line: int | None
+
+    @property
+    def passed(self) -> bool:
+        """Whether the response (and the rule, when named) are as expected over the band."""
+        rule_ok = self.expect_rule is None or self.decision.rule == self.expect_rule
+        return (
+            self.decision.response == self.expect and rule_ok and self.band_counterexample is None
+        )
+
+    def as_data(self) -> dict[str, Any]:
+        """The result as JSON-ready data."""
+        data: dict[str, Any] = {
+            "id": self.id,
+            "passed": self.passed,
+            "expect": self.expect.label,
+            "got": self.decision.response.label,
+            "rule": self.decision.rule,
+            "line": self.line,
+        }
+        if self.expect_rule is not None:
+            data["expect_rule"] = self.expect_rule
+        if self.band_counterexample is not None:
+            data["band_counterexample"] = self.band_counterexample.as_data()
+        return data
+
+
+@dataclass(frozen=True)
+class TestReport:
+    """Results of a fixtures file against a rule set, with coverage."""
+
+    ruleset: str
+    revision: str
+    results: tuple[FixtureResult, ...]
+    rule_hits: dict[str, int]
+    condition_coverage: float
+    uncovered_conditions: tuple[str, ...]
+    min_coverage: float
+
+    @property
+    def passed(self) -> int:
+        """Number of fixtures passed."""
+        return sum(result.passed for result in self.results)
+
+    @property
+    def failed(self) -> int:
+        """Number of fixtures failed."""
+        return len(self.results) - self.passed
+
+    @property
+    def rule_coverage(self) -> float:
+        """Share of rules fired by at least one fixture."""
+        return sum(hits > 0 for hits in self.rule_hits.values()) / max(len(self.rule_hits), 1)
+
+    @property
+    def uncovered_rules(self) -> tuple[str, ...]:
+        """Rules no fixture fired."""
+        return tuple(rule for rule, hits in self.rule_hits.items() if hits == 0)
+
+    @property
+    def ok(self) -> bool:
+        """Every fixture passes and rule coverage reaches the threshold."""
+        return self.failed == 0 and self.rule_coverage >= self.min_coverage
+
+    def as_data(self) -> dict[str, Any]:
+        """The report as JSON-ready data."""
+        return {
+            "ruleset": self.ruleset,
+            "revision": self.revision,
+            "ok": self.ok,
+            "passed": self.passed,
+            "failed": self.failed,
+            "rule_coverage": round(self.rule_coverage, 4),
+            "condition_coverage": round(self.condition_coverage, 4),
+            "min_coverage": self.min_coverage,
+            "rule_hits": dict(self.rule_hits),
+            "uncovered_rules": list(self.uncovered_rules),
+            "uncovered_conditions": list(self.uncovered_conditions),
+            "results": [result.as_data() for result in self.results],
+        }
+
+
+def run_fixtures(ruleset: Ruleset, fixtures: Fixtures, *, min_coverage: float = 1.0) -> TestReport:
+    """Decide every fixture and measure coverage.
+
+    Rule coverage counts the rules fired; condition coverage, the analogue of branch coverage,
+    the conditions seen both met and failed.
+    """
+    results = []
+    hits = {rule.id: 0 for rule in ruleset.rules}
+    seen: dict[tuple[str, str], set[bool]] = {
+        (rule.id, test.text): set() for rule in ruleset.rules for test in rule.all_conditions
+    }
+    for fixture in fixtures.fixtures:
+        decision = decide(ruleset, fixture.incident)
+        if decision.rule is not None:
+            hits[decision.rule] += 1
+        for item in decision.trace:
+            for text in item.met:
+                seen[(item.rule, text)].add(True)
+            for text in item.failed:
+                seen[(item.rule, text)].add(False)
+        results.append(
+            FixtureResult(
+                id=fixture.id,
+                expect=fixture.expect,
+                expect_rule=fixture.expect_rule,
+                decision=decision,
+                band_counterexample=band_counterexample(ruleset, fixture),
+                line=fixture.line,
+            )
+        )
+    covered = [key for key, outcomes in seen.items() if len(outcomes) == 2]
+    return TestReport(
+        ruleset=ruleset.name,
+        revision=ruleset.revision,
+        results=tuple(results),
+        rule_hits=hits,
+        condition_coverage=len(covered) / max(len(seen), 1),
+        uncovered_conditions=tuple(
+            f"{rule}: {text}" for (rule, text), outcomes in seen.items() if len(outcomes) < 2
+        ),
+        min_coverage=min_coverage,
+    )
