@@ -15,7 +15,7 @@ from guarantor.errors import DataError, Problem
 from guarantor.instruments import maritime
 from guarantor.instruments.maritime_data import load_maritime
 from guarantor.packages import load_package
-from guarantor.theatre import load_theatre
+from guarantor.theatre import DEFAULT_THEATRE, load_theatre
 
 
 def _geojson(layers: dict[str, Any]) -> dict[str, Any]:
@@ -40,11 +40,14 @@ def sea(
     geojson: Path = typer.Option(
         None, "--geojson", help="Write the corridor and patrol stations to this GeoJSON file."
     ),
+    theatre_name: str = typer.Option(
+        DEFAULT_THEATRE, "--theatre", help="A theatre directory or a shipped theatre's name."
+    ),
     as_json: bool = JsonOption,
 ) -> None:
     """Escorts, Montreux, tonnes a month and ships damaged on the sea lane to Odesa."""
     with reporting(as_json):
-        theatre = load_theatre()
+        theatre = load_theatre(theatre_name)
         loaded = load_package(package, theatre)
         table = maritime.sample_worlds(worlds, np.random.default_rng(seed)) if worlds > 1 else None
         section = maritime.assess(theatre, loaded, table)

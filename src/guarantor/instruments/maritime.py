@@ -386,11 +386,13 @@ class Requirement:
 def _reference_type(
     theatre: Theatre, chosen: Pledges, roles: frozenset[ShipRole], fallback: ShipRole
 ) -> ShipType:
-    counts: dict[str, int] = {}
+    # the type with most ships allowed in the Black Sea (first world); ties go to package order
+    counts: dict[str, float] = {}
     by_id: dict[str, ShipType] = {}
-    for deployment, ship in zip(chosen.deployments, chosen.types, strict=True):
-        if ship.role in roles and deployment.in_black_sea:
-            counts[ship.id] = counts.get(ship.id, 0) + deployment.count
+    allowed = chosen.rulings.allowed()
+    for row, (deployment, ship) in enumerate(zip(chosen.deployments, chosen.types, strict=True)):
+        if ship.role in roles and deployment.in_black_sea and allowed[row, 0] > 0:
+            counts[ship.id] = counts.get(ship.id, 0.0) + float(allowed[row, 0])
             by_id[ship.id] = ship
     if counts:
         return by_id[max(counts, key=lambda ident: counts[ident])]
