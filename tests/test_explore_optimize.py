@@ -1,0 +1,146 @@
+"""Robust search (NSGA-II over levers), checkpoint and resume, and worst-case search."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from guarantor.errors import DataError
+from guarantor.explore.optimize import (
+    Batch,
+    lever_space,
+    parse_objective,
+    robust_search,
+    worst_case,
+)
+from guarantor.explore.store import Store
+from guarantor.explore.uncertainty import Bounds
+from test_explore_sweep import STANDIN, shipped
+
+OBJECTIVES = [parse_objective("mean:held_24m:max"), parse_objective("mean:cost_usd_bn:min")]
+
+
+def batch(n: int = 60) -> Batch:
+    rng = np.random.default_rng(5)
+    worlds = {"risk": rng.random(n), "resolve": rng.random(n)}
+    return Batch(worlds, seed=2, months=36, model=STANDIN, theatre=None)
+
+
+def test_objectives_reduce_over_worlds() -> None:
+    values = np.array([[1.0, 2.0, 3.0, 10.0], [0.0, 0.0, 4.0, 4.0]])
+    baseline = np.array([2.0, 2.0, 2.0, 2.0])
+    assert parse_objective("mean:x:max").reduce_over_worlds(values, None).tolist() == [4.0, 2.0]
+    p10 = parse_objective("p10:x:max").reduce_over_worlds(values, None)
+    np.testing.assert_allclose(p10, np.percentile(values, 10, axis=1))
+    satisficing = parse_objective("satisficing:x>=3")
+    assert satisficing.reduce_over_worlds(values, None).tolist() == [0.5, 0.5]
+    assert satisficing.maximise
+    regret = parse_objective("regret:x:max")
+    assert not regret.maximise
+    np.testing.assert_allclose(
+        regret.reduce_over_worlds(values, baseline),
+        np.percentile(np.maximum(baseline - values, 0), 90, axis=1),
+    )
+    for bad in ("mean:x", "mean:x:up", "satisficing:x", "p10:x>=3:max", "median:x:max"):
+        if bad == "mean:x":
+            assert parse_objective(bad).sense == "max"
+            continue
+        with pytest.raises(DataError):
+            parse_objective(bad)
+
+
+def test_lever_space_keeps_what_the_package_can_move() -> None:
+    space = lever_space(shipped("sky-shield-2025"))
+    names = [lever.name for lever in space.levers]
+    assert names == ["aircraft", "tankers", "sanctions", "nato_track", "backstop"]
+    assert space.decode([10, 0, 3, 1, 5]) == {
+        "aircraft": 60.0,
+        "tankers": 0.0,
+        "sanctions": "full_snapback",
+        "nato_track": "open_door",
+        "backstop": "article5_like",
+    }
+    with pytest.raises(DataError, match="no maritime_security"):
+        lever_space(shipped("sky-shield-2025"), ["ships"])
+
+
+def test_search_finds_the_aircraft_cost_trade_off(tmp_path: Path) -> None:
+    result = robust_search(
+        shipped("sky-shield-2025"),
+        batch(),
+        OBJECTIVES,
+        Store(tmp_path),
+        levers=["aircraft"],
+        generations=6,
+        population=10,
+        seed=1,
+    )
+    front = sorted(result.pareto, key=lambda row: row["levers"]["aircraft"])
+    assert len(front) >= 4
+    held = [row["objectives"]["mean:held_24m:max"] for row in front]
+    cost = [row["objectives"]["mean:cost_usd_bn:min"] for row in front]
+    # on a Pareto front, paying more must buy more peace
+    assert all(b > a for a, b in itertools.pairwise(cost))
+    assert all(b >= a for a, b in itertools.pairwise(held))
+    assert (result.folder / "pareto.json").exists()
+    assert (result.folder / "archive.parquet").exists()
+    assert result.evaluations <= 6 * 10
+
+
+def test_interrupted_search_resumes_to_the_same_result(tmp_path: Path) -> None:
+    settings = {
+        "levers": ["aircraft", "sanctions"],
+        "generations": 5,
+        "population": 8,
+        "seed": 4,
+    }
+    base = shipped("sky-shield-2025")
+    whole = robust_search(base, batch(), OBJECTIVES, Store(tmp_path / "whole"), **settings)
+    part = robust_search(
+        base, batch(), OBJECTIVES, Store(tmp_path / "part"), stop_after=2, **settings
+    )
+    assert part.generations == 2
+    with pytest.raises(DataError, match="already holds this search"):
+        robust_search(base, batch(), OBJECTIVES, Store(tmp_path / "part"), **settings)
+    resumed = robust_search(
+        base, batch(), OBJECTIVES, Store(tmp_path / "part"), resume=True, **settings
+    )
+    assert resumed.resumed_from == 2
+    assert resumed.generations == 5
+    assert resumed.pareto == whole.pareto
+    archive = json.loads((resumed.folder / "state.json").read_text())["archive"]
+    assert archive == json.loads((whole.folder / "state.json").read_text())["archive"]
+    with pytest.raises(DataError, match="different search"):
+        robust_search(
+            base, batch(61), OBJECTIVES, Store(tmp_path / "part"), resume=True, **settings
+        )
+
+
+def test_worst_case_finds_the_riskiest_corner(tmp_path: Path) -> None:
+    bounds = {"risk": Bounds("risk", 0.0, 1.0, 0.5), "resolve": Bounds("resolve", 0.0, 1.0, 0.5)}
+    found = worst_case(
+        shipped("sky-shield-2025"),
+        bounds,
+        parse_objective("mean:breakdown_month:max"),
+        Store(tmp_path),
+        seed=3,
+        months=36,
+        model=STANDIN,
+        theatre=None,
+        generations=8,
+        population=12,
+        replicates=64,
+    )
+    assert len(found.worlds) == 5
+    risk = np.mean([world["parameters"]["risk"] for world in found.worlds])
+    resolve = np.mean([world["parameters"]["resolve"] for world in found.worlds])
+    # the stand-in's hazard grows with risk and falls with resolve: the worst corner
+    assert risk > 0.6
+    assert resolve < 0.4
+    values = [world["mean:breakdown_month:max"] for world in found.worlds]
+    assert values == sorted(values)  # worst (earliest breakdown) first
+    assert (tmp_path / "worst-case" / "sky-shield-2025.json").exists()
