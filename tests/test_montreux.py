@@ -145,7 +145,7 @@ def test_closure_as_a_world_flag_gives_one_ruling_per_scenario() -> None:
     assert len(worlds.rulings) == 3
     np.testing.assert_array_equal(worlds.violations, [1, 0, 1, 1, 0])
     np.testing.assert_array_equal(worlds.ships_barred, [2, 0, 2, 0, 0])
-    np.testing.assert_array_equal(worlds.allowed(), [[0, 2, 0, 2, 2], [4, 4, 4, 4, 4]])
+    np.testing.assert_array_equal(worlds.allowed, [[0, 2, 0, 2, 2], [4, 4, 4, 4, 4]])
 
 
 deployment_strategy = st.builds(
@@ -205,4 +205,4 @@ def test_rule_worlds_agrees_with_rule_in_every_world(closed: bool) -> None:
     for index, (raised, stay) in enumerate([(False, 10.0), (True, 10.0), (False, 50.0)]):
         single = rule(deployments, RULES, Straits(closed, raised, stay))
         assert worlds.violations[index] == len(single.violations)
-        assert tuple(worlds.allowed()[:, index]) == single.allowed
+        assert tuple(worlds.allowed[:, index]) == single.allowed

@@ -273,7 +273,7 @@ class Pledges:
 
     def on_station(self, roles: frozenset[ShipRole]) -> FloatArray:
         """Ships on station of the given roles per deployment (rows) and world (columns)."""
-        allowed = self.rulings.allowed()
+        allowed = self.rulings.allowed
         mask = np.array(
             [
                 ship.role in roles and deployment.in_black_sea
@@ -286,7 +286,7 @@ class Pledges:
 
     def in_black_sea(self, roles: frozenset[ShipRole]) -> FloatArray:
         """Ships of the given roles allowed in the Black Sea, per world."""
-        allowed = self.rulings.allowed()
+        allowed = self.rulings.allowed
         mask = np.array(
             [
                 ship.role in roles and deployment.in_black_sea
@@ -389,7 +389,7 @@ def _reference_type(
     # the type with most ships allowed in the Black Sea (first world); ties go to package order
     counts: dict[str, float] = {}
     by_id: dict[str, ShipType] = {}
-    allowed = chosen.rulings.allowed()
+    allowed = chosen.rulings.allowed
     for row, (deployment, ship) in enumerate(zip(chosen.deployments, chosen.types, strict=True)):
         if ship.role in roles and deployment.in_black_sea and allowed[row, 0] > 0:
             counts[ship.id] = counts.get(ship.id, 0.0) + float(allowed[row, 0])
@@ -759,7 +759,7 @@ def _ports_table(geometry: CorridorGeometry, p: Parameters) -> list[dict[str, An
 
 
 def _ships_table(chosen: Pledges, p: Parameters) -> list[dict[str, Any]]:
-    allowed = chosen.rulings.allowed()
+    allowed = chosen.rulings.allowed
     rows = []
     for row, (deployment, ship) in enumerate(zip(chosen.deployments, chosen.types, strict=True)):
         rows.append(

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -288,12 +289,13 @@ class WorldRulings:
         """Ships kept out of the Black Sea in each world."""
         return self.per_world([ruling.ships_barred for ruling in self.rulings])
 
+    @cached_property
     def allowed(self) -> NDArray[np.float64]:
         """Allowed ships per deployment (rows) in each world (columns)."""
         table = np.array([ruling.allowed for ruling in self.rulings], dtype=np.float64)
         if table.size == 0:
             return np.zeros((0, self.index.size))
-        return table[self.index].T
+        return np.ascontiguousarray(table.T[:, self.index])
 
 
 def rule_worlds(
@@ -309,13 +311,24 @@ def rule_worlds(
     whether it exceeds the limit, so there are at most eight distinct scenarios.
     """
     over_stay = np.asarray(stay_days, dtype=np.float64) > rules.max_stay_days.value
-    keys = np.stack(
-        [np.asarray(closed) > 0.5, np.asarray(raised_limit) > 0.5, over_stay], axis=1
-    ).astype(np.int8)
-    unique, index = np.unique(keys, axis=0, return_inverse=True)
-    stays = np.asarray(stay_days, dtype=np.float64)
-    rulings = []
-    for row, key in enumerate(unique):
-        stay = float(stays[np.flatnonzero(index.ravel() == row)[0]])
-        rulings.append(rule(deployments, rules, Straits(bool(key[0]), bool(key[1]), stay)))
-    return WorldRulings(tuple(rulings), np.asarray(index, dtype=np.intp).ravel())
+    # one code per scenario (closed, raised, over stay) = 0..7; no sort over worlds
+    codes = (
+        (np.asarray(closed) > 0.5).astype(np.intp) * 4
+        + (np.asarray(raised_limit) > 0.5).astype(np.intp) * 2
+        + over_stay.astype(np.intp)
+    ).ravel()
+    present = np.flatnonzero(np.bincount(codes, minlength=8))
+    position = np.zeros(8, dtype=np.intp)
+    position[present] = np.arange(present.size)
+    stays = np.asarray(stay_days, dtype=np.float64).ravel()
+    first = np.full(8, -1, dtype=np.intp)
+    first[codes[::-1]] = np.arange(codes.size)[::-1]
+    rulings = tuple(
+        rule(
+            deployments,
+            rules,
+            Straits(bool(code & 4), bool(code & 2), float(stays[first[code]])),
+        )
+        for code in present
+    )
+    return WorldRulings(rulings, position[codes])
