@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -93,3 +94,58 @@ def load_bounds(path_or_name: str | None = None) -> dict[str, Bounds]:
 def nominal_worlds(bounds: Mapping[str, Bounds], size: int) -> dict[str, NDArray[np.float64]]:
     """``size`` worlds with every uncertainty at its nominal value."""
     return {name: np.full(size, bound.nominal) for name, bound in bounds.items()}
+
+
+def read_ranges(path: str | Path) -> dict[str, Bounds]:
+    """Read a ranges file: ``uncertainties: {name: {value, low, high, unit, assumption}}``.
+
+    Every entry is a quantity (sourced with a range, or a flagged assumption with one), so a
+    ranges file follows the same rule as all shipped data.
+
+    Raises:
+        DataError: the file is missing or malformed, with every problem located.
+    """
+    from pydantic import TypeAdapter, ValidationError
+
+    from guarantor.sourcing import Quantity, pydantic_problems
+    from guarantor.yamlio import load_yaml
+
+    try:
+        raw, lines = load_yaml(Path(path))
+    except FileNotFoundError:
+        raise DataError.single("no such ranges file", file=str(path)) from None
+    entries = raw.get("uncertainties") if isinstance(raw, dict) else None
+    if not isinstance(entries, dict) or not entries:
+        raise DataError([lines.problem([], "expected a mapping 'uncertainties' of quantities")])
+    try:
+        quantities = TypeAdapter(dict[str, Quantity]).validate_python(entries)
+    except ValidationError as error:
+        raise DataError(pydantic_problems(error, lines, ("uncertainties",))) from None
+    problems = [
+        lines.problem(["uncertainties", name], "an uncertainty needs a low and a high")
+        for name, quantity in quantities.items()
+        if quantity.low is None or quantity.high is None
+    ]
+    if problems:
+        raise DataError(problems)
+    return uncertainty_bounds(quantities)
+
+
+def latin_hypercube(
+    bounds: Mapping[str, Bounds], n: int, *, seed: int
+) -> dict[str, NDArray[np.float64]]:
+    """``n`` worlds by Latin hypercube sampling, uniform within each range."""
+    from scipy.stats import qmc
+
+    if n < 1:
+        raise DataError.single("the number of worlds must be ≥ 1", field="worlds", received=str(n))
+    free = varying(bounds)
+    worlds = nominal_worlds(bounds, n)
+    if free:
+        sample = qmc.LatinHypercube(d=len(free), seed=np.random.default_rng(seed)).random(n)
+        lows = np.array([bound.low for bound in free.values()])
+        highs = np.array([bound.high for bound in free.values()])
+        scaled = qmc.scale(sample, lows, highs)
+        for column, name in enumerate(free):
+            worlds[name] = np.ascontiguousarray(scaled[:, column])
+    return worlds

@@ -1,0 +1,425 @@
+"""``guarantor sweep``, ``discover``, ``sensitivity``, ``optimize`` and ``worst-case``.
+
+Every command reads from and writes to a results store (``--store DIR``): the sweep's Parquet
+chunks and manifest, and the analyses' JSON and Parquet next to them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from guarantor.cli._common import JsonOption, console, error_console, print_json, reporting
+from guarantor.errors import DataError
+from guarantor.explore.design import DEFAULT_CHUNK_SIZE, DEFAULT_MODEL, Design, design_points
+from guarantor.explore.discovery import discover
+from guarantor.explore.executors import Executor, make_executor
+from guarantor.explore.optimize import Batch, parse_objective, robust_search, worst_case
+from guarantor.explore.sensitivity import sobol_indices, tornado, tornado_text
+from guarantor.explore.store import Store
+from guarantor.explore.sweep import sweep
+from guarantor.explore.uncertainty import Bounds, latin_hypercube, read_ranges, uncertainty_bounds
+from guarantor.packages import load_package
+from guarantor.theatre import DEFAULT_THEATRE, load_theatre
+
+StoreOption = typer.Option(Path("guarantor-store"), "--store", help="Results store directory.")
+SeedOption = typer.Option(20260106, "--seed", help="Seed of every random draw.")
+MonthsOption = typer.Option(120, "--months", min=1, max=600, help="Months simulated.")
+WorkersOption = typer.Option(
+    None, "--workers", min=1, help="Run on a local Dask cluster of N worker processes."
+)
+SchedulerOption = typer.Option(
+    None, "--scheduler", help="Run on an existing Dask cluster (tcp://HOST:PORT)."
+)
+ModelOption = typer.Option(
+    DEFAULT_MODEL, "--model", help="The kernel, as module:function (the durability model)."
+)
+RangesOption = typer.Option(
+    None,
+    "--ranges",
+    help="A ranges file (uncertainties: {name: quantity}) sampled uniformly instead of the "
+    "durability model's uncertainties.",
+)
+UncertaintiesOption = typer.Option(
+    None, "--uncertainties", help="The durability model's uncertainties file or shipped name."
+)
+TheatreOption = typer.Option(DEFAULT_THEATRE, "--theatre", help="Theatre name or path.")
+
+
+def _durability() -> Any:
+    try:
+        return importlib.import_module("guarantor.durability")
+    except ModuleNotFoundError:
+        raise DataError.single(
+            "the durability model is not installed",
+            field="uncertainties",
+            expected="guarantor.durability, or --ranges FILE",
+        ) from None
+
+
+def _bounds(ranges: Path | None, uncertainties: str | None) -> dict[str, Bounds]:
+    if ranges is not None:
+        return read_ranges(ranges)
+    return uncertainty_bounds(_durability().load_uncertainties(uncertainties))
+
+
+def _worlds(
+    ranges: Path | None, uncertainties: str | None, n: int, seed: int
+) -> dict[str, np.ndarray[Any, Any]]:
+    if n < 1:
+        raise DataError.single("the number of worlds must be ≥ 1", field="worlds", received=str(n))
+    if ranges is not None:
+        return latin_hypercube(read_ranges(ranges), n, seed=seed)
+    durability = _durability()
+    sampled = durability.sample_worlds(
+        durability.load_uncertainties(uncertainties), n, seed=seed, method="lhs"
+    )
+    return {name: np.asarray(values, dtype=np.float64) for name, values in sampled.items()}
+
+
+def _executor(workers: int | None, scheduler: str | None, processes: bool) -> Executor:
+    kind = "processes" if processes and scheduler is None else None
+    return make_executor(workers, scheduler, kind=kind)
+
+
+@contextmanager
+def _progress(as_json: bool, label: str) -> Iterator[Progress]:
+    progress = Progress(
+        TextColumn(f"[bold]{label}[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=error_console,
+        disable=as_json,
+        transient=False,
+    )
+    with progress:
+        yield progress
+
+
+def _load_packages(packages: list[str] | None, theatre: str) -> Any:
+    loaded = load_theatre(theatre)
+    return design_points(packages or None, loaded)
+
+
+def sweep_command(
+    packages: list[str] = typer.Argument(
+        None,
+        help="Packages (shipped names or paths), each optionally with lever settings, e.g. "
+        "sky-shield-2025:aircraft=60,90,120. Default: the default package.",
+    ),
+    *,
+    worlds: int = typer.Option(1000, "--worlds", min=1, help="Number of worlds."),
+    seed: int = SeedOption,
+    store: Path = StoreOption,
+    months: int = MonthsOption,
+    chunk_size: int = typer.Option(
+        DEFAULT_CHUNK_SIZE, "--chunk-size", min=1, help="Worlds per chunk (one kernel call)."
+    ),
+    workers: int | None = WorkersOption,
+    scheduler: str | None = SchedulerOption,
+    processes: bool = typer.Option(
+        False, "--processes", help="With --workers: a local process pool instead of Dask."
+    ),
+    resume: bool = typer.Option(False, "--resume", help="Continue a killed run in --store."),
+    model: str = ModelOption,
+    ranges: Path | None = RangesOption,
+    uncertainties: str | None = UncertaintiesOption,
+    theatre: str = TheatreOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Run packages × worlds, chunk by chunk, into a resumable results store."""
+    with reporting(as_json):
+        points = _load_packages(packages, theatre)
+        design = Design(
+            points,
+            _worlds(ranges, uncertainties, worlds, seed),
+            seed=seed,
+            months=months,
+            model=model,
+            theatre=theatre,
+            chunk_size=chunk_size,
+        )
+        results = Store(store)
+        with (
+            _executor(workers, scheduler, processes) as executor,
+            _progress(as_json, "sweep") as progress,
+        ):
+            task = progress.add_task("chunks", total=None)
+
+            def started(total: int, done: int) -> None:
+                progress.update(task, total=total, completed=done)
+
+            report = sweep(
+                design,
+                results,
+                executor,
+                resume=resume,
+                on_start=started,
+                on_result=lambda _: progress.advance(task),
+            )
+        summary = report.to_dict()
+        if as_json:
+            print_json(summary)
+            return
+        console.print(
+            f"[bold]{report.experiments_run:,}[/] experiments in {report.chunks_run} chunks "
+            f"({report.chunks_skipped} already done) in {report.seconds:.1f} s "
+            f"({report.experiments_per_second:,.0f}/s) on {report.executor['executor']}; "
+            f"{report.failed} failed. Store: {results.root} (design {report.design_hash[:12]})"
+        )
+        for line in report.errors[:5]:
+            console.print(f"  [red]failed[/] {line}", markup=True)
+
+
+def discover_command(
+    *,
+    store: Path = StoreOption,
+    case: list[str] = typer.Option(
+        ["breakdown_month<=24"], "--case", help="Cases of interest, e.g. breakdown_month<=24."
+    ),
+    package: str | None = typer.Option(None, "--package", help="Only this package (label)."),
+    min_coverage: float = typer.Option(0.5, "--min-coverage", min=0.0, max=1.0),
+    max_restricted: int = typer.Option(4, "--max-restricted", min=1),
+    max_boxes: int = typer.Option(2, "--max-boxes", min=1),
+    as_json: bool = JsonOption,
+) -> None:
+    """Scenario discovery (PRIM and CART) over the stored experiments."""
+    with reporting(as_json):
+        found = discover(
+            Store(store),
+            case,
+            package=package,
+            min_coverage=min_coverage,
+            max_restricted=max_restricted,
+            max_boxes=max_boxes,
+        )
+        if as_json:
+            print_json(found)
+            return
+        console.print(
+            f"{found['n_experiments']:,} experiments; dimensions: {', '.join(found['dimensions'])}"
+        )
+        for entry in found["cases"]:
+            console.print(
+                f"\n[bold]{entry['case']}[/]: {entry['n_cases']:,} cases "
+                f"({entry['base_rate']:.1%} of experiments)"
+            )
+            if "prim" not in entry:
+                console.print(f"  {entry['note']}")
+                continue
+            for number, box in enumerate(entry["prim"]["boxes"], start=1):
+                console.print(f"  PRIM box {number}: {box['text']}", markup=False)
+                quasi = ", ".join(f"{k} p={v:.2g}" for k, v in box["p_values"].items())
+                console.print(f"    quasi-p-values: {quasi}", markup=False)
+            for number, box in enumerate(entry["cart"]["boxes"][:3], start=1):
+                console.print(f"  CART leaf {number}: {box['text']}", markup=False)
+
+
+def sensitivity_command(
+    package: str = typer.Argument(None, help="A package (default: the default package)."),
+    *,
+    store: Path = StoreOption,
+    samples: int = typer.Option(256, "--samples", min=8, help="Sobol base sample N."),
+    replicates: int = typer.Option(200, "--replicates", min=1, help="Tornado worlds per end."),
+    seed: int = SeedOption,
+    months: int = MonthsOption,
+    workers: int | None = WorkersOption,
+    scheduler: str | None = SchedulerOption,
+    resume: bool = typer.Option(False, "--resume", help="Continue killed analysis runs."),
+    model: str = ModelOption,
+    ranges: Path | None = RangesOption,
+    uncertainties: str | None = UncertaintiesOption,
+    theatre: str = TheatreOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Sobol indices with confidence intervals, and a tornado, for every outcome."""
+    with reporting(as_json):
+        points = _load_packages([package] if package else None, theatre)
+        bounds = _bounds(ranges, uncertainties)
+        base = Design(
+            points[:1],
+            {},
+            seed=seed,
+            months=months,
+            model=model,
+            theatre=theatre,
+        )
+        results = Store(store)
+        with _executor(workers, scheduler, False) as executor:
+            indices = sobol_indices(
+                base, bounds, results, n=samples, executor=executor, resume=resume
+            )
+            view = tornado(
+                base, bounds, results, replicates=replicates, executor=executor, resume=resume
+            )
+        if as_json:
+            print_json({"sobol": indices, "tornado": view})
+            return
+        for outcome, table in indices["indices"].items():
+            if "note" in table:
+                console.print(f"[bold]{outcome}[/]: {table['note']}")
+                continue
+            rich_table = Table("uncertainty", "S1", "±", "ST", "±", title=f"Sobol: {outcome}")
+            for name, values in sorted(table.items(), key=lambda item: -item[1]["ST"]):
+                rich_table.add_row(
+                    name,
+                    f"{values['S1']:.3f}",
+                    f"{values['S1_conf']:.3f}",
+                    f"{values['ST']:.3f}",
+                    f"{values['ST_conf']:.3f}",
+                )
+            console.print(rich_table)
+        for outcome in view["outcomes"]:
+            console.print(tornado_text(view, outcome), markup=False)
+
+
+def optimize_command(
+    package: str = typer.Argument(None, help="The package whose levers are searched."),
+    *,
+    store: Path = StoreOption,
+    objective: list[str] = typer.Option(
+        ["mean:held_36m:max", "mean:cost_usd_bn:min"],
+        "--objective",
+        help="mean|pNN|regret:OUTCOME:max|min or satisficing:OUTCOME>=X (repeatable).",
+    ),
+    lever: list[str] = typer.Option(
+        None, "--lever", help="Levers to search (default: all the package can move)."
+    ),
+    generations: int = typer.Option(10, "--generations", min=1),
+    population: int = typer.Option(16, "--population", min=4),
+    worlds: int = typer.Option(200, "--worlds", min=1, help="Worlds each candidate meets."),
+    min_acceptance: float | None = typer.Option(
+        None, "--min-acceptance", min=0.0, max=1.0, help="Require mean p_accept_RUS ≥ this."
+    ),
+    seed: int = SeedOption,
+    months: int = MonthsOption,
+    workers: int | None = WorkersOption,
+    scheduler: str | None = SchedulerOption,
+    resume: bool = typer.Option(False, "--resume", help="Continue from the last checkpoint."),
+    model: str = ModelOption,
+    ranges: Path | None = RangesOption,
+    uncertainties: str | None = UncertaintiesOption,
+    theatre: str = TheatreOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Robust multi-objective search (NSGA-II) over a package's levers; Pareto set stored."""
+    with reporting(as_json):
+        base = load_package(package, load_theatre(theatre))
+        objectives = [parse_objective(text) for text in objective]
+        batch = Batch(
+            _worlds(ranges, uncertainties, worlds, seed),
+            seed=seed,
+            months=months,
+            model=model,
+            theatre=theatre,
+        )
+        with (
+            _executor(workers, scheduler, False) as executor,
+            _progress(as_json, "optimize") as progress,
+        ):
+            task = progress.add_task("generations", total=generations)
+            result = robust_search(
+                base,
+                batch,
+                objectives,
+                Store(store),
+                levers=lever or None,
+                generations=generations,
+                population=population,
+                seed=seed,
+                min_acceptance=min_acceptance,
+                executor=executor,
+                resume=resume,
+                on_generation=lambda done, total: progress.update(task, completed=done),
+            )
+        if as_json:
+            print_json(result.to_dict())
+            return
+        names = list(result.pareto[0]["levers"]) if result.pareto else []
+        table = Table(*names, *(o.text for o in objectives), title="Pareto set")
+        for row in result.pareto:
+            table.add_row(
+                *(str(row["levers"][name]) for name in names),
+                *(f"{value:.4g}" for value in row["objectives"].values()),
+            )
+        console.print(table)
+        console.print(
+            f"{result.evaluations} candidates over {result.generations} generations; "
+            f"stored in {result.folder}"
+        )
+
+
+def worst_case_command(
+    package: str = typer.Argument(None, help="The package to break."),
+    *,
+    store: Path = StoreOption,
+    objective: str = typer.Option(
+        "mean:breakdown_month:max", "--objective", help="What the package wants (then minimised)."
+    ),
+    generations: int = typer.Option(10, "--generations", min=1),
+    population: int = typer.Option(24, "--population", min=4),
+    replicates: int = typer.Option(16, "--replicates", min=1),
+    seed: int = SeedOption,
+    months: int = MonthsOption,
+    model: str = ModelOption,
+    ranges: Path | None = RangesOption,
+    uncertainties: str | None = UncertaintiesOption,
+    theatre: str = TheatreOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Search the uncertainties for the worlds that break a package."""
+    with reporting(as_json):
+        base = load_package(package, load_theatre(theatre))
+        goal = parse_objective(objective)
+        with _progress(as_json, "worst case") as progress:
+            task = progress.add_task("generations", total=generations)
+            found = worst_case(
+                base,
+                _bounds(ranges, uncertainties),
+                goal,
+                Store(store),
+                seed=seed,
+                months=months,
+                model=model,
+                theatre=theatre,
+                generations=generations,
+                population=population,
+                replicates=replicates,
+                on_generation=lambda done, total: progress.update(task, completed=done),
+            )
+        if as_json:
+            print_json(found.to_dict())
+            return
+        console.print(f"Worst worlds for {base.name} on {goal.text}:")
+        for world in found.worlds:
+            values = ", ".join(f"{k}={v:.3g}" for k, v in world["parameters"].items())
+            console.print(f"  {world[goal.text]:.4g}: {values}", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the explore commands."""
+    app.command("sweep")(sweep_command)
+    app.command("discover")(discover_command)
+    app.command("sensitivity")(sensitivity_command)
+    app.command("optimize")(optimize_command)
+    app.command("worst-case")(worst_case_command)
+
+
+__all__ = ["register"]
