@@ -309,7 +309,8 @@ def parse_actors(raw: Any, lines: LineMap) -> ActorSet:
         )
     problems: list[Problem] = []
     # Report a missing capability in plain words before pydantic's generic message.
-    for index, actor in enumerate(raw.get("actors") or []):
+    listed = raw.get("actors")
+    for index, actor in enumerate(listed if isinstance(listed, list) else []):
         if isinstance(actor, dict) and "capability" not in actor:
             problems.append(
                 lines.problem(
@@ -320,6 +321,21 @@ def parse_actors(raw: Any, lines: LineMap) -> ActorSet:
                 )
             )
     if problems:
+        # Check the rest with a stand-in capability so that every problem is reported at once.
+        stand_in = {"value": 1.0, "low": 1.0, "high": 1.0, "unit": "1", "assumption": "stand-in"}
+        patched = {
+            **raw,
+            "actors": [
+                {**actor, "capability": stand_in}
+                if isinstance(actor, dict) and "capability" not in actor
+                else actor
+                for actor in (listed if isinstance(listed, list) else [])
+            ],
+        }
+        try:
+            parse_actors(patched, lines)
+        except DataError as error:
+            problems.extend(error.problems)
         raise DataError(problems)
     actor_set = validate_as(ActorSet, raw, lines)
     problems = _cross_checks(actor_set, raw, lines)
