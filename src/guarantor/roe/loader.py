@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections import Counter
 from importlib import resources
 from pathlib import Path
@@ -287,8 +288,12 @@ class _Compiler:
             )
             return None
         value = raw[op]
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self._problem((*path, op), "a threshold is a number", received=short_repr(value))
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not math.isfinite(value)
+        ):
+            self._problem((*path, op), "a threshold is a finite number", received=short_repr(value))
             return None
         data = {key: item for key, item in raw.items() if key != op}
         try:

@@ -50,6 +50,8 @@ class Response(IntEnum):
         Raises:
             KeyError: ``text`` names no response.
         """
+        if text != text.lower():
+            raise KeyError(text)
         return cls[text.upper()]
 
 

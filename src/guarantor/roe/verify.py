@@ -284,7 +284,7 @@ def _disjoint(first: Rule, second: Rule) -> bool:
 
 
 def verify(
-    ruleset: Ruleset, *, checks: tuple[str, ...] = CHECKS, max_gaps: int = 5
+    ruleset: Ruleset, *, checks: tuple[str, ...] = CHECKS, max_gaps: int = 8
 ) -> VerificationReport:
     """Prove or refute every property of a rule set; each failure carries a counter-example.
 

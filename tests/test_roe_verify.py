@@ -1,0 +1,242 @@
+"""The verifier: shipped sets prove clean; planted faults are found; counter-examples replay."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from guarantor.roe import (
+    Incident,
+    Response,
+    Ruleset,
+    decide,
+    diff,
+    load_ruleset,
+    parse_fixtures,
+    parse_ruleset,
+    run_fixtures,
+    verify,
+)
+from guarantor.roe.loader import ruleset_path
+from guarantor.roe.schema import INCIDENT_FIELDS, PLATFORM_DOMAINS, Platform, holds
+
+BAD = Path(__file__).parent / "data" / "roe"
+
+
+@pytest.fixture(scope="module")
+def flawed() -> Ruleset:
+    return load_ruleset("flawed-example")
+
+
+@pytest.mark.parametrize("name", ["air-policing", "maritime-escort"])
+def test_shipped_rule_sets_verify_clean(name: str) -> None:
+    report = verify(load_ruleset(name))
+    assert report.ok, [finding.message for finding in report.findings]
+    assert report.checks == (
+        "completeness",
+        "conflict",
+        "dead",
+        "shadowed",
+        "monotone",
+        "invariant",
+    )
+    assert report.solver_calls > len(load_ruleset(name).rules)
+
+
+def test_the_flawed_example_shows_every_planted_fault(flawed: Ruleset) -> None:
+    report = verify(flawed)
+    assert {finding.check for finding in report.findings} == {
+        "completeness",
+        "conflict",
+        "dead",
+        "monotone",
+        "invariant",
+    }
+    assert [f.subject for f in report.by_check("conflict")] == ["intercept-west/down-drone"]
+    assert [f.subject for f in report.by_check("dead")] == ["engage-on-scene-missile"]
+    assert [f.subject for f in report.by_check("monotone")] == ["act"]
+    assert [f.subject for f in report.by_check("invariant")] == [
+        "engage-needs-hostility-and-authority"
+    ]
+    gaps = report.by_check("completeness")
+    assert {f.incident.act.value for f in gaps if f.incident} == {"hostile_intent"}
+
+
+def test_each_counter_example_replays_in_the_engine(flawed: Ruleset) -> None:
+    report = verify(flawed)
+    for finding in report.findings:
+        if finding.check == "dead":
+            assert finding.incident is None
+            assert finding.conditions == ("authority = on_scene", "authority ≥ mission_commander")
+            continue
+        assert finding.incident is not None
+        decision = decide(flawed, finding.incident)
+        if finding.check == "completeness":
+            assert decision.in_scope
+            assert decision.rule is None
+            assert finding.incident.act.value != "presence"
+        elif finding.check == "conflict":
+            assert {"intercept-west", "down-drone"} <= set(decision.matched)
+            assert decision.conflict
+        elif finding.check == "monotone":
+            assert finding.other is not None
+            acts = INCIDENT_FIELDS["act"].values
+            assert acts.index(finding.other.act.value) > acts.index(finding.incident.act.value)
+            assert decide(flawed, finding.other).response < decision.response
+            same = [n for n in INCIDENT_FIELDS if n != "act"]
+            assert all(finding.other.value(n) == finding.incident.value(n) for n in same)
+        elif finding.check == "invariant":
+            invariant = next(i for i in flawed.invariants if i.id == finding.subject)
+            values = {**finding.incident.as_data(), "response": decision.response.label}
+            assert holds(invariant.when, values)
+            assert not holds(invariant.require, values)
+            assert decision.rule == "engage-close-unidentified-intent"
+
+
+def test_gaps_match_an_exhaustive_enumeration(flawed: Ruleset) -> None:
+    """The solver's gaps are exactly the (act, zone) cells a brute-force sweep finds."""
+    report = verify(flawed)
+    solver_gaps = {
+        (f.incident.act.value, f.incident.zone.value)
+        for f in report.by_check("completeness")
+        if f.incident is not None
+    }
+    spec = INCIDENT_FIELDS
+    brute: set[tuple[str, str]] = set()
+    for act, zone, platform, pid, authority, distance in itertools.product(
+        spec["act"].values,
+        spec["zone"].values,
+        ("unknown", "drone", "missile"),
+        (False, True),
+        spec["authority"].values,
+        (5.0, 10.0, 50.0),
+    ):
+        incident = Incident.model_validate(
+            {
+                "domain": "air",
+                "act": act,
+                "zone": zone,
+                "platform": platform,
+                "pid": pid,
+                "authority": authority,
+                "distance_km": distance,
+            }
+        )
+        if act != "presence" and decide(flawed, incident).rule is None:
+            brute.add((act, zone))
+    assert solver_gaps == brute
+    assert len(brute) == 6
+
+
+def test_a_shadowed_rule_is_found_with_the_rule_that_wins() -> None:
+    report = verify(load_ruleset(BAD / "shadowed.yaml"))
+    (finding,) = report.findings
+    assert (finding.check, finding.subject) == ("shadowed", "engage-hostile-act")
+    assert finding.rules == ("engage-hostile-act", "warn-any-threat")
+    assert finding.incident is not None
+    assert decide(load_ruleset(BAD / "shadowed.yaml"), finding.incident).rule == "warn-any-threat"
+
+
+def test_counter_examples_save_as_fixtures_that_pin_todays_behaviour(flawed: Ruleset) -> None:
+    report = verify(flawed)
+    text = yaml.safe_dump(report.fixtures(flawed))
+    fixtures = parse_fixtures(text, "counterexamples.yaml")
+    with_incidents = [f for f in report.findings if f.incident is not None]
+    assert len(fixtures.fixtures) == len(with_incidents) + len(report.by_check("monotone"))
+    result = run_fixtures(flawed, fixtures, min_coverage=0.0)
+    assert result.failed == 0
+
+
+def test_diff_finds_exactly_the_incidents_a_threshold_moves() -> None:
+    old = load_ruleset("air-policing")
+    text = ruleset_path("air-policing").read_text(encoding="utf-8")
+    new = parse_ruleset(text.replace("below: 20", "below: 30"), "wider.yaml")
+    report = diff(old, new)
+    assert report.complete
+    assert not report.equivalent
+    assert {(c.old_rule, c.new_rule) for c in report.changes} == {
+        ("scramble-and-intercept", "bring-down-drone-near-site")
+    }
+    (change,) = report.changes
+    assert change.stronger
+    assert change.incident.platform is Platform.DRONE
+    assert 20 <= change.incident.distance_km < 30
+    assert decide(old, change.incident).response is Response.INTERCEPT
+    assert decide(new, change.incident).response is Response.DISABLE
+
+
+def test_a_rule_set_is_equivalent_to_itself() -> None:
+    report = diff(load_ruleset("maritime-escort"), load_ruleset("maritime-escort"))
+    assert report.equivalent
+    assert report.changes == ()
+
+
+def test_diff_between_shipped_and_flawed_covers_every_changed_sample() -> None:
+    old, new = load_ruleset("air-policing"), load_ruleset("flawed-example")
+    report = diff(old, new)
+    assert report.complete
+    pairs = {(c.old_rule, c.new_rule) for c in report.changes}
+    for change in report.changes:
+        assert decide(old, change.incident).response is change.old_response
+        assert decide(new, change.incident).response is change.new_response
+    # every disagreement on a grid belongs to a reported region
+    for act, zone, platform in itertools.product(
+        INCIDENT_FIELDS["act"].values, INCIDENT_FIELDS["zone"].values, ("drone", "manned_aircraft")
+    ):
+        incident = Incident.model_validate(
+            {
+                "domain": "air",
+                "act": act,
+                "zone": zone,
+                "platform": platform,
+                "pid": True,
+                "authority": "mission_commander",
+                "distance_km": 5.0,
+            }
+        )
+        before, after = decide(old, incident), decide(new, incident)
+        if before.response != after.response:
+            assert (before.rule, after.rule) in pairs
+
+
+_SCALARS: dict[str, Any] = {
+    name: st.sampled_from(spec.values) for name, spec in INCIDENT_FIELDS.items() if spec.values
+}
+
+
+@st.composite
+def incidents(draw: st.DrawFn) -> Incident:
+    data = {name: draw(strategy) for name, strategy in _SCALARS.items()}
+    allowed = sorted(domain.value for domain in PLATFORM_DOMAINS[Platform(data["platform"])])
+    data["domain"] = draw(st.sampled_from(allowed))
+    data["pid"] = draw(st.booleans())
+    data["distance_km"] = draw(st.floats(0, 500))
+    data["altitude_m"] = draw(st.floats(0, 15000))
+    return Incident.model_validate(data)
+
+
+SHIPPED = {name: load_ruleset(name) for name in ("air-policing", "maritime-escort")}
+
+
+@given(incident=incidents(), name=st.sampled_from(sorted(SHIPPED)))
+def test_proofs_hold_on_random_incidents(incident: Incident, name: str) -> None:
+    ruleset = SHIPPED[name]
+    decision = decide(ruleset, incident)
+    if decision.in_scope and incident.act.value != "presence":
+        assert decision.rule is not None
+    values = {**incident.as_data(), "response": decision.response.label}
+    if decision.in_scope:
+        for invariant in ruleset.invariants:
+            assert not holds(invariant.when, values) or holds(invariant.require, values)
+    acts = INCIDENT_FIELDS["act"].values
+    position = acts.index(incident.act.value)
+    if position + 1 < len(acts):
+        worse = incident.model_copy(update={"act": type(incident.act)(acts[position + 1])})
+        if decide(ruleset, worse).in_scope:
+            assert decide(ruleset, worse).response >= decision.response
