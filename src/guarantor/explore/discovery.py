@@ -81,7 +81,7 @@ def parse_case(text: str, outcomes: Sequence[str] | None = None) -> Case:
 def discovery_table(
     store: Store, package: str | None = None
 ) -> tuple[np.ndarray[Any, Any], list[str], dict[str, np.ndarray[Any, Any]]]:
-    """Dimensions (worlds and varying levers) and outcomes of the store's good experiments.
+    """Dimensions (varying worlds and levers) and outcomes of the store's good experiments.
 
     Raises:
         DataError: the store is empty, or ``package`` matches no stored package.
@@ -100,8 +100,13 @@ def discovery_table(
                 received=package,
             )
         keep &= chosen
-    names = list(store.world_parameters())
-    columns = [np.asarray(data[name], dtype=np.float64) for name in names]
+    names: list[str] = []
+    columns: list[np.ndarray[Any, Any]] = []
+    for name in store.world_parameters():
+        column = np.asarray(data[name], dtype=np.float64)
+        if np.ptp(column[keep]) > 0 if keep.any() else False:  # a constant explains nothing
+            names.append(name)
+            columns.append(column)
     levers = [entry["levers"] for entry in manifest["packages"]]
     lever_names = sorted({name for entry in levers for name in entry})
     point = np.asarray(data["point"], dtype=np.int64)
