@@ -151,19 +151,20 @@ def test_paris_package_reports_conditional_commitments_with_their_conditions(
 ) -> None:
     section = land.assess(theatre, package("paris-declaration-2026"))
     rows = {row["id"]: row for row in section.tables["commitments"]}
-    ukfr = rows["ukfr-reassurance-force"]
-    assert ukfr["conditional"] is True
-    assert ukfr["conditions"] == [
+    uk = rows["uk-reassurance-force"]
+    assert uk["conditional"] is True
+    assert rows["france-reassurance-force"]["conditional"] is True
+    assert uk["conditions"] == [
         "a ceasefire is agreed with Russia",
         "the parliament of GBR approves",
     ]
     assert rows["us-monitoring"]["conditional"] is False
-    assert any("ukfr-reassurance-force" in note and "ceasefire" in note for note in section.notes)
+    assert any("uk-reassurance-force" in note and "ceasefire" in note for note in section.notes)
     assert section.metric("troops_pledged").value[0] == 20_000
     assert section.metric("troops_pledged_unconditional").value[0] == 0
-    # the UK's pool (71,000 x 0.3 / 4) keeps only about 5,300 of the 15,000 on station
-    assert ukfr["sustainable"] == pytest.approx(5_325)
-    assert ukfr["months_sustained"] == pytest.approx(21_300 / 15_000 * 6)
+    # the UK's pool (71,000 x 0.3 / 4) keeps only about 5,300 of its 7,500 on station
+    assert uk["sustainable"] == pytest.approx(5_325)
+    assert uk["months_sustained"] == pytest.approx(21_300 / 7_500 * 6)
     assert section.metric("hubs_covered").value[0] == 4
     assert section.metric("ukraine_force_troops").value[0] == 800_000
     assert section.metric("personnel_pool_required").value[0] == pytest.approx(4 * 21_500)

@@ -16,7 +16,6 @@ import shapely
 from numpy.typing import ArrayLike, NDArray
 from pyproj import CRS, Geod, Transformer
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import transform
 
 GEOD = Geod(ellps="WGS84")
 FloatArray = NDArray[np.float64]
@@ -58,12 +57,20 @@ def _aeqd(lon0: float, lat0: float) -> tuple[Transformer, Transformer]:
     return forward, inverse
 
 
+def _reproject(geometry: BaseGeometry, transformer: Transformer) -> BaseGeometry:
+    def apply(x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
+        new_x, new_y = transformer.transform(x, y)
+        return np.asarray(new_x), np.asarray(new_y)
+
+    return shapely.transform(geometry, apply, interleaved=False)
+
+
 def buffer_km(geometry: BaseGeometry, km: float) -> BaseGeometry:
     """Buffer a geometry by ``km`` (negative shrinks), in a local equidistant projection."""
     centre = geometry.centroid
     forward, inverse = _aeqd(round(centre.x, 2), round(centre.y, 2))
-    projected = transform(forward.transform, geometry)
-    return transform(inverse.transform, projected.buffer(km * 1000.0, quad_segs=16))
+    projected = _reproject(shapely.segmentize(geometry, 0.05), forward)
+    return _reproject(projected.buffer(km * 1000.0, quad_segs=16), inverse)
 
 
 def contains(geometry: BaseGeometry, lon: ArrayLike, lat: ArrayLike) -> NDArray[np.bool_]:
@@ -124,13 +131,14 @@ def equal_area_grid(region: BaseGeometry, cell_km: float) -> Grid:
     centre = region.centroid
     key = (round(centre.x, 2), round(centre.y, 2))
     forward, inverse = _laea(*key)
-    projected = transform(forward.transform, region)
+    # densify first so that edges along parallels stay curved once projected
+    projected = _reproject(shapely.segmentize(region, 0.05), forward)
     min_x, min_y, max_x, max_y = projected.bounds
     step = cell_km * 1000.0
     xs = np.arange(min_x + step / 2, max_x, step)
     ys = np.arange(min_y + step / 2, max_y, step)
-    grid_x, grid_y = np.meshgrid(xs, ys)
-    grid_x, grid_y = grid_x.ravel(), grid_y.ravel()
+    mesh_x, mesh_y = np.meshgrid(xs, ys)
+    grid_x, grid_y = mesh_x.ravel(), mesh_y.ravel()
     shapely.prepare(projected)
     inside = shapely.intersects_xy(projected, grid_x, grid_y)
     x_m, y_m = grid_x[inside], grid_y[inside]

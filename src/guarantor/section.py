@@ -91,7 +91,9 @@ class Metric:
         """Build a metric, turning ``value`` into a one-dimensional float array."""
         array = np.atleast_1d(np.asarray(value, dtype=np.float64))
         if array.ndim != 1:
-            raise ValueError(f"metric {name!r} must be one value per world, got shape {array.shape}")
+            raise ValueError(
+                f"metric {name!r} must be one value per world, got shape {array.shape}"
+            )
         return cls(
             name,
             array,
@@ -103,15 +105,21 @@ class Metric:
         )
 
     def summary(self) -> dict[str, float]:
-        """Return the central value and the 5–95 % band over worlds."""
+        """Return the median, the mean and the 5–95 % band over worlds.
+
+        The mean is what a 0/1 metric (accepts, held) means as a probability over worlds.
+        """
         finite = self.value[np.isfinite(self.value)]
         if finite.size == 0:
-            return {"value": float("nan"), "low": float("nan"), "high": float("nan")}
-        if finite.size == 1:
-            only = float(finite[0])
-            return {"value": only, "low": only, "high": only}
+            nan = float("nan")
+            return {"value": nan, "mean": nan, "low": nan, "high": nan}
         low, middle, high = np.percentile(finite, [5, 50, 95])
-        return {"value": float(middle), "low": float(low), "high": float(high)}
+        return {
+            "value": float(middle),
+            "mean": float(finite.mean()),
+            "low": float(low),
+            "high": float(high),
+        }
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready mapping: the summary over worlds plus provenance."""
@@ -154,7 +162,7 @@ class Section:
             "title": self.title,
             "verdict": self.verdict,
             "metrics": [metric.to_dict() for metric in self.metrics],
-            "tables": {name: rows for name, rows in self.tables.items()},
+            "tables": dict(self.tables),
             "notes": list(self.notes),
         }
         if layers:

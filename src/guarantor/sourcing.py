@@ -21,7 +21,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from guarantor.errors import DataError, Problem, short_repr
 from guarantor.yamlio import LineMap
 
-
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
@@ -93,24 +92,54 @@ class Quantity(Strict):
 
 
 def pydantic_problems(
-    error: ValidationError, lines: LineMap, prefix: tuple[str | int, ...] = ()
+    error: ValidationError, lines: LineMap, data: Any = None, prefix: tuple[str | int, ...] = ()
 ) -> list[Problem]:
-    """Turn a pydantic error into located problems (file, line, dotted field, expected, got)."""
+    """Turn a pydantic error into located problems (file, line, dotted field, expected, got).
+
+    pydantic puts the tags of unions into an error's location (``commitments.0.air_policing``,
+    ``function-after[...]``); the user never wrote those, so the location is walked through
+    ``data`` and only the keys and indices that exist in it are kept.
+    """
     problems = []
     for detail in error.errors(include_url=False):
-        path = [*prefix, *(part for part in detail["loc"] if not _is_union_tag(part))]
-        received = short_repr(detail.get("input")) if "input" in detail else None
+        path = [*prefix, *_written_path(data, detail["loc"])]
         message = detail["msg"].removeprefix("Value error, ")
+        received = None
+        if "input" in detail and "got " not in message:
+            received = short_repr(detail.get("input"))
         problems.append(lines.problem(path, message, received=received))
-    return problems
+    return list(dict.fromkeys(problems))
 
 
-def _is_union_tag(part: Any) -> bool:
-    # pydantic puts the tag of a discriminated union or the member type into the location
-    # ("function-after[...]", "Quantity"); the user never wrote those, so they are dropped.
-    return isinstance(part, str) and (
-        "[" in part or part[:1].isupper() or part in {"str", "float", "int", "list", "dict"}
-    )
+def _written_path(data: Any, loc: tuple[int | str, ...]) -> list[str | int]:
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        in_mapping = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_mapping or in_list:
+            node = node[part]  # type: ignore[index]
+        elif isinstance(node, dict) and isinstance(part, str) and _is_union_tag(part, node):
+            continue
+        elif isinstance(node, (dict, list)) and not isinstance(part, int):
+            # a missing field: name it, there is nothing deeper to walk
+            if not _is_union_tag(part, node):
+                path.append(part)
+            node = None
+            continue
+        else:
+            node = None
+        path.append(part)
+    return path
+
+
+def _is_union_tag(part: str, node: Any) -> bool:
+    if "[" in part or part in {"str", "float", "int", "list", "dict", "bool"}:
+        return True
+    if part[:1].isupper():  # a member model's class name
+        return True
+    # the value of a discriminator field, e.g. instrument: air_policing
+    return isinstance(node, dict) and part in {str(value) for value in node.values()}
 
 
 def validate_as(
@@ -120,7 +149,7 @@ def validate_as(
     try:
         return model.model_validate(data, context=dict(context or {}))
     except ValidationError as error:
-        raise DataError(pydantic_problems(error, lines)) from None
+        raise DataError(pydantic_problems(error, lines, data)) from None
 
 
 def check_source_refs(

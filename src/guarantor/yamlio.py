@@ -45,8 +45,25 @@ class LineMap:
         return Problem(message, file=self.file, line=self.line(path), field=dotted, **details)
 
 
+_PLAIN_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")
+}
+
+
 def _build(node: yaml.Node, path: PathKey, lines: LineMap, problems: list[Problem]) -> Any:
     lines.record(path, node.start_mark.line + 1)
+    if node.tag not in _PLAIN_TAGS:
+        raise DataError(
+            [
+                Problem(
+                    f"unsupported YAML tag {node.tag!r}: only plain data is read",
+                    file=lines.file,
+                    line=node.start_mark.line + 1,
+                    field=".".join(str(part) for part in path),
+                )
+            ]
+        )
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:

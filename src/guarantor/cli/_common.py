@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
@@ -68,5 +68,3 @@ def reporting(as_json: bool = False) -> Iterator[None]:
         yield
     except DataError as error:
         fail(error, as_json=as_json)
-
-

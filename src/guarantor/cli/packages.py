@@ -17,7 +17,7 @@ package_app = typer.Typer(help="Packages: the levers.", no_args_is_help=True)
 
 
 def _amounts(commitment: object) -> str:
-    parts = []
+    parts: list[str] = []
     for name, value in vars(commitment).items():
         if name in {"id", "actor", "instrument", "conditions", "source", "note"} or value is None:
             continue
@@ -52,7 +52,9 @@ def describe(package: Package) -> dict[str, object]:
             }
             for commitment in package.commitments
         ],
-        "triggers": [trigger.model_dump(mode="json", exclude_none=True) for trigger in package.triggers],
+        "triggers": [
+            trigger.model_dump(mode="json", exclude_none=True) for trigger in package.triggers
+        ],
     }
 
 
@@ -122,7 +124,9 @@ def validate(
             problems.extend(error.problems)
             results.append({"file": str(path), "ok": False, "problems": len(error.problems)})
     if as_json:
-        print_json({"ok": not problems, "files": results, "problems": [p.as_dict() for p in problems]})
+        print_json(
+            {"ok": not problems, "files": results, "problems": [p.as_dict() for p in problems]}
+        )
     else:
         for result in results:
             mark = "[green]ok[/]" if result["ok"] else "[red]invalid[/]"

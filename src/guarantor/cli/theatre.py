@@ -12,7 +12,9 @@ from guarantor.geo import area_km2, length_km
 from guarantor.packages.schema import magnitude
 from guarantor.theatre import DEFAULT_THEATRE, Theatre, load_theatre
 
-theatre_app = typer.Typer(help="The theatre: geography, places, platforms, actors.", no_args_is_help=True)
+theatre_app = typer.Typer(
+    help="The theatre: geography, places, platforms, actors.", no_args_is_help=True
+)
 
 
 def summary(theatre: Theatre) -> dict[str, object]:
@@ -31,7 +33,13 @@ def summary(theatre: Theatre) -> dict[str, object]:
             for c in data.places.cities
         ],
         "air_bases": [
-            {"id": b.id, "name": b.name, "country": b.country, "lat": b.latitude, "lon": b.longitude}
+            {
+                "id": b.id,
+                "name": b.name,
+                "country": b.country,
+                "lat": b.latitude,
+                "lon": b.longitude,
+            }
             for b in data.places.air_bases
         ],
         "ports": [p.id for p in data.places.ports],
@@ -67,9 +75,10 @@ def show(
         for city in loaded.cities:
             cities.add_row(city.name, f"{magnitude(city.population):,.0f}")
         console.print(cities)
+        platforms = loaded.data.platforms
         console.print(
-            f"{len(loaded.data.actors)} actors, {len(loaded.data.platforms.aircraft)} aircraft types, "
-            f"{len(loaded.data.platforms.ships)} ship types, {facts['sources']} sources"
+            f"{len(loaded.data.actors)} actors, {len(platforms.aircraft)} aircraft types, "
+            f"{len(platforms.ships)} ship types, {facts['sources']} sources"
         )
 
 

@@ -8,16 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from guarantor.errors import DataError, Problem
-from guarantor.packages.schema import (
-    AirPolicing,
-    Instrument,
-    MaritimeSecurity,
-    Package,
-    ReassuranceForce,
-)
-from guarantor.sourcing import validate_as
-from guarantor.theatre import Theatre, load_theatre
-from guarantor.sourcing import source_refs
+from guarantor.packages.schema import Package
+from guarantor.sourcing import check_source_refs, validate_as
+from guarantor.theatre import DEFAULT_THEATRE, Theatre, load_theatre
 from guarantor.theatre.schema import AircraftRole
 from guarantor.yamlio import LineMap, load_yaml, load_yaml_text
 
@@ -55,77 +48,78 @@ def package_path(name_or_path: str | Path | None) -> Path:
     )
 
 
-def check_references(package: Package, raw: Any, lines: LineMap, theatre: Theatre) -> list[Problem]:
-    """Check every id a package names against the theatre and itself."""
-    problems: list[Problem] = []
-    ids = theatre.data.all_ids()
-    actors = set(ids["actor"])
-    fighters = {a.id for a in theatre.data.platforms.aircraft if a.role is AircraftRole.FIGHTER}
-    tankers = {a.id for a in theatre.data.platforms.aircraft if a.role is AircraftRole.TANKER}
-    places = {place.id for place in theatre.iter_places()}
-    commitment_ids = [c.id for c in package.commitments]
+def _items(value: Any) -> list[tuple[int, Any]]:
+    return list(enumerate(value)) if isinstance(value, list) else []
 
-    def unknown(path: list[str | int], what: str, value: str, known: set[str]) -> None:
-        if value not in known:
+
+def _text(mapping: Any, key: str) -> str | None:
+    value = mapping.get(key) if isinstance(mapping, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def check_references(raw: Any, lines: LineMap, theatre: Theatre) -> list[Problem]:
+    """Check every id a package names against the theatre and itself.
+
+    Works on the raw data, so that reference problems are reported together with schema
+    problems even when parts of the file do not validate.
+    """
+    problems: list[Problem] = []
+    if not isinstance(raw, dict):
+        return problems
+    ids = theatre.data.all_ids()
+    aircraft = theatre.data.platforms.aircraft
+    known = {
+        "actor": set(ids["actor"]),
+        "aircraft type": {a.id for a in aircraft if a.role is AircraftRole.FIGHTER},
+        "tanker type": {a.id for a in aircraft if a.role is AircraftRole.TANKER},
+        "air base": set(ids["air_base"]),
+        "ship type": set(ids["ship"]),
+        "place": {place.id for place in theatre.iter_places()},
+    }
+    commitments = _items(raw.get("commitments"))
+    commitment_ids = [_text(item, "id") for _, item in commitments]
+    known["commitment"] = {ident for ident in commitment_ids if ident}
+
+    def check(path: list[str | int], what: str, value: str | None) -> None:
+        if value is not None and value not in known[what]:
             problems.append(
                 lines.problem(
-                    path, f"unknown {what}", expected=f"one of {sorted(known)}", received=value
+                    path,
+                    f"unknown {what}",
+                    expected=f"one of {sorted(known[what])}",
+                    received=value,
                 )
             )
 
-    for ident, count in Counter(commitment_ids).items():
+    for ident, count in Counter(i for i in commitment_ids if i).items():
         if count > 1:
-            index = commitment_ids.index(ident)
-            problems.append(lines.problem(["commitments", index, "id"], f"duplicate id {ident!r}"))
-    for index, commitment in enumerate(package.commitments):
-        where: list[str | int] = ["commitments", index]
-        unknown([*where, "actor"], "actor", commitment.actor, actors)
-        for number, condition in enumerate(commitment.conditions):
-            if condition.parliament_approves is not None:
-                unknown(
-                    [*where, "conditions", number, "parliament_approves"],
-                    "actor",
-                    condition.parliament_approves,
-                    actors,
-                )
-            if condition.commitment_active is not None:
-                unknown(
-                    [*where, "conditions", number, "commitment_active"],
-                    "commitment",
-                    condition.commitment_active,
-                    set(commitment_ids) - {commitment.id},
-                )
-        if isinstance(commitment, AirPolicing):
-            for kind, pledges, allowed in (
-                ("aircraft", commitment.aircraft, fighters),
-                ("tankers", commitment.tankers, tankers),
-            ):
-                for number, pledge in enumerate(pledges):
-                    unknown([*where, kind, number, "type"], f"{kind} type", pledge.type, allowed)
-                    unknown([*where, kind, number, "base"], "air base", pledge.base, set(ids["air_base"]))
-            for field in ("protect", "cap_stations"):
-                for number, place in enumerate(getattr(commitment, field)):
-                    unknown([*where, field, number], "place", place, places)
-        elif isinstance(commitment, MaritimeSecurity):
-            for number, ship in enumerate(commitment.ships):
-                unknown([*where, "ships", number, "type"], "ship type", ship.type, set(ids["ship"]))
-                if ship.home_port is not None:
-                    unknown([*where, "ships", number, "home_port"], "place", ship.home_port, places)
-        elif isinstance(commitment, ReassuranceForce):
-            for number, hub in enumerate(commitment.hubs):
-                unknown([*where, "hubs", number], "place", hub, places)
-        elif commitment.instrument in {Instrument.ARMS_SUPPLY}:
-            for number, hub in enumerate(getattr(commitment, "via", ())):
-                unknown([*where, "via", number], "place", hub, places)
-    for index, trigger in enumerate(package.triggers):
-        if trigger.commitment is not None:
-            unknown(["triggers", index, "commitment"], "commitment", trigger.commitment, set(commitment_ids))
-    known_sources = set(package.sources) | set(theatre.sources)
-    for path, ref in source_refs(raw):
-        if ref not in known_sources:
+            second = [n for n, i in enumerate(commitment_ids) if i == ident][1]
             problems.append(
-                lines.problem(list(path), "unknown source", expected="a source id", received=ref)
+                lines.problem(["commitments", second, "id"], f"duplicate commitment id {ident!r}")
             )
+    for index, item in commitments:
+        if not isinstance(item, dict):
+            continue
+        where: list[str | int] = ["commitments", index]
+        check([*where, "actor"], "actor", _text(item, "actor"))
+        for field, what in (("aircraft", "aircraft type"), ("tankers", "tanker type")):
+            for number, pledge in _items(item.get(field)):
+                check([*where, field, number, "type"], what, _text(pledge, "type"))
+                check([*where, field, number, "base"], "air base", _text(pledge, "base"))
+        for number, ship in _items(item.get("ships")):
+            check([*where, "ships", number, "type"], "ship type", _text(ship, "type"))
+            check([*where, "ships", number, "home_port"], "place", _text(ship, "home_port"))
+        for field in ("protect", "cap_stations", "hubs", "via"):
+            for number, place in _items(item.get(field)):
+                check([*where, field, number], "place", place if isinstance(place, str) else None)
+        for number, condition in _items(item.get("conditions")):
+            spot = [*where, "conditions", number]
+            check([*spot, "parliament_approves"], "actor", _text(condition, "parliament_approves"))
+            check([*spot, "commitment_active"], "commitment", _text(condition, "commitment_active"))
+    for index, trigger in _items(raw.get("triggers")):
+        check(["triggers", index, "commitment"], "commitment", _text(trigger, "commitment"))
+    package_sources: dict[str, Any] = raw["sources"] if isinstance(raw.get("sources"), dict) else {}
+    problems.extend(check_source_refs(raw, set(package_sources) | set(theatre.sources), lines))
     return problems
 
 
@@ -152,19 +146,32 @@ def load_package(name_or_path: str | Path | None = None, theatre: Theatre | None
 def _validated(raw: Any, lines: LineMap, theatre: Theatre | None) -> Package:
     if not isinstance(raw, dict):
         raise DataError([lines.problem([], "a package is a mapping", received=type(raw).__name__)])
-    package = validate_as(Package, raw, lines)
+    problems: list[Problem] = []
+    package: Package | None = None
+    try:
+        package = validate_as(Package, raw, lines)
+    except DataError as error:
+        problems.extend(error.problems)
+    theatre_name = raw.get("theatre", DEFAULT_THEATRE)
     if theatre is None:
-        theatre = load_theatre(package.theatre)
-    elif theatre.name != package.theatre:
-        raise DataError(
-            [
-                lines.problem(
-                    ["theatre"], "package written for another theatre", expected=theatre.name,
-                    received=package.theatre,
-                )
-            ]
+        theatre = load_theatre(theatre_name if isinstance(theatre_name, str) else DEFAULT_THEATRE)
+    elif theatre_name != theatre.name:
+        problems.append(
+            lines.problem(
+                ["theatre"],
+                "package written for another theatre",
+                expected=theatre.name,
+                received=str(theatre_name),
+            )
         )
-    problems = check_references(package, raw, lines, theatre)
+    problems.extend(check_references(raw, lines, theatre))
     if problems:
-        raise DataError(problems)
+        raise DataError(_unique(problems))
+    assert package is not None
     return package
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    """Drop repeats and order problems by line."""
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=lambda problem: (problem.line or 0, problem.field))

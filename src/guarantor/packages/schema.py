@@ -205,12 +205,19 @@ class AirPolicing(_Commitment):
     """Fighters (and tankers) guarding Ukraine's skies from their bases."""
 
     instrument: Literal[Instrument.AIR_POLICING]
-    aircraft: tuple[AircraftPledge, ...] = Field(min_length=1)
+    aircraft: tuple[AircraftPledge, ...]
     tankers: tuple[AircraftPledge, ...] = ()
     standoff_km: Amount | None = None
     readiness_min: Amount | None = None
     protect: tuple[Identifier, ...] = ()
     cap_stations: tuple[Identifier, ...] = ()
+
+    @field_validator("aircraft")
+    @classmethod
+    def _some_aircraft(cls, value: tuple[AircraftPledge, ...]) -> tuple[AircraftPledge, ...]:
+        if not value:
+            raise ValueError("air policing needs at least one aircraft pledge")
+        return value
 
     @field_validator("standoff_km")
     @classmethod
@@ -229,8 +236,15 @@ class MaritimeSecurity(_Commitment):
     """Warships and mine-countermeasure vessels protecting the sea lane to Odesa."""
 
     instrument: Literal[Instrument.MARITIME_SECURITY]
-    ships: tuple[ShipPledge, ...] = Field(min_length=1)
+    ships: tuple[ShipPledge, ...]
     in_black_sea: bool = True
+
+    @field_validator("ships")
+    @classmethod
+    def _some_ships(cls, value: tuple[ShipPledge, ...]) -> tuple[ShipPledge, ...]:
+        if not value:
+            raise ValueError("maritime security needs at least one ship pledge")
+        return value
 
 
 class ReassuranceForce(_Commitment):
@@ -459,8 +473,15 @@ class Package(Strict):
     roe: str | None = None
     sources: dict[Identifier, Source] = Field(default_factory=dict)
     source: SourceRef | None = None
-    commitments: tuple[Commitment, ...] = Field(min_length=1)
+    commitments: tuple[Commitment, ...]
     triggers: tuple[Trigger, ...] = ()
+
+    @field_validator("commitments")
+    @classmethod
+    def _some_commitments(cls, value: tuple[Commitment, ...]) -> tuple[Commitment, ...]:
+        if not value:
+            raise ValueError("a package needs at least one commitment")
+        return value
 
     def of(self, instrument: Instrument) -> list[Commitment]:
         """Return the commitments of one instrument."""

@@ -9,4 +9,11 @@ from guarantor.theatre.loader import (
     theatre_path,
 )
 
-__all__ = ["DEFAULT_THEATRE", "Feature", "Theatre", "load_theatre", "shipped_theatres", "theatre_path"]
+__all__ = [
+    "DEFAULT_THEATRE",
+    "Feature",
+    "Theatre",
+    "load_theatre",
+    "shipped_theatres",
+    "theatre_path",
+]

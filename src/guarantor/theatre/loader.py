@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -15,11 +14,18 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from guarantor.errors import DataError, Problem
-from guarantor.sourcing import Quantity, Source, SourceRef, source_refs, validate_as
+from guarantor.sourcing import (
+    Quantity,
+    Source,
+    SourceRef,
+    check_source_refs,
+    source_refs,
+    validate_as,
+)
 from guarantor.theatre.schema import (
     Actor,
-    AircraftType,
     AirBase,
+    AircraftType,
     City,
     Place,
     ShipType,
@@ -188,43 +194,52 @@ def _lookup(table: dict[str, T], key: str, what: str) -> T:
         ) from None
 
 
-def _cross_check(data: TheatreFile, raw: Any, lines: LineMap) -> list[Problem]:
-    """Check references between parts of a theatre: ids unique, sources and countries known."""
+def _cross_check(raw: Any, lines: LineMap) -> list[Problem]:
+    """Check references between parts of a theatre: ids unique, members, countries, sources.
+
+    Works on the raw data so that these problems are reported together with schema problems.
+    """
     problems: list[Problem] = []
-    for kind, ids in data.all_ids().items():
-        for ident, count in Counter(ids).items():
-            if count > 1:
-                problems.append(lines.problem([], f"duplicate {kind} id {ident!r}"))
-    actor_ids = {actor.id for actor in data.actors}
-    for index, actor in enumerate(data.actors):
-        for member in actor.members:
+    if not isinstance(raw, dict):
+        return problems
+    actors: list[Any] = raw["actors"] if isinstance(raw.get("actors"), list) else []
+    actor_ids = {a.get("id") for a in actors if isinstance(a, dict)}
+    for index, actor in enumerate(actors):
+        members = actor.get("members") if isinstance(actor, dict) else None
+        for number, member in enumerate(members if isinstance(members, list) else []):
             if member not in actor_ids:
                 problems.append(
                     lines.problem(
-                        ["actors", index, "members"],
+                        ["actors", index, "members", number],
                         "unknown member",
                         expected="an actor id",
-                        received=member,
+                        received=str(member),
                     )
                 )
-    for group in ("cities", "ports", "air_bases", "naval_bases", "nuclear_plants", "hubs"):
-        for index, place in enumerate(getattr(data.places, group)):
-            if place.country not in actor_ids:
+    places: dict[str, Any] = raw["places"] if isinstance(raw.get("places"), dict) else {}
+    seen: dict[str, list[str | int]] = {}
+    for group, items in places.items():
+        for index, place in enumerate(items if isinstance(items, list) else []):
+            if not isinstance(place, dict):
+                continue
+            where: list[str | int] = ["places", group, index]
+            ident = place.get("id")
+            if isinstance(ident, str):
+                if ident in seen:
+                    problems.append(lines.problem([*where, "id"], f"duplicate place id {ident!r}"))
+                seen.setdefault(ident, where)
+            country = place.get("country")
+            if country is not None and country not in actor_ids:
                 problems.append(
                     lines.problem(
-                        ["places", group, index, "country"],
+                        [*where, "country"],
                         "unknown country",
                         expected="an actor id",
-                        received=place.country,
+                        received=str(country),
                     )
                 )
-    for path, ref in source_refs(raw):
-        if ref not in data.sources:
-            problems.append(
-                lines.problem(
-                    list(path), "unknown source", expected="a key of 'sources'", received=ref
-                )
-            )
+    sources: dict[str, Any] = raw["sources"] if isinstance(raw.get("sources"), dict) else {}
+    problems.extend(check_source_refs(raw, set(sources), lines))
     return problems
 
 
@@ -284,23 +299,31 @@ def load_theatre(name_or_path: str | Path = DEFAULT_THEATRE) -> Theatre:
     extra_sources, problems = _read_sources(path.parent)
     if isinstance(raw, dict) and extra_sources:
         raw = {**raw, "sources": {**extra_sources, **(raw.get("sources") or {})}}
+    data: TheatreFile | None = None
     try:
         data = validate_as(TheatreFile, raw, lines)
     except DataError as error:
-        raise DataError([*problems, *error.problems]) from None
-    geography_path = path.parent / data.geography
-    features, collection = _read_geography(geography_path)
-    for path_in_file, ref in source_refs(collection):
-        if ref not in data.sources:
-            problems.append(
-                Problem(
-                    "unknown source",
-                    file=str(geography_path),
-                    field=".".join(map(str, path_in_file)),
-                    received=ref,
+        problems.extend(error.problems)
+    problems.extend(_cross_check(raw, lines))
+    features: tuple[Feature, ...] = ()
+    collection: dict[str, Any] = {}
+    if data is not None:
+        geography_path = path.parent / data.geography
+        try:
+            features, collection = _read_geography(geography_path)
+        except DataError as error:
+            problems.extend(error.problems)
+        for path_in_file, ref in source_refs(collection):
+            if ref not in data.sources:
+                problems.append(
+                    Problem(
+                        "unknown source",
+                        file=str(geography_path),
+                        field=".".join(map(str, path_in_file)),
+                        received=ref,
+                    )
                 )
-            )
-    problems.extend(_cross_check(data, raw, lines))
     if problems:
-        raise DataError(problems)
+        raise DataError(sorted(dict.fromkeys(problems), key=lambda p: (p.file or "", p.line or 0)))
+    assert data is not None
     return Theatre(data=data, path=path, features=features, geojson=collection)

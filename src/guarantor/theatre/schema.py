@@ -68,9 +68,7 @@ class Place(Strict):
 
     @model_validator(mode="after")
     def _provenance(self) -> Self:
-        plain = [
-            name for name in ("lat", "lon") if not isinstance(getattr(self, name), Quantity)
-        ]
+        plain = [name for name in ("lat", "lon") if not isinstance(getattr(self, name), Quantity)]
         if plain and self.source is None:
             raise ValueError(
                 f"{' and '.join(plain)} written as plain numbers need the place's 'source'; "

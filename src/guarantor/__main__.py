@@ -1,0 +1,5 @@
+"""``python -m guarantor`` runs the command line."""
+
+from guarantor.cli import main
+
+main()

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from guarantor.errors import DataError
+from guarantor.section import Metric, Section, n_worlds, world_parameter
+from guarantor.sourcing import Quantity
+
+
+def test_metric_summary_gives_median_mean_and_band() -> None:
+    metric = Metric.of("held_12m", np.r_[np.zeros(30), np.ones(70)], "1", "peace held a year")
+    summary = metric.summary()
+    assert summary == {"value": 1.0, "mean": 0.7, "low": 0.0, "high": 1.0}
+    assert metric.to_dict()["n_worlds"] == 100
+
+
+def test_a_single_world_summarises_to_itself() -> None:
+    summary = Metric.of("x", 3.5, "km", "one world").summary()
+    assert summary == {"value": 3.5, "mean": 3.5, "low": 3.5, "high": 3.5}
+
+
+def test_non_finite_values_are_left_out_of_the_summary() -> None:
+    metric = Metric.of("breakdown_month", [np.nan, 12.0, 24.0], "month", "months to breakdown")
+    assert metric.summary()["mean"] == 18.0
+
+
+def test_metric_refuses_a_table() -> None:
+    with pytest.raises(ValueError, match="one value per world"):
+        Metric.of("x", np.ones((2, 2)), "1", "bad")
+
+
+def test_section_finds_metrics_by_name_and_serialises() -> None:
+    section = Section("air", "Air", "ok", (Metric.of("a_km", [1, 2], "km", "r"),))
+    assert section.metric("a_km").unit == "km"
+    with pytest.raises(KeyError, match="has no metric 'b'"):
+        section.metric("b")
+    assert section.to_dict(layers=False)["metrics"][0]["mean"] == 1.5
+
+
+def test_world_tables_must_be_one_length() -> None:
+    assert n_worlds(None) == 1
+    assert n_worlds({"a": np.zeros(4), "b": np.ones(4)}) == 4
+    with pytest.raises(DataError, match="one length"):
+        n_worlds({"a": np.zeros(4), "b": np.ones(3)})
+
+
+def test_world_parameter_falls_back_to_the_default() -> None:
+    default = Quantity(value=0.62, low=0.55, high=0.75, unit="1", assumption="proxy")
+    assert world_parameter({"other": np.zeros(3)}, "mc", default).tolist() == [0.62] * 3
+    given = world_parameter({"mc": np.array([0.6, 0.7])}, "mc", default)
+    assert given.tolist() == [0.6, 0.7]
