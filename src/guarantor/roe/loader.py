@@ -299,7 +299,7 @@ class _Compiler:
         try:
             quantity = Quantity.model_validate({"value": value, **data})
         except ValidationError as error:
-            self.problems.extend(pydantic_problems(error, self.lines, path))
+            self.problems.extend(pydantic_problems(error, self.lines, prefix=path))
             return None
         if quantity.unit != spec.unit:
             self._problem(
@@ -509,7 +509,7 @@ def parse_incident(
         try:
             quantity = Quantity.model_validate(given)
         except ValidationError as error:
-            problems.extend(pydantic_problems(error, lines, (*path, name)))
+            problems.extend(pydantic_problems(error, lines, prefix=(*path, name)))
             continue
         if quantity.unit != spec.unit:
             problems.append(
@@ -527,7 +527,7 @@ def parse_incident(
     try:
         incident = Incident.model_validate(values)
     except ValidationError as error:
-        problems.extend(pydantic_problems(error, lines, path))
+        problems.extend(pydantic_problems(error, lines, prefix=path))
         return None, bands, problems
     return (incident if not problems else None), bands, problems
 
