@@ -19,6 +19,7 @@ _KINDS: dict[str, tuple[str, str]] = {
     "actors": ("actors", "guarantor.bargaining:load_actors"),
     "uncertainties": ("uncertainties", "guarantor.durability:load_uncertainties"),
     "historical cases": ("cases", "guarantor.durability:load_cases"),
+    "maritime data": ("corridor", "guarantor.instruments.maritime_data:load_maritime"),
 }
 
 
