@@ -6,15 +6,18 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from guarantor.errors import DataError
 from guarantor.roe import (
+    Authority,
     Incident,
     ProbeClass,
     Response,
     Ruleset,
     authorised_response,
+    authorised_response_table,
     authorised_responses,
     decide,
     input_hash,
@@ -208,3 +211,20 @@ def test_probe_classes_get_the_authorised_responses(air: Ruleset, sea: Ruleset) 
 def test_a_platform_must_fit_its_domain() -> None:
     with pytest.raises(ValueError, match="a warship does not move in the air domain"):
         incident(platform="warship")
+
+
+def test_the_response_table_serves_a_vectorised_simulation(air: Ruleset) -> None:
+    table = authorised_response_table(air)
+    assert table.shape == (len(ProbeClass), 4)
+    probes, authorities = list(ProbeClass), [a.value for a in Authority]
+    coalition = probes.index(ProbeClass.ATTACK_ON_COALITION_FORCES)
+    shipping = probes.index(ProbeClass.ATTACK_ON_SHIPPING)
+    # self-defence needs no command; defending shipping with force needs the commander
+    assert (table[coalition] == Response.ENGAGE).all()
+    assert table[shipping, authorities.index("on_scene")] == Response.WARN
+    assert table[shipping, authorities.index("mission_commander")] == Response.ENGAGE
+    # more authority never authorises less in the priority set
+    assert (np.diff(table, axis=1) >= 0).all()
+    worlds_probe = np.array([shipping, shipping, coalition])
+    worlds_authority = np.array([0, 1, 0])
+    assert table[worlds_probe, worlds_authority].tolist() == [1, 6, 6]

@@ -15,6 +15,9 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from guarantor.errors import DataError, Problem
 from guarantor.roe.schema import (
     Act,
@@ -402,6 +405,22 @@ def authorised_response(ruleset: Ruleset, probe_class: ProbeClass, **overrides: 
     ``authority="on_scene"``).
     """
     return decide(ruleset, probe_class.incident(**overrides)).response
+
+
+def authorised_response_table(ruleset: Ruleset) -> npt.NDArray[np.int8]:
+    """Responses authorised per probe class and reachable authority, as a lookup table.
+
+    ``table[p, a]`` is the response (its rank on the ladder) against probe class
+    ``list(ProbeClass)[p]`` when authority ``list(Authority)[a]`` is the most senior reachable,
+    so that a simulation can look up every world at once:
+    ``table[probe_index, authority_index]`` with integer arrays.
+    """
+    authorities = list(Authority)
+    table = np.empty((len(ProbeClass), len(authorities)), dtype=np.int8)
+    for row, probe in enumerate(ProbeClass):
+        for column, authority in enumerate(authorities):
+            table[row, column] = authorised_response(ruleset, probe, authority=authority)
+    return table
 
 
 def authorised_responses(ruleset: Ruleset) -> dict[ProbeClass, Response]:
