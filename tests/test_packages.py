@@ -85,6 +85,7 @@ def test_unknown_references_are_all_reported(theatre: Theatre) -> None:
     problems = _problems("unknown-references.yaml", theatre)
     fields = {field: message for _, field, message in problems}
     assert fields == {
+        "roe": "unknown rules of engagement",
         "commitments.0.actor": "unknown actor",
         "commitments.0.aircraft.0.type": "unknown aircraft type",
         "commitments.0.aircraft.1.base": "unknown air base",
