@@ -80,6 +80,15 @@ def check_inputs(X: Any, y: Any, names: Sequence[str]) -> tuple[FloatArray, Bool
                 received=str(y.shape),
             )
         )
+    elif X.shape[0] == 0 or X.shape[1] == 0:
+        problems.append(
+            Problem(
+                "need at least one experiment and one dimension",
+                field="X",
+                expected="shape (n ≥ 1, d ≥ 1)",
+                received=str(X.shape),
+            )
+        )
     elif not np.isfinite(X).all():
         problems.append(
             Problem("experiments must be finite numbers", field="X", received="nan/inf")

@@ -107,7 +107,8 @@ def read_ranges(path: str | Path) -> dict[str, Bounds]:
     """
     from pydantic import TypeAdapter, ValidationError
 
-    from guarantor.sourcing import Quantity, pydantic_problems
+    from guarantor.errors import short_repr
+    from guarantor.sourcing import Quantity
     from guarantor.yamlio import load_yaml
 
     try:
@@ -120,7 +121,16 @@ def read_ranges(path: str | Path) -> dict[str, Bounds]:
     try:
         quantities = TypeAdapter(dict[str, Quantity]).validate_python(entries)
     except ValidationError as error:
-        raise DataError(pydantic_problems(error, lines, ("uncertainties",))) from None
+        raise DataError(
+            [
+                lines.problem(
+                    ["uncertainties", *(part for part in detail["loc"][:1])],
+                    detail["msg"].removeprefix("Value error, "),
+                    received=short_repr(detail.get("input")),
+                )
+                for detail in error.errors(include_url=False)
+            ]
+        ) from None
     problems = [
         lines.problem(["uncertainties", name], "an uncertainty needs a low and a high")
         for name, quantity in quantities.items()
