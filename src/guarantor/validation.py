@@ -20,6 +20,7 @@ _KINDS: dict[str, tuple[str, str]] = {
     "uncertainties": ("uncertainties", "guarantor.durability:load_uncertainties"),
     "historical cases": ("cases", "guarantor.durability:load_cases"),
     "maritime data": ("corridor", "guarantor.instruments.maritime_data:load_maritime"),
+    "air data": ("threats", "guarantor.instruments.air_data:load_data"),
 }
 
 
