@@ -1,0 +1,70 @@
+"""``guarantor simulate`` and ``guarantor backtest`` from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from guarantor.cli import app
+from guarantor.cli import simulate as simulate_cli
+
+runner = CliRunner()
+
+
+def test_simulate_json_reports_holds_probes_clashes_and_cost() -> None:
+    result = runner.invoke(
+        app, ["simulate", "minsk-monitors", "--worlds", "400", "--seed", "3", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["package"] == "minsk-monitors" and summary["n_worlds"] == 400
+    assert set(summary["p_hold"]) == {"1y", "3y", "5y", "10y"}
+    assert 0 <= summary["p_hold"]["10y"]["p"] <= summary["p_hold"]["1y"]["p"] <= 1
+    assert summary["expected_probes"] > 0 and summary["mean_cost_usd_bn"] > 0
+    assert len(summary["survival_by_year"]) == 11
+
+
+def test_chunked_cli_run_equals_a_single_chunk(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    one = simulate_cli.simulate_chunked("sky-shield-2025", 500, 8, 36, show_progress=False)
+    monkeypatch.setattr(simulate_cli, "CHUNK_WORLDS", 120)
+    many = simulate_cli.simulate_chunked("sky-shield-2025", 500, 8, 36, show_progress=True)
+    assert one["p_hold"] == many["p_hold"]
+    assert one["expected_probes"] == many["expected_probes"]
+
+
+def test_simulate_text_table() -> None:
+    result = runner.invoke(app, ["simulate", "--worlds", "200", "--months", "24"])
+    assert result.exit_code == 0, result.output
+    assert "P(peace holds)" in result.output and "2y" not in result.output
+    assert "1y" in result.output
+
+
+def test_bad_input_exits_1_without_traceback(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["simulate", "atlantis", "--json"])
+    assert result.exit_code == 1
+    assert json.loads(result.output)["problems"][0]["field"] == "package"
+    result = runner.invoke(app, ["simulate", "--worlds", "0"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    bad = tmp_path / "cases.yaml"
+    bad.write_text("cases:\n  - id: x\n", encoding="utf-8")
+    result = runner.invoke(app, ["backtest", "--file", str(bad), "--json"])
+    assert result.exit_code == 1
+    assert json.loads(result.output)["problems"][0]["file"] == str(bad)
+
+
+def test_backtest_json_for_chosen_cases() -> None:
+    result = runner.invoke(
+        app, ["backtest", "korea-1953", "minsk-1-2014", "budapest-1994", "--worlds", "60", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert [row["case"] for row in report["cases"]] == [
+        "korea-1953",
+        "minsk-1-2014",
+        "budapest-1994",
+    ]
+    assert report["rank_order"][0] == "korea-1953"
+    result = runner.invoke(app, ["backtest", "atlantis"])
+    assert result.exit_code == 1
