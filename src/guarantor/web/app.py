@@ -258,6 +258,8 @@ def create_app(*, theatre: str = DEFAULT_THEATRE, stores: str | Path = "stores")
         version=__version__,
         description="Assess security guarantees for Ukraine: packages, assessments, comparisons, "
         "sweeps and rules of engagement. Every number comes from guarantor.assessment.assess.",
+        docs_url=None,  # Swagger UI and ReDoc load from a CDN; /docs is rendered here instead
+        redoc_url=None,
     )
     app.state.guarantor = state
 
@@ -453,6 +455,23 @@ def create_app(*, theatre: str = DEFAULT_THEATRE, stores: str | Path = "stores")
             problems=problems,
         )
 
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def api_docs(request: Request) -> HTMLResponse:
+        spec = app.openapi()
+        operations = [
+            {
+                "method": method.upper(),
+                "path": path,
+                "summary": operation.get("summary", ""),
+                "description": operation.get("description", ""),
+                "body": _schema_name(operation.get("requestBody")),
+                "responses": sorted(operation.get("responses", {})),
+            }
+            for path, methods in spec["paths"].items()
+            for method, operation in methods.items()
+        ]
+        return page("docs.html.j2", request, operations=operations, schemas=spec["components"])
+
     # -- JSON ----------------------------------------------------------------------------------
 
     @app.get("/api/theatre", tags=["theatre"], responses=ERRORS)
@@ -561,6 +580,13 @@ def create_app(*, theatre: str = DEFAULT_THEATRE, stores: str | Path = "stores")
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     app.add_api_route("/index.html", lambda: RedirectResponse("/"), include_in_schema=False)
     return app
+
+
+def _schema_name(body: Any) -> str:
+    if not isinstance(body, dict):
+        return ""
+    schema = body.get("content", {}).get("application/json", {}).get("schema", {})
+    return str(schema.get("$ref", "")).rsplit("/", 1)[-1]
 
 
 def _bounded(text: str, default: int, low: int, high: int) -> int:
