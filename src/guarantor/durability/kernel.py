@@ -159,16 +159,42 @@ class _Structure:
 
 
 def _structure(
-    inputs: KernelInputs, active: BoolArray, scale: FloatArray, us: FloatArray
+    inputs: KernelInputs,
+    active: BoolArray,
+    scale: FloatArray,
+    us: FloatArray,
+    rows: NDArray[np.intp] | slice = slice(None),
 ) -> _Structure:
+    """The structure of the worlds in ``rows`` (all by default)."""
+    active, scale, us = active[rows], scale[rows], us[rows]
     us_factor = np.where(inputs.is_us[None, :], us[:, None], 1.0)
     in_force = active * scale
     # independent guarantors: the guarantee fails only if every one of them fails
-    prior = 1.0 - np.prod(1.0 - np.clip(inputs.credibility * us_factor * active, 0.0, 1.0), axis=1)
-    force = np.minimum(1.0, np.sum(inputs.force * in_force, axis=1))
-    answer = np.minimum(1.0, np.einsum("nmk,nm->nk", inputs.coverage, in_force * us_factor))
-    cost = np.sum(inputs.cost_usd_bn_per_month * in_force, axis=1)
+    credible = np.clip(inputs.credibility[rows] * us_factor * active, 0.0, 1.0)
+    prior = 1.0 - np.prod(1.0 - credible, axis=1)
+    force = np.minimum(1.0, np.sum(inputs.force[rows] * in_force, axis=1))
+    answer = np.minimum(1.0, np.einsum("nmk,nm->nk", inputs.coverage[rows], in_force * us_factor))
+    cost = np.sum(inputs.cost_usd_bn_per_month[rows] * in_force, axis=1)
     return _Structure(prior, force, answer, cost)
+
+
+def _refresh(
+    structure: _Structure,
+    inputs: KernelInputs,
+    *,
+    active: BoolArray,
+    scale: FloatArray,
+    us: FloatArray,
+    changed: BoolArray,
+) -> None:
+    # only the worlds whose commitments changed this month are recomputed (inlined for speed:
+    # a trigger fires in a few worlds at a time, for months on end)
+    rows = np.flatnonzero(changed)
+    part = _structure(inputs, active, scale, us, rows)
+    structure.prior[rows] = part.prior
+    structure.force[rows] = part.force
+    structure.answer[rows] = part.answer
+    structure.cost[rows] = part.cost
 
 
 def simulate(
@@ -201,7 +227,8 @@ def simulate(
     fired = np.zeros((n, len(inputs.triggers)), dtype=bool)
     counts = np.zeros((n, len(inputs.triggers)), dtype=np.int64)
     history = [np.full((n, rule.count), -(10**9)) for rule in inputs.triggers]
-    shares = np.cumsum(b.probe_class_shares) / np.sum(b.probe_class_shares)
+    weights = np.asarray(b.probe_class_shares) / np.sum(b.probe_class_shares)
+    first_cut, second_cut = np.cumsum(weights)[:2]
     aims_over_strength = np.log(inputs.war_aims / inputs.defender_strength)
     risk = b.risk_weight * (inputs.risk_tolerance - 0.5)
     elections = set(inputs.election_months)
@@ -226,8 +253,8 @@ def simulate(
         credibility = (b.prior_strength * structure.prior + answered_total) / (
             b.prior_strength + answered_total + ignored_total
         )
-        answer = structure.answer * resolve[:, None]
-        deterrence = b.response_weight * credibility * (answer @ np.asarray(b.probe_class_shares))
+        answerable = structure.answer @ weights  # before resolve, averaged over probe classes
+        deterrence = b.response_weight * credibility * resolve * answerable
         sanctions = b.sanctions_weight * inputs.sanctions_threat * ~snapped
         odds_probe = np.exp(b.probe_log_odds + risk - deterrence)
         odds_limited = np.exp(b.limited_log_odds + threat + risk - deterrence - sanctions)
@@ -258,10 +285,15 @@ def simulate(
         pick = choice * rest
         probe = (pick >= 1.0) & (pick < 1.0 + odds_probe)
         attack = pick >= 1.0 + odds_probe
-        probe_class = np.searchsorted(shares, kind, side="right").clip(0, 2)
+        air, sea = kind < first_cut, (kind >= first_cut) & (kind < second_cut)
 
         reply, escalate = uniform_pair(keys, month, 2)
-        can_answer = np.where(attack, answer[:, _GROUND], answer[rows, probe_class])
+        columns = structure.answer
+        can_answer = resolve * np.where(
+            air & ~attack,
+            columns[:, 0],
+            np.where(sea & ~attack, columns[:, 1], columns[:, _GROUND]),
+        )
         answered = (probe | attack) & (reply < can_answer)
         ignored = (probe | attack) & ~answered
         clash_chance = np.where(attack, b.clash_after_answered_attack, b.clash_after_answered_probe)
@@ -286,24 +318,27 @@ def simulate(
         events = (
             probe,
             probe | attack,
-            probe & (probe_class == 1),
+            probe & sea,
             attack,
             offensive,
             newly_lapsed,
         )
-        changed = False
+        changed = np.zeros(n, dtype=bool)
         for index, rule in enumerate(inputs.triggers):
             happened = events[rule.event] & ~fired[:, index]
             if not happened.any():
                 continue
-            slot = counts[:, index] % rule.count
-            history[index][happened, slot[happened]] = month
-            counts[:, index] += happened
-            oldest = history[index][rows, counts[:, index] % rule.count]
-            window = rule.within_months if rule.within_months > 0 else 10**9
-            fire = happened & (counts[:, index] >= rule.count) & (month - oldest < window)
-            if not fire.any():
-                continue
+            if rule.count == 1:
+                fire = happened
+            else:
+                slot = counts[:, index] % rule.count
+                history[index][happened, slot[happened]] = month
+                counts[:, index] += happened
+                oldest = history[index][rows, counts[:, index] % rule.count]
+                window = rule.within_months if rule.within_months > 0 else 10**9
+                fire = happened & (counts[:, index] >= rule.count) & (month - oldest < window)
+                if not fire.any():
+                    continue
             fired[:, index] |= fire
             if rule.action is Action.SNAP_BACK_SANCTIONS:
                 snapped |= fire
@@ -315,13 +350,13 @@ def simulate(
                 active[fire, column] = False
             else:
                 active[fire, column] = True
-            changed = True
+            changed |= fire
         if newly_lapsed.any():
             us_commitments = np.flatnonzero(inputs.is_us)
             active[np.ix_(newly_lapsed, us_commitments)] = False
-            changed = True
-        if changed:
-            structure = _structure(inputs, active, scale, us)
+            changed |= newly_lapsed
+        if changed.any():
+            _refresh(structure, inputs, active=active, scale=scale, us=us, changed=changed)
         if on_month is not None:
             on_month(month)
 
