@@ -222,11 +222,13 @@ def rule(deployments: Sequence[Deployment], rules: MontreuxRules, straits: Strai
             )
             allowed.append(0)
             continue
-        room_by_tonnage = (
-            int((limit_t - tonnage_t) // deployment.displacement_t)
+        room = (
+            (limit_t - tonnage_t) / deployment.displacement_t
             if deployment.displacement_t > 0
-            else count
+            else float(count)
         )
+        # a vanishingly light ship makes the room unbounded; more than `count` never matters
+        room_by_tonnage = count if not room < count else int(room // 1)
         room_by_ships = max_ships - ships
         fit = max(0, min(count, room_by_tonnage, room_by_ships))
         if fit < count and room_by_tonnage <= room_by_ships:
