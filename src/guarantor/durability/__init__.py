@@ -194,7 +194,9 @@ def run(
     breakdown = out.breakdown_month
     outcomes: dict[str, FloatArray] = {"breakdown_month": breakdown}
     for hold in HOLD_MONTHS:
-        outcomes[f"held_{hold}m"] = (~(breakdown <= hold)).astype(np.float64)
+        # beyond the horizon nothing is known: NaN rather than "held"
+        held = (~(breakdown <= hold)).astype(np.float64)
+        outcomes[f"held_{hold}m"] = held if hold <= months else np.full(held.size, np.nan)
     outcomes.update(
         p_hold_horizon=out.world_expected_survival,
         probes=out.probes,
