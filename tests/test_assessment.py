@@ -187,3 +187,14 @@ def test_cli_exits_1_on_a_bad_package_without_traceback(tmp_path) -> None:  # ty
     assert "Traceback" not in result.stderr
     problems = json.loads(result.stdout)["problems"]
     assert any(p["line"] == 5 and p["field"] == "commitments.0.actor" for p in problems)
+
+
+def test_the_docs_example_runs() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).parent.parent / "docs" / "interfaces.md").read_text(encoding="utf-8")
+    code = text.split("```python\n", 1)[1].split("```", 1)[0]
+    code = code.replace("worlds=100", "worlds=4")
+    namespace: dict[str, object] = {}
+    exec(compile(code, "docs/interfaces.md", "exec"), namespace)
+    assert isinstance(namespace["result"], Assessment)
