@@ -1,6 +1,6 @@
 """Durability benchmark: the vectorised kernel against Mesa and EMA Workbench, same model.
 
-Run: .venv/bin/python benchmarks/bench_durability.py [--worlds 20000] [--peer-worlds 600]
+Run: .venv/bin/python benchmarks/bench_durability.py [--worlds 20000] [--peer-worlds 1500]
 
 The package is ``sky-shield-2025`` (no conditions, no triggers, so the scalar model below is the
 whole model). Three implementations of one monthly model:
@@ -11,7 +11,8 @@ whole model). Three implementations of one monthly model:
 * EMA Workbench 2.5.3: the same scalar world as a ``Model(function)``, run by
   ``SequentialEvaluator`` over an LHS sample (one Python call per experiment).
 
-It prints world-months per second for the three, the ratios, and checks that the three agree
+It prints world-months per second for the three (best of three timings each, since the machine
+may be shared), the ratios, and checks that the three agree
 statistically on P(peace holds 10 years) and on the mean number of probes (|z| < 3).
 """
 
@@ -42,6 +43,7 @@ from guarantor.theatre import load_theatre
 
 MONTHS = 120
 PACKAGE = "sky-shield-2025"
+REPEATS = 3
 
 
 @dataclass(frozen=True)
@@ -190,9 +192,11 @@ def run_kernel(n: int, behaviour: Behaviour) -> tuple[float, np.ndarray, np.ndar
         months=MONTHS,
     ).kernel
     simulate(inputs, behaviour, keys, 6)  # warm-up
-    started = time.perf_counter()
-    out = simulate(inputs, behaviour, keys, MONTHS)
-    elapsed = time.perf_counter() - started
+    elapsed = math.inf
+    for _ in range(REPEATS):  # best of several: the machine is shared
+        started = time.perf_counter()
+        out = simulate(inputs, behaviour, keys, MONTHS)
+        elapsed = min(elapsed, time.perf_counter() - started)
     return n * MONTHS / elapsed, ~(out.breakdown_month <= MONTHS), out.probes
 
 
@@ -220,11 +224,13 @@ def run_mesa(n: int, pkg: Package, behaviour: Behaviour) -> tuple[float, np.ndar
             self.agents.do("step")
             self.month += 1
 
-    started = time.perf_counter()
-    model = Simulation(seed=3)
-    for _ in range(MONTHS):
-        model.step()
-    elapsed = time.perf_counter() - started
+    elapsed = math.inf
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        model = Simulation(seed=3)
+        for _ in range(MONTHS):
+            model.step()
+        elapsed = min(elapsed, time.perf_counter() - started)
     agents = list(model.agents)
     held = np.array([a.world.alive for a in agents])  # type: ignore[attr-defined]
     probes = np.array([a.world.probes for a in agents], dtype=float)  # type: ignore[attr-defined]
@@ -262,10 +268,12 @@ def run_ema(n: int, pkg: Package, behaviour: Behaviour) -> tuple[float, np.ndarr
     ]
     model.constants = []
     model.outcomes = [ScalarOutcome("held"), ScalarOutcome("probes")]
-    started = time.perf_counter()
-    with SequentialEvaluator(model) as evaluator:
-        _, outcomes = perform_experiments(model, scenarios=n, evaluator=evaluator)
-    elapsed = time.perf_counter() - started
+    elapsed = math.inf
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        with SequentialEvaluator(model) as evaluator:
+            _, outcomes = perform_experiments(model, scenarios=n, evaluator=evaluator)
+        elapsed = min(elapsed, time.perf_counter() - started)
     return n * MONTHS / elapsed, np.asarray(outcomes["held"]) > 0.5, np.asarray(outcomes["probes"])
 
 
@@ -284,7 +292,7 @@ def z_means(a: np.ndarray, b: np.ndarray) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--worlds", type=int, default=20_000)
-    parser.add_argument("--peer-worlds", type=int, default=600)
+    parser.add_argument("--peer-worlds", type=int, default=1500)
     args = parser.parse_args()
     pkg, _, _, behaviour = package_columns()
     ours, held_k, probes_k = run_kernel(args.worlds, behaviour)
