@@ -14,12 +14,13 @@ value can be swept. A sourced value may also carry ``low``/``high`` where source
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from guarantor.errors import DataError, Problem, short_repr
-from guarantor.yamlio import LineMap
+from guarantor.yamlio import LineMap, load_yaml
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -186,3 +187,28 @@ def source_refs(
         for index, item in enumerate(data):
             found.extend(source_refs(item, (*path, index)))
     return found
+
+
+def load_sourced(path: Path, model: type[ModelT]) -> ModelT:
+    """Read a YAML data file that carries its own ``sources:`` registry, and validate it.
+
+    Schema problems and references to unknown sources are reported together.
+
+    Raises:
+        DataError: with every problem found, each located by file, line and field.
+    """
+    raw, lines = load_yaml(path)
+    problems: list[Problem] = []
+    data: ModelT | None = None
+    try:
+        data = validate_as(model, raw, lines)
+    except DataError as error:
+        problems.extend(error.problems)
+    if isinstance(raw, dict):
+        known = raw.get("sources") if isinstance(raw.get("sources"), dict) else {}
+        problems.extend(check_source_refs(raw, set(known or {}), lines))
+    if problems:
+        unique = dict.fromkeys(problems)
+        raise DataError(sorted(unique, key=lambda problem: (problem.line or 0, problem.field)))
+    assert data is not None
+    return data

@@ -13,10 +13,8 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
-from guarantor.errors import DataError, Problem
-from guarantor.sourcing import Quantity, Source, SourceRef, Strict, check_source_refs, validate_as
+from guarantor.sourcing import Quantity, Source, SourceRef, Strict, load_sourced
 from guarantor.theatre.schema import Coordinate, Identifier, coordinate_value
-from guarantor.yamlio import load_yaml
 
 DATA_FILE = Path(__file__).parent / "data" / "air.yaml"
 
@@ -164,20 +162,7 @@ def load_data(path: Path | None = None) -> AirData:
     """
     if path is None:
         return shipped_data()
-    raw, lines = load_yaml(path)
-    problems: list[Problem] = []
-    data: AirData | None = None
-    try:
-        data = validate_as(AirData, raw, lines)
-    except DataError as error:
-        problems.extend(error.problems)
-    if isinstance(raw, dict):
-        known = raw.get("sources") if isinstance(raw.get("sources"), dict) else {}
-        problems.extend(check_source_refs(raw, set(known or {}), lines))
-    if problems:
-        raise DataError(sorted(dict.fromkeys(problems), key=lambda p: (p.line or 0, p.field)))
-    assert data is not None
-    return data
+    return load_sourced(path, AirData)
 
 
 @lru_cache(maxsize=1)

@@ -45,9 +45,8 @@ from guarantor.packages.schema import (
     magnitude,
 )
 from guarantor.section import Metric, Section, Worlds, n_worlds, world_parameter
-from guarantor.sourcing import Quantity, Source, Strict, check_source_refs, validate_as
+from guarantor.sourcing import Quantity, Source, Strict, load_sourced
 from guarantor.theatre import Theatre
-from guarantor.yamlio import load_yaml
 
 FloatArray = NDArray[np.float64]
 DATA_FILE = Path(__file__).parent / "data" / "land.yaml"
@@ -153,20 +152,7 @@ def load_data(path: Path | None = None) -> LandData:
     """
     if path is None:
         return _shipped_data()
-    raw, lines = load_yaml(path)
-    problems: list[Problem] = []
-    data: LandData | None = None
-    try:
-        data = validate_as(LandData, raw, lines)
-    except DataError as error:
-        problems.extend(error.problems)
-    if isinstance(raw, dict):
-        known = raw.get("sources") if isinstance(raw.get("sources"), dict) else {}
-        problems.extend(check_source_refs(raw, set(known or {}), lines))
-    if problems:
-        raise DataError(sorted(dict.fromkeys(problems), key=lambda p: (p.line or 0, p.field)))
-    assert data is not None
-    return data
+    return load_sourced(path, LandData)
 
 
 @lru_cache(maxsize=1)

@@ -38,9 +38,8 @@ from guarantor.packages.schema import (
     TriggerAction,
 )
 from guarantor.section import Metric, Section, Worlds, n_worlds, world_parameter
-from guarantor.sourcing import Quantity, Source, Strict, check_source_refs, validate_as
+from guarantor.sourcing import Quantity, Source, Strict, load_sourced
 from guarantor.theatre import Theatre
-from guarantor.yamlio import load_yaml
 
 FloatArray = NDArray[np.float64]
 DATA_FILE = Path(__file__).parent / "data" / "sanctions.yaml"
@@ -177,20 +176,7 @@ def load_data(path: Path | None = None) -> SanctionsData:
     """
     if path is None:
         return _shipped_data()
-    raw, lines = load_yaml(path)
-    problems: list[Problem] = []
-    data: SanctionsData | None = None
-    try:
-        data = validate_as(SanctionsData, raw, lines)
-    except DataError as error:
-        problems.extend(error.problems)
-    if isinstance(raw, dict):
-        known = raw.get("sources") if isinstance(raw.get("sources"), dict) else {}
-        problems.extend(check_source_refs(raw, set(known or {}), lines))
-    if problems:
-        raise DataError(sorted(dict.fromkeys(problems), key=lambda p: (p.line or 0, p.field)))
-    assert data is not None
-    return data
+    return load_sourced(path, SanctionsData)
 
 
 @lru_cache(maxsize=1)
