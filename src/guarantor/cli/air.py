@@ -9,11 +9,12 @@ import numpy as np
 import typer
 from rich.table import Table
 
-from guarantor.cli._common import JsonOption, console, print_json, reporting, to_jsonable
+from guarantor.cli._common import JsonOption, console, print_json, reporting
 from guarantor.errors import DataError, Problem
 from guarantor.instruments import air
 from guarantor.packages import load_package
 from guarantor.section import Section
+from guarantor.serialize import jsonable
 from guarantor.theatre import load_theatre
 
 
@@ -108,7 +109,7 @@ def write_layers(path: Path, section: Section) -> None:
     ]
     collection = {"type": "FeatureCollection", "features": features}
     try:
-        path.write_text(json.dumps(to_jsonable(collection)), encoding="utf-8")
+        path.write_text(json.dumps(jsonable(collection)), encoding="utf-8")
     except OSError as error:
         raise DataError(
             [Problem(f"cannot write GeoJSON: {error.strerror}", file=str(path), field="--geojson")]

@@ -8,12 +8,13 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from guarantor.cli._common import JsonOption, console, print_json, reporting, to_jsonable
+from guarantor.cli._common import JsonOption, console, print_json, reporting
 from guarantor.cli.sanctions import print_section, sample_worlds
 from guarantor.errors import DataError, Problem
 from guarantor.geo import feature_collection
 from guarantor.instruments import land
 from guarantor.packages import load_package
+from guarantor.serialize import jsonable
 from guarantor.theatre import load_theatre
 
 
@@ -40,7 +41,7 @@ def land_command(
             ]
             try:
                 geojson.write_text(
-                    json.dumps(to_jsonable(feature_collection(features)), indent=1),
+                    json.dumps(jsonable(feature_collection(features)), indent=1),
                     encoding="utf-8",
                 )
             except OSError as error:

@@ -10,11 +10,12 @@ import numpy as np
 import typer
 from rich.table import Table
 
-from guarantor.cli._common import JsonOption, console, print_json, reporting, to_jsonable
+from guarantor.cli._common import JsonOption, console, print_json, reporting
 from guarantor.errors import DataError, Problem
 from guarantor.instruments import maritime
 from guarantor.instruments.maritime_data import load_maritime
 from guarantor.packages import load_package
+from guarantor.serialize import jsonable
 from guarantor.theatre import DEFAULT_THEATRE, load_theatre
 
 
@@ -63,7 +64,7 @@ def sea(
         if geojson is not None:
             try:
                 geojson.write_text(
-                    json.dumps(to_jsonable(_geojson(dict(section.layers))), indent=1),
+                    json.dumps(jsonable(_geojson(dict(section.layers))), indent=1),
                     encoding="utf-8",
                 )
             except OSError as error:
