@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-
 import typer
 
 from guarantor import __version__
+from guarantor.cli import (
+    air,
+    assess,
+    bargain,
+    explore,
+    land,
+    packages,
+    roe,
+    sanctions,
+    sea,
+    serve,
+    simulate,
+    theatre,
+)
 from guarantor.cli._common import console
 
 app = typer.Typer(
@@ -16,23 +27,6 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-)
-
-# Each module registers its own commands with ``register(app)``. Listed here in the order the
-# help shows them; a model's commands appear once its module exists.
-_COMMAND_MODULES = (
-    "assess",
-    "theatre",
-    "packages",
-    "air",
-    "sea",
-    "land",
-    "sanctions",
-    "roe",
-    "bargain",
-    "simulate",
-    "explore",
-    "serve",
 )
 
 
@@ -51,9 +45,22 @@ def _root(
     """Design and stress-test security guarantees for Ukraine after a ceasefire."""
 
 
-for _name in _COMMAND_MODULES:
-    if importlib.util.find_spec(f"guarantor.cli.{_name}") is not None:
-        importlib.import_module(f"guarantor.cli.{_name}").register(app)
+# Each module registers its own commands; the order here is the order of the help.
+for _module in (
+    assess,
+    theatre,
+    packages,
+    air,
+    sea,
+    land,
+    sanctions,
+    roe,
+    bargain,
+    simulate,
+    explore,
+    serve,
+):
+    _module.register(app)
 
 
 def main() -> None:
