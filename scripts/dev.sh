@@ -48,7 +48,7 @@ case "$job" in
         .venv/bin/ruff check src tests benchmarks scripts
         .venv/bin/ruff format --check src tests benchmarks scripts
         .venv/bin/mypy
-        exec .venv/bin/pytest "$@"
+        exec .venv/bin/pytest --cov=guarantor --cov-report=term:skip-covered "$@"
         ;;
     *)
         echo "usage: bash scripts/dev.sh {assess|test|setup} [ARGS...]" >&2
