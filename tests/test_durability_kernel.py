@@ -143,7 +143,17 @@ def test_assess_returns_a_durability_section(
     assert section.name == "durability"
     assert section.metric("held_120m").value.shape == (300,)
     assert "peace holds 10 years" in section.verdict
-    assert [row["month"] for row in section.tables["survival"]][:3] == [0, 12, 24]
+    rows = section.tables["survival"]
+    assert [row["month"] for row in rows] == list(range(121))
+    assert set(rows[0]) == {"month", "share", "low", "high"}
+    assert rows[0]["share"] == 1.0
+    shares = [row["share"] for row in rows]
+    assert np.all(np.diff(shares) <= 0)
+    assert all(0.0 <= row["low"] <= row["share"] <= row["high"] <= 1.0 for row in rows)
+    # the share is the sampled one: 300 worlds, so a multiple of 1/300
+    assert all(abs(row["share"] * 300 - round(row["share"] * 300)) < 1e-9 for row in rows)
+    held = section.metric("held_120m").value
+    assert rows[120]["share"] == pytest.approx(held.mean())
 
 
 def test_a_bare_truce_fails_about_as_often_as_fortna_reports() -> None:

@@ -12,6 +12,7 @@ from guarantor.randomness import (
     seed_entropy,
     spawn_states,
     uniform_pair,
+    uniform_pair32,
     uniforms,
     world_keys,
 )
@@ -73,6 +74,25 @@ def test_uniforms_are_uniform_and_streams_independent() -> None:
     high, low = uniform_pair(keys, 3, 2)
     assert abs(high.mean() - 0.5) < 0.003 and abs(low.mean() - 0.5) < 0.003
     assert abs(np.corrcoef(high, low)[0, 1]) < 0.01
+
+
+def test_float32_pair_is_the_pair_truncated_to_24_bits() -> None:
+    keys = world_keys(13, np.arange(100_000))
+    high, low = uniform_pair(keys, 5, 1)
+    out = (np.empty(keys.size, np.float32), np.empty(keys.size, np.float32))
+    work = (np.empty(keys.size, np.uint64), np.empty(keys.size, np.uint64))
+    high32, low32 = uniform_pair32(keys, 5, 1, out=out, work=work)
+    assert high32 is out[0] and low32 is out[1] and high32.dtype == np.float32
+    assert np.array_equal(high32, np.floor(high * 2**24) / 2**24)
+    assert np.array_equal(low32, np.floor(low * 2**24) / 2**24)
+    assert high32.max() < 1.0 and low32.min() >= 0.0
+    # without buffers, the same numbers; a world's draws do not depend on its neighbours
+    again = uniform_pair32(keys, 5, 1)
+    assert np.array_equal(again[0], high32) and np.array_equal(again[1], low32)
+    alone = uniform_pair32(keys[777:778], 5, 1)
+    assert alone[0][0] == high32[777] and alone[1][0] == low32[777]
+    with pytest.raises(ValueError, match="stream"):
+        uniform_pair32(keys, 0, 64)
 
 
 def test_different_designs_and_replicates_give_different_keys() -> None:

@@ -460,8 +460,9 @@ def assess(
             timings[model.name] = time.perf_counter() - started
         sections.append(section)
     extras: dict[str, Any] = {"notes": notes}
-    if durability is not None and any(s.name == "durability" for s in sections):
-        extras["survival"] = _survival(durability, theatre, package, table, seed)
+    for section in sections:
+        if section.name == "durability":
+            extras["survival"] = _survival(section, worlds)
     return Assessment(
         package=package,
         theatre=theatre,
@@ -477,20 +478,22 @@ def assess(
     )
 
 
-def _survival(
-    module: Any, theatre: Theatre, package: Package, table: Mapping[str, Any], seed: int
-) -> dict[str, Any] | None:
-    """The survival curve of the peace with a 95 % Wilson band, from the durability run."""
-    run = getattr(module, "run", None)
-    if run is None:
+def _survival(section: Section, n_worlds: int) -> dict[str, Any] | None:
+    """The survival curve of the peace with a 95 % Wilson band, as columns.
+
+    Read from the durability section's ``survival`` table (rows ``{month, share, low, high}``),
+    so an assessment simulates the years after the ceasefire once.
+    """
+    rows = section.tables.get("survival") or []
+    if not rows:
         return None
     try:
-        result = run(theatre, package, table, seed=seed)
-        breakdown = np.asarray(result.outcomes["breakdown_month"], dtype=np.float64)
-        months = int(getattr(result, "months", 0) or np.asarray(result.survival).shape[0])
-    except Exception as error:  # the curve is an extra: its absence is reported, not fatal
+        columns = {
+            key: [float(row[key]) for row in rows] for key in ("month", "share", "low", "high")
+        }
+    except (KeyError, TypeError, ValueError) as error:  # an extra: reported, not fatal
         return {"error": _short(error)}
-    return survival_curve(breakdown, months)
+    return {**columns, "n_worlds": n_worlds}
 
 
 def survival_curve(breakdown_month: NDArray[np.float64], months: int) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from numpy.typing import ArrayLike, NDArray
 
 UInt32Array = NDArray[np.uint32]
 UInt64Array = NDArray[np.uint64]
+Float32Array = NDArray[np.float32]
 
 # numpy/random/bit_generator.pyx: SeedSequence's constants (from Melissa O'Neill's seed_seq_fe)
 _POOL_SIZE = 4
@@ -35,6 +36,10 @@ _MASK32 = 0xFFFFFFFF
 _GAMMA = np.uint64(0x9E3779B97F4A7C15)
 _MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX_2 = np.uint64(0x94D049BB133111EB)
+_SHIFT_1, _SHIFT_2, _SHIFT_3 = np.uint64(30), np.uint64(27), np.uint64(31)
+# uniform_pair32: bits 40-63 and 8-31 of the hash, scaled by 2**-24
+_HIGH_24, _LOW_24, _MASK24 = np.uint64(40), np.uint64(8), np.uint64(0xFFFFFF)
+_TO_UNIT_24 = np.float32(2.0**-24)
 STREAMS_PER_MONTH = 64
 """Distinct streams a model may use in one month (``stream`` in ``0 .. STREAMS_PER_MONTH-1``)."""
 
@@ -142,13 +147,24 @@ def world_keys(
     return keys[:, 0].astype(np.uint64)
 
 
-def _splitmix(state: UInt64Array) -> UInt64Array:
-    state ^= state >> np.uint64(30)
-    state *= _MIX_1
-    state ^= state >> np.uint64(27)
-    state *= _MIX_2
-    state ^= state >> np.uint64(31)
+def _splitmix(state: UInt64Array, scratch: UInt64Array | None = None) -> UInt64Array:
+    """SplitMix64's finaliser, in place on ``state`` (``scratch``: a buffer of the same shape)."""
+    if scratch is None:
+        scratch = np.empty_like(state)
+    for shift, mult in ((_SHIFT_1, _MIX_1), (_SHIFT_2, _MIX_2), (_SHIFT_3, None)):
+        np.right_shift(state, shift, out=scratch)
+        np.bitwise_xor(state, scratch, out=state)
+        if mult is not None:
+            np.multiply(state, mult, out=state)
     return state
+
+
+def _counter(month: int, stream: int) -> int:
+    if not 0 <= stream < STREAMS_PER_MONTH:
+        raise ValueError(f"stream must be in [0, {STREAMS_PER_MONTH}), got {stream}")
+    if month < -_MONTH_OFFSET:
+        raise ValueError(f"month must be ≥ -1, got {month}")
+    return (month + _MONTH_OFFSET) * STREAMS_PER_MONTH + stream + 1
 
 
 def uniforms(keys: UInt64Array, month: int, stream: int) -> NDArray[np.float64]:
@@ -158,11 +174,7 @@ def uniforms(keys: UInt64Array, month: int, stream: int) -> NDArray[np.float64]:
     sequence: the draw of a world depends only on its key and the counter. ``month`` may be -1
     for draws made once per world before the first month.
     """
-    if not 0 <= stream < STREAMS_PER_MONTH:
-        raise ValueError(f"stream must be in [0, {STREAMS_PER_MONTH}), got {stream}")
-    if month < -_MONTH_OFFSET:
-        raise ValueError(f"month must be ≥ -1, got {month}")
-    counter = (month + _MONTH_OFFSET) * STREAMS_PER_MONTH + stream + 1
+    counter = _counter(month, stream)
     with np.errstate(over="ignore"):
         state = keys + np.uint64(counter) * _GAMMA
         bits = _splitmix(state) >> np.uint64(11)
@@ -177,15 +189,46 @@ def uniform_pair(
     The high and the low 32 bits of the SplitMix64 output, each with 2**-32 resolution: half the
     hashing of two calls to :func:`uniforms`, for draws that need no finer grain.
     """
-    if not 0 <= stream < STREAMS_PER_MONTH:
-        raise ValueError(f"stream must be in [0, {STREAMS_PER_MONTH}), got {stream}")
-    if month < -_MONTH_OFFSET:
-        raise ValueError(f"month must be ≥ -1, got {month}")
-    counter = (month + _MONTH_OFFSET) * STREAMS_PER_MONTH + stream + 1
+    counter = _counter(month, stream)
     with np.errstate(over="ignore"):
         bits = _splitmix(keys + np.uint64(counter) * _GAMMA)
     high = (bits >> np.uint64(32)).astype(np.float64) * (1.0 / 4294967296.0)
     low = (bits & np.uint64(_MASK32)).astype(np.float64) * (1.0 / 4294967296.0)
+    return high, low
+
+
+def uniform_pair32(
+    keys: UInt64Array,
+    month: int,
+    stream: int,
+    *,
+    out: tuple[Float32Array, Float32Array] | None = None,
+    work: tuple[UInt64Array, UInt64Array] | None = None,
+) -> tuple[Float32Array, Float32Array]:
+    """:func:`uniform_pair` in ``float32``, truncated to 24 bits, written into ``out``.
+
+    The same hash as :func:`uniform_pair`; each draw keeps the top 24 bits of its 32-bit half
+    (so it equals ``floor(2**24 · u) / 2**24`` of that function's ``u``, exactly representable in
+    ``float32`` and never rounded up to 1). With ``out`` (two ``float32`` arrays) and ``work`` (two
+    ``uint64`` arrays), all of the shape of ``keys``, nothing is allocated: a simulation calls
+    this once a month, and on arrays of tens of thousands of worlds allocating is what costs.
+    """
+    counter = _counter(month, stream)
+    state, scratch = work if work is not None else (np.empty_like(keys), np.empty_like(keys))
+    if out is None:
+        out = (np.empty(keys.shape, np.float32), np.empty(keys.shape, np.float32))
+    high, low = out
+    with np.errstate(over="ignore"):
+        np.add(keys, np.uint64(counter) * _GAMMA, out=state)
+    _splitmix(state, scratch)
+    as_int = scratch.view(np.int64)  # values below 2**24: the signed conversion is exact, faster
+    np.right_shift(state, _HIGH_24, out=scratch)
+    np.copyto(high, as_int, casting="unsafe")
+    np.multiply(high, _TO_UNIT_24, out=high)
+    np.right_shift(state, _LOW_24, out=scratch)
+    np.bitwise_and(scratch, _MASK24, out=scratch)
+    np.copyto(low, as_int, casting="unsafe")
+    np.multiply(low, _TO_UNIT_24, out=low)
     return high, low
 
 

@@ -4,7 +4,8 @@ Public API:
 
 * :func:`load_uncertainties`, :func:`sample_worlds`: the uncertainties and worlds;
 * :func:`run`: one package in many worlds, month by month → :class:`SimulationResult`;
-* :func:`assess`: the same as a :class:`~guarantor.section.Section` named ``durability``;
+* :func:`assess`: the same as a :class:`~guarantor.section.Section` named ``durability``, with
+  a ``survival`` table (share of worlds at peace after each month, with its 95 % Wilson band);
 * :data:`OUTCOMES`: outcome names with units and whether more is better;
 * :func:`load_cases`, :func:`backtest`, :func:`fit`: the case library and the calibration.
 """
@@ -71,15 +72,31 @@ OUTCOMES: dict[str, Outcome] = {
 }
 
 
+def wilson_band(
+    share: FloatArray, trials: int, confidence: float = 0.95
+) -> tuple[FloatArray, FloatArray]:
+    """Wilson score intervals for proportions ``share`` observed in ``trials``, clipped to [0, 1].
+
+    ``centre = (p + z²/2n) / (1 + z²/n)``, ``half = z √(p(1 − p)/n + z²/4n²) / (1 + z²/n)``.
+    """
+    p = np.asarray(share, dtype=np.float64)
+    if trials == 0:
+        return np.full(p.shape, np.nan), np.full(p.shape, np.nan)
+    z = float(norm.ppf(0.5 + confidence / 2))
+    centre = (p + z * z / (2 * trials)) / (1 + z * z / trials)
+    half = z * np.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / (1 + z * z / trials)
+    # the interval always contains p: min/max only absorb rounding (at p = 0 or 1)
+    low = np.clip(np.minimum(centre - half, p), 0.0, 1.0)
+    high = np.clip(np.maximum(centre + half, p), 0.0, 1.0)
+    return low, high
+
+
 def wilson_interval(successes: float, trials: int, confidence: float = 0.95) -> tuple[float, float]:
     """Wilson score interval for a binomial proportion."""
     if trials == 0:
         return (float("nan"), float("nan"))
-    z = float(norm.ppf(0.5 + confidence / 2))
-    p = successes / trials
-    centre = (p + z * z / (2 * trials)) / (1 + z * z / trials)
-    half = z * np.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / (1 + z * z / trials)
-    return (float(centre - half), float(centre + half))
+    low, high = wilson_band(np.array([successes / trials]), trials, confidence)
+    return (float(low[0]), float(high[0]))
 
 
 @dataclass
@@ -265,13 +282,17 @@ def assess(
         f"{summary['expected_probes']:.1f} probes expected, "
         f"P(direct clash) {summary['p_direct_clash']['p']:.0%}"
     )
+    # the survival curve month by month with its 95 % Wilson band: the assessment draws it from
+    # here rather than simulating again
+    low, high = wilson_band(result.survival, result.n_worlds)
     survival_rows = [
         {
-            "month": int(m),
-            "share_at_peace": float(result.survival[m]),
-            "smooth": float(result.expected_survival[m]),
+            "month": month,
+            "share": float(result.survival[month]),
+            "low": float(low[month]),
+            "high": float(high[month]),
         }
-        for m in range(0, result.months + 1, 12)
+        for month in range(result.months + 1)
     ]
     return Section(
         name="durability",
@@ -302,5 +323,6 @@ __all__ = [
     "load_uncertainties",
     "run",
     "sample_worlds",
+    "wilson_band",
     "wilson_interval",
 ]
