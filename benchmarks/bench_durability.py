@@ -22,6 +22,7 @@ import os
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("TQDM_DISABLE", "1")  # EMA Workbench's progress bar
 
 import argparse
 import logging
@@ -73,6 +74,12 @@ class ScalarWorld:
         self.threat_sanctions = pkg.sanctions_share * p["snapback_enforcement_probability"]
         total = sum(b.probe_class_shares)
         self.weights = [w / total for w in b.probe_class_shares]
+        # what does not change from month to month, computed once (as the kernel does)
+        self.aims = math.log(p["russia_war_aims"] / p["ukraine_force_strength"])
+        self.risk = b.risk_weight * (p["russia_risk_tolerance"] - 0.5)
+        self.sanctions = b.sanctions_weight * self.threat_sanctions
+        self.decay = math.exp(-p["coalition_fatigue_per_year"] / 12)
+        self.resolve = p["coalition_cohesion"]
         self.refresh()
 
     def refresh(self) -> None:
@@ -105,15 +112,15 @@ class ScalarWorld:
         capacity = p["russia_capacity_at_ceasefire"] + (
             1 - p["russia_capacity_at_ceasefire"]
         ) * min(1.0, (month + 1) / p["russia_rebuild_months"])
-        threat = math.log(p["russia_war_aims"] / p["ukraine_force_strength"]) + math.log(capacity)
-        resolve = p["coalition_cohesion"] * math.exp(-p["coalition_fatigue_per_year"] * month / 12)
+        threat = self.aims + math.log(capacity)
+        resolve = self.resolve
+        self.resolve *= self.decay
         cred = (b.prior_strength * self.prior + self.answered_total) / (
             b.prior_strength + self.answered_total + self.ignored_total
         )
         answerable = sum(a * w for a, w in zip(self.answer, self.weights, strict=True))
         deter = b.response_weight * cred * resolve * answerable
-        sanctions = b.sanctions_weight * self.threat_sanctions
-        risk = b.risk_weight * (p["russia_risk_tolerance"] - 0.5)
+        sanctions, risk = self.sanctions, self.risk
         odds_probe = math.exp(b.probe_log_odds + risk - deter)
         odds_limited = math.exp(b.limited_log_odds + threat + risk - deter - sanctions)
         odds_offensive = math.exp(
