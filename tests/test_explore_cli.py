@@ -22,7 +22,7 @@ RANGES = """\
 uncertainties:
   risk: {value: 0.5, low: 0.1, high: 0.9, unit: "1", assumption: "test range"}
   resolve: {value: 0.5, low: 0.1, high: 0.9, unit: "1", assumption: "test range"}
-  delay_s: {value: 0.04, low: 0.04, high: 0.04, unit: s, assumption: "keeps chunks in flight"}
+  delay_s: {value: 0.0, low: 0.0, high: 0.0, unit: s, assumption: "no delay"}
 """
 
 
@@ -45,7 +45,7 @@ def sweep_args(store: Path, ranges: Path) -> list[str]:
         "7",
         "--model",
         "test_explore_standin:run",
-        "--ranges",
+        "--uncertainties",
         str(ranges),
         "--store",
         str(store),
@@ -53,30 +53,47 @@ def sweep_args(store: Path, ranges: Path) -> list[str]:
     ]
 
 
+def durability_sweep_args(store: Path, chunk_size: int = 10) -> list[str]:
+    """A sweep of the real durability kernel (the default model) with the shipped uncertainties."""
+    return [
+        "sweep",
+        "paris-declaration-2026",
+        "sky-shield-2025:aircraft=60,120",
+        "--worlds",
+        "200",
+        "--chunk-size",
+        str(chunk_size),
+        "--months",
+        "36",
+        "--seed",
+        "7",
+        "--store",
+        str(store),
+        "--json",
+    ]
+
+
 def test_killed_sweep_process_resumes_with_every_experiment_once(tmp_path: Path) -> None:
-    ranges = tmp_path / "ranges.yaml"
-    ranges.write_text(RANGES)
     store = tmp_path / "store"
-    command = [sys.executable, "-m", "guarantor", *sweep_args(store, ranges)]
-    process = subprocess.Popen(
-        command, env=environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
+    command = [sys.executable, "-m", "guarantor", *durability_sweep_args(store)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while len(list((store / "chunks").glob("p*.parquet"))) < 5:
         assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
         assert time.monotonic() < deadline
-        time.sleep(0.02)
+        time.sleep(0.01)
     process.send_signal(signal.SIGKILL)
     process.wait()
     committed = len(Store(store).finished_chunks())
-    assert 5 <= committed < 40
+    assert 5 <= committed < 60
 
-    resumed = subprocess.run(
-        [*command, "--resume"], env=environment(), capture_output=True, check=True
-    )
+    resumed = CliRunner().invoke(app, [*durability_sweep_args(store), "--resume"])
+    assert resumed.exit_code == 0, resumed.output
     report = json.loads(resumed.stdout)
     assert report["chunks_skipped"] == committed
-    assert report["chunks_run"] == 40 - committed
+    assert report["chunks_run"] == 60 - committed
+    assert report["executor"]["executor"] == "in-process"
+    assert report["failed"] == 0
 
     connection = Store(store).connect()
     counts = connection.execute(
@@ -85,13 +102,14 @@ def test_killed_sweep_process_resumes_with_every_experiment_once(tmp_path: Path)
     assert counts == (600, 600, 0, 599)
     runs = Store(store).manifest()["runs"]
     assert [run["resume"] for run in runs] == [False, True]
+    assert Store(store).manifest()["model"] == "guarantor.durability:run"
 
     whole = tmp_path / "whole"
-    sys.path.insert(0, str(TESTS))
-    assert CliRunner().invoke(app, sweep_args(whole, ranges)).exit_code == 0
+    result = CliRunner().invoke(app, durability_sweep_args(whole, chunk_size=200))
+    assert result.exit_code == 0, result.output
     killed_then_resumed = Store(store).experiments()
     uninterrupted = Store(whole).experiments()
-    for name in ("breakdown_month", "held_24m", "risk", "resolve"):
+    for name in [*Store(whole).outcome_names(), "russia_war_aims", "us_resolve"]:
         np.testing.assert_array_equal(killed_then_resumed[name], uninterrupted[name])
 
 
@@ -148,7 +166,14 @@ def test_bad_input_exits_1_with_located_problems(swept: tuple[Path, Path], tmp_p
 
 def test_sensitivity_optimize_and_worst_case_commands(swept: tuple[Path, Path]) -> None:
     store, ranges = swept
-    common = ["--model", "test_explore_standin:run", "--ranges", str(ranges), "--months", "24"]
+    common = [
+        "--model",
+        "test_explore_standin:run",
+        "--uncertainties",
+        str(ranges),
+        "--months",
+        "24",
+    ]
     sensitivity = CliRunner().invoke(
         app,
         [
@@ -166,7 +191,7 @@ def test_sensitivity_optimize_and_worst_case_commands(swept: tuple[Path, Path]) 
     )
     assert sensitivity.exit_code == 0, sensitivity.output
     data = json.loads(sensitivity.stdout)
-    assert data["sobol"]["parameters"] == ["risk", "resolve"]
+    assert data["sobol"]["parameters"] == ["risk", "resolve", "random_draws"]
     assert data["tornado"]["outcomes"]["held_24m"]["rows"][0]["parameter"] in {"risk", "resolve"}
     optimize = CliRunner().invoke(
         app,
@@ -208,6 +233,8 @@ def test_sensitivity_optimize_and_worst_case_commands(swept: tuple[Path, Path]) 
             "6",
             "--replicates",
             "4",
+            "--objective",
+            "mean:breakdown_month:max",
             *common,
             "--json",
         ],

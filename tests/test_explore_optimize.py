@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -18,7 +19,8 @@ from guarantor.explore.optimize import (
     worst_case,
 )
 from guarantor.explore.store import Store
-from guarantor.explore.uncertainty import Bounds
+from guarantor.explore.uncertainty import Bounds, uncertainty_bounds
+from guarantor.explore.variants import apply_levers
 from test_explore_sweep import STANDIN, shipped
 
 OBJECTIVES = [parse_objective("mean:held_24m:max"), parse_objective("mean:cost_usd_bn:min")]
@@ -144,3 +146,83 @@ def test_worst_case_finds_the_riskiest_corner(tmp_path: Path) -> None:
     values = [world["mean:breakdown_month:max"] for world in found.worlds]
     assert values == sorted(values)  # worst (earliest breakdown) first
     assert (tmp_path / "worst-case" / "sky-shield-2025.json").exists()
+
+
+def test_min_acceptance_keeps_only_packages_russia_consents_to(tmp_path: Path) -> None:
+    base = shipped("sky-shield-2025")
+    worlds = batch(30)
+    settings: dict[str, Any] = {
+        "levers": ["aircraft", "nato_track"],
+        "generations": 3,
+        "population": 6,
+        "seed": 2,
+        "min_acceptance": 0.5,
+    }
+    first = robust_search(base, worlds, OBJECTIVES, Store(tmp_path), stop_after=1, **settings)
+    checkpoint = json.loads((first.folder / "state.json").read_text())
+    assert None in checkpoint["rank"]  # infeasible candidates are unranked, and resume anyway
+    result = robust_search(base, worlds, OBJECTIVES, Store(tmp_path), resume=True, **settings)
+    assert result.resumed_from == 1
+    state = json.loads((result.folder / "state.json").read_text())
+    archive = state["archive"]
+    # the constraint is the bargaining model's own number: the share of worlds where Russia
+    # consents, the same actor draws for every candidate
+    from guarantor.bargaining import acceptability
+
+    levels = sorted({entry["levers"]["nato_track"] for entry in archive})
+    assert len(levels) >= 2  # the search met packages on both sides of the constraint
+    for level in levels:
+        package = apply_levers(base, {"nato_track": level})
+        section = acceptability(
+            None,  # type: ignore[arg-type]
+            package,
+            dict(worlds.worlds),
+            rng=np.random.default_rng(2),
+        )
+        expected = float(np.mean(section.metric("russia_consents").value))
+        for entry in archive:
+            if entry["levers"]["nato_track"] == level:
+                assert entry["acceptance"] == pytest.approx(expected)
+    by_level = {entry["levers"]["nato_track"]: entry["acceptance"] for entry in archive}
+    assert by_level.get("renounced", 1.0) == 1.0
+    assert by_level.get("membership", 0.0) == 0.0  # Russia's red line
+    # pymoo's constraint: G = min_acceptance − acceptance ≤ 0 means feasible
+    assert all(
+        g[0] == pytest.approx(0.5 - a) for g, a in zip(state["G"], _acceptances(state), strict=True)
+    )
+    assert result.pareto
+    assert all(row["acceptance"] >= 0.5 for row in result.pareto)
+    assert {row["levers"]["nato_track"] for row in result.pareto} == {"renounced"}
+
+
+def _acceptances(state: dict[str, Any]) -> list[float]:
+    known = {tuple(entry["x"]): entry["acceptance"] for entry in state["archive"]}
+    return [known[tuple(round(v) for v in x)] for x in state["X"]]
+
+
+def test_worst_case_searches_the_uncertainties_own_distributions(tmp_path: Path) -> None:
+    from guarantor.durability import Uncertainty
+
+    risk = Uncertainty(
+        value=0.1, low=0.01, high=1.0, unit="1", assumption="test", distribution="loguniform"
+    )
+    bounds = uncertainty_bounds({"risk": risk, "resolve": (0.0, 1.0, 0.5)})
+    found = worst_case(
+        shipped("sky-shield-2025"),
+        bounds,
+        parse_objective("mean:breakdown_month:max"),
+        Store(tmp_path),
+        seed=3,
+        months=36,
+        model=STANDIN,
+        theatre=None,
+        generations=3,
+        population=8,
+        replicates=8,
+    )
+    for world in found.worlds:
+        quantile = world["quantiles"]["risk"]
+        assert 0.0 <= quantile <= 1.0
+        # the value is the log-uniform inverse CDF of the searched quantile, not a uniform one
+        assert world["parameters"]["risk"] == pytest.approx(0.01 * 100.0**quantile)
+        assert world["parameters"]["resolve"] == pytest.approx(world["quantiles"]["resolve"])

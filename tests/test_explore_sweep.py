@@ -14,7 +14,7 @@ from guarantor.errors import DataError
 from guarantor.explore.design import Design, DesignPoint
 from guarantor.explore.executors import InProcessExecutor, LocalProcessExecutor, make_executor
 from guarantor.explore.store import Store
-from guarantor.explore.sweep import sweep
+from guarantor.explore.sweep import ChunkJob, SweepContext, load_context, run_job, sweep
 from guarantor.explore.variants import apply_levers, lever_values, parse_variant_spec
 from guarantor.packages import Package
 from guarantor.packages.loader import package_path
@@ -249,3 +249,59 @@ def test_executor_choice_is_checked() -> None:
         make_executor(2, "tcp://127.0.0.1:1")
     with pytest.raises(DataError, match="unknown executor"):
         make_executor(kind="mpi")
+
+
+# -- workers commit their own chunks -------------------------------------------------------------
+
+
+def test_a_chunk_run_twice_is_written_with_identical_bytes(tmp_path: Path) -> None:
+    design = make_design()
+    store = _swept(tmp_path, design)
+    chunk = design.chunks()[3]
+    path = store.chunks_dir / f"{chunk.id}.parquet"
+    first = path.read_bytes()
+    receipt = run_job(ChunkJob(chunk, SweepContext.of(design), str(store.root)))
+    assert path.read_bytes() == first  # a rerun (a dead worker's task) changes nothing
+    assert receipt.chunk == chunk
+    assert receipt.errors == ()
+    assert not list(store.chunks_dir.glob(".*"))
+
+
+def test_workers_read_the_run_back_from_the_store(tmp_path: Path) -> None:
+    design = replace(make_design(), world_index=np.arange(40, dtype=np.int64)[::-1].copy())
+    store = Store(tmp_path)
+    store.open_run(design)
+    context = load_context(str(store.root), design.hash)
+    assert context.packages == tuple(point.package for point in design.points)
+    for name, values in design.worlds.items():
+        np.testing.assert_array_equal(context.worlds[name], values)
+    assert context.world_index is not None
+    np.testing.assert_array_equal(context.world_index, design.world_index)
+    assert (context.seed, context.months, context.model) == (11, 48, STANDIN)
+    with pytest.raises(RuntimeError, match="holds design"):
+        load_context(str(store.root), "0" * 64)
+
+
+def test_world_index_keys_each_worlds_draws(tmp_path: Path) -> None:
+    same = np.zeros(40, dtype=np.int64)  # every world draws what world 0 draws
+    design = replace(make_design(), worlds={"risk": np.full(40, 0.5)}, world_index=same)
+    assert design.hash != replace(design, world_index=None).hash
+    values = _swept(tmp_path, design).experiments()["breakdown_month"]
+    assert len(set(values[:40].tolist())) == 1
+    with pytest.raises(DataError, match="one entry per world"):
+        replace(design, world_index=np.zeros(3, dtype=np.int64))
+
+
+def test_resume_reruns_a_chunk_file_left_by_another_design(tmp_path: Path) -> None:
+    design = make_design()
+    store = _swept(tmp_path / "run", design)
+    other = _swept(tmp_path / "other", replace(design, seed=12))
+    stale = store.chunks_dir / f"{design.chunks()[0].id}.parquet"
+    stale.write_bytes((other.chunks_dir / stale.name).read_bytes())
+    assert stale.stem not in store.finished_chunks(design.hash)
+    report = sweep(design, store, resume=True)
+    assert report.chunks_run == 1
+    np.testing.assert_array_equal(
+        store.experiments()["breakdown_month"],
+        _swept(tmp_path / "fresh", design).experiments()["breakdown_month"],
+    )

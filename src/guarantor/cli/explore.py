@@ -6,7 +6,6 @@ chunks and manifest, and the analyses' JSON and Parquet next to them.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,7 +24,6 @@ from rich.progress import (
 from rich.table import Table
 
 from guarantor.cli._common import JsonOption, console, error_console, print_json, reporting
-from guarantor.errors import DataError
 from guarantor.explore.design import DEFAULT_CHUNK_SIZE, DEFAULT_MODEL, Design, design_points
 from guarantor.explore.discovery import discover
 from guarantor.explore.executors import Executor, make_executor
@@ -33,7 +31,7 @@ from guarantor.explore.optimize import Batch, parse_objective, robust_search, wo
 from guarantor.explore.sensitivity import sobol_indices, tornado, tornado_text
 from guarantor.explore.store import Store
 from guarantor.explore.sweep import sweep
-from guarantor.explore.uncertainty import Bounds, latin_hypercube, read_ranges, uncertainty_bounds
+from guarantor.explore.uncertainty import load_bounds, sample_worlds
 from guarantor.packages import load_package
 from guarantor.theatre import DEFAULT_THEATRE, load_theatre
 
@@ -49,47 +47,18 @@ SchedulerOption = typer.Option(
 ModelOption = typer.Option(
     DEFAULT_MODEL, "--model", help="The kernel, as module:function (the durability model)."
 )
-RangesOption = typer.Option(
-    None,
-    "--ranges",
-    help="A ranges file (uncertainties: {name: quantity}) sampled uniformly instead of the "
-    "durability model's uncertainties.",
-)
 UncertaintiesOption = typer.Option(
-    None, "--uncertainties", help="The durability model's uncertainties file or shipped name."
+    None,
+    "--uncertainties",
+    help="An uncertainties file (the durability model's format: name → value, low, high, "
+    "distribution) or shipped name; default: the durability model's.",
 )
 TheatreOption = typer.Option(DEFAULT_THEATRE, "--theatre", help="Theatre name or path.")
 
 
-def _durability() -> Any:
-    try:
-        return importlib.import_module("guarantor.durability")
-    except ModuleNotFoundError:
-        raise DataError.single(
-            "the durability model is not installed",
-            field="uncertainties",
-            expected="guarantor.durability, or --ranges FILE",
-        ) from None
-
-
-def _bounds(ranges: Path | None, uncertainties: str | None) -> dict[str, Bounds]:
-    if ranges is not None:
-        return read_ranges(ranges)
-    return uncertainty_bounds(_durability().load_uncertainties(uncertainties))
-
-
-def _worlds(
-    ranges: Path | None, uncertainties: str | None, n: int, seed: int
-) -> dict[str, np.ndarray[Any, Any]]:
-    if n < 1:
-        raise DataError.single("the number of worlds must be ≥ 1", field="worlds", received=str(n))
-    if ranges is not None:
-        return latin_hypercube(read_ranges(ranges), n, seed=seed)
-    durability = _durability()
-    sampled = durability.sample_worlds(
-        durability.load_uncertainties(uncertainties), n, seed=seed, method="lhs"
-    )
-    return {name: np.asarray(values, dtype=np.float64) for name, values in sampled.items()}
+def _worlds(uncertainties: str | None, n: int, seed: int) -> dict[str, np.ndarray[Any, Any]]:
+    """Latin-hypercube worlds through each uncertainty's distribution (durability's sampler)."""
+    return sample_worlds(load_bounds(uncertainties), n, seed=seed, method="lhs")
 
 
 def _executor(workers: int | None, scheduler: str | None, processes: bool) -> Executor:
@@ -139,7 +108,6 @@ def sweep_command(
     ),
     resume: bool = typer.Option(False, "--resume", help="Continue a killed run in --store."),
     model: str = ModelOption,
-    ranges: Path | None = RangesOption,
     uncertainties: str | None = UncertaintiesOption,
     theatre: str = TheatreOption,
     as_json: bool = JsonOption,
@@ -149,7 +117,7 @@ def sweep_command(
         points = _load_packages(packages, theatre)
         design = Design(
             points,
-            _worlds(ranges, uncertainties, worlds, seed),
+            _worlds(uncertainties, worlds, seed),
             seed=seed,
             months=months,
             model=model,
@@ -238,13 +206,20 @@ def sensitivity_command(
     store: Path = StoreOption,
     samples: int = typer.Option(256, "--samples", min=8, help="Sobol base sample N."),
     replicates: int = typer.Option(200, "--replicates", min=1, help="Tornado worlds per end."),
+    quantile: float = typer.Option(
+        0.1,
+        "--quantile",
+        min=0.0,
+        max=0.49,
+        help="Tornado ends: this quantile and 1 − it of each uncertainty's distribution "
+        "(0: the ends of its range).",
+    ),
     seed: int = SeedOption,
     months: int = MonthsOption,
     workers: int | None = WorkersOption,
     scheduler: str | None = SchedulerOption,
     resume: bool = typer.Option(False, "--resume", help="Continue killed analysis runs."),
     model: str = ModelOption,
-    ranges: Path | None = RangesOption,
     uncertainties: str | None = UncertaintiesOption,
     theatre: str = TheatreOption,
     as_json: bool = JsonOption,
@@ -252,7 +227,7 @@ def sensitivity_command(
     """Sobol indices with confidence intervals, and a tornado, for every outcome."""
     with reporting(as_json):
         points = _load_packages([package] if package else None, theatre)
-        bounds = _bounds(ranges, uncertainties)
+        bounds = load_bounds(uncertainties)
         base = Design(
             points[:1],
             {},
@@ -267,7 +242,13 @@ def sensitivity_command(
                 base, bounds, results, n=samples, executor=executor, resume=resume
             )
             view = tornado(
-                base, bounds, results, replicates=replicates, executor=executor, resume=resume
+                base,
+                bounds,
+                results,
+                replicates=replicates,
+                quantile=quantile,
+                executor=executor,
+                resume=resume,
             )
         if as_json:
             print_json({"sobol": indices, "tornado": view})
@@ -286,8 +267,14 @@ def sensitivity_command(
                     f"{values['ST_conf']:.3f}",
                 )
             console.print(rich_table)
+        low, high = view["quantiles"]
+        console.print(
+            f"\n[bold]Tornado[/] (each uncertainty at its {low:.0%} and {high:.0%} points)"
+        )
         for outcome in view["outcomes"]:
             console.print(tornado_text(view, outcome), markup=False)
+        if view["undefined"]:
+            console.print(f"undefined over {months} months: {', '.join(view['undefined'])}")
 
 
 def optimize_command(
@@ -295,7 +282,7 @@ def optimize_command(
     *,
     store: Path = StoreOption,
     objective: list[str] = typer.Option(
-        ["mean:held_36m:max", "mean:cost_usd_bn:min"],
+        ["mean:p_hold_horizon:max", "mean:cost_usd_bn:min"],
         "--objective",
         help="mean|pNN|regret:OUTCOME:max|min or satisficing:OUTCOME>=X (repeatable).",
     ),
@@ -306,7 +293,12 @@ def optimize_command(
     population: int = typer.Option(16, "--population", min=4),
     worlds: int = typer.Option(200, "--worlds", min=1, help="Worlds each candidate meets."),
     min_acceptance: float | None = typer.Option(
-        None, "--min-acceptance", min=0.0, max=1.0, help="Require mean p_accept_RUS ≥ this."
+        None,
+        "--min-acceptance",
+        min=0.0,
+        max=1.0,
+        help="Constraint: Russia consents (bargaining model, russia_consents) in at least this "
+        "share of worlds.",
     ),
     seed: int = SeedOption,
     months: int = MonthsOption,
@@ -314,7 +306,6 @@ def optimize_command(
     scheduler: str | None = SchedulerOption,
     resume: bool = typer.Option(False, "--resume", help="Continue from the last checkpoint."),
     model: str = ModelOption,
-    ranges: Path | None = RangesOption,
     uncertainties: str | None = UncertaintiesOption,
     theatre: str = TheatreOption,
     as_json: bool = JsonOption,
@@ -324,7 +315,7 @@ def optimize_command(
         base = load_package(package, load_theatre(theatre))
         objectives = [parse_objective(text) for text in objective]
         batch = Batch(
-            _worlds(ranges, uncertainties, worlds, seed),
+            _worlds(uncertainties, worlds, seed),
             seed=seed,
             months=months,
             model=model,
@@ -353,11 +344,13 @@ def optimize_command(
             print_json(result.to_dict())
             return
         names = list(result.pareto[0]["levers"]) if result.pareto else []
-        table = Table(*names, *(o.text for o in objectives), title="Pareto set")
+        consent = ["Russia consents"] if min_acceptance is not None else []
+        table = Table(*names, *(o.text for o in objectives), *consent, title="Pareto set")
         for row in result.pareto:
             table.add_row(
                 *(str(row["levers"][name]) for name in names),
                 *(f"{value:.4g}" for value in row["objectives"].values()),
+                *([f"{row['acceptance']:.0%}"] if consent else []),
             )
         console.print(table)
         console.print(
@@ -371,7 +364,9 @@ def worst_case_command(
     *,
     store: Path = StoreOption,
     objective: str = typer.Option(
-        "mean:breakdown_month:max", "--objective", help="What the package wants (then minimised)."
+        "mean:p_hold_horizon:max",
+        "--objective",
+        help="What the package wants (the search finds the worlds that minimise it).",
     ),
     generations: int = typer.Option(10, "--generations", min=1),
     population: int = typer.Option(24, "--population", min=4),
@@ -379,7 +374,6 @@ def worst_case_command(
     seed: int = SeedOption,
     months: int = MonthsOption,
     model: str = ModelOption,
-    ranges: Path | None = RangesOption,
     uncertainties: str | None = UncertaintiesOption,
     theatre: str = TheatreOption,
     as_json: bool = JsonOption,
@@ -392,7 +386,7 @@ def worst_case_command(
             task = progress.add_task("generations", total=generations)
             found = worst_case(
                 base,
-                _bounds(ranges, uncertainties),
+                load_bounds(uncertainties),
                 goal,
                 Store(store),
                 seed=seed,

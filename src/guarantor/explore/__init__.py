@@ -7,7 +7,7 @@ The pieces, each usable on its own:
 - :mod:`~guarantor.explore.executors`: in-process, a local process pool and Dask distributed,
   behind one interface that ships chunks;
 - :mod:`~guarantor.explore.store` and :mod:`~guarantor.explore.sweep`: Parquet chunks committed
-  atomically, a manifest, DuckDB views, resumable runs;
+  atomically by the process that ran them, a manifest, DuckDB views, resumable runs;
 - :mod:`~guarantor.explore.prim` and :mod:`~guarantor.explore.cart`: scenario discovery;
 - :mod:`~guarantor.explore.sensitivity`: Sobol indices and a tornado view;
 - :mod:`~guarantor.explore.optimize`: robust NSGA-II search over levers, worst-case search.
@@ -25,12 +25,13 @@ from guarantor.explore.executors import (
     run_chunk,
 )
 from guarantor.explore.store import Store
-from guarantor.explore.sweep import SweepReport, sweep
+from guarantor.explore.sweep import ChunkReceipt, SweepContext, SweepReport, run_job, sweep
 from guarantor.explore.variants import LEVERS, Lever, apply_levers, lever_values, parse_variant_spec
 
 __all__ = [
     "LEVERS",
     "Chunk",
+    "ChunkReceipt",
     "ChunkResult",
     "ChunkTask",
     "DaskExecutor",
@@ -41,6 +42,7 @@ __all__ = [
     "Lever",
     "LocalProcessExecutor",
     "Store",
+    "SweepContext",
     "SweepReport",
     "apply_levers",
     "design_points",
@@ -49,5 +51,6 @@ __all__ = [
     "package_hash",
     "parse_variant_spec",
     "run_chunk",
+    "run_job",
     "sweep",
 ]

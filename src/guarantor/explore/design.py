@@ -114,6 +114,11 @@ class Design:
     replicate: int = 0
     chunk_size: int = DEFAULT_CHUNK_SIZE
     options: Mapping[str, Any] = field(default_factory=dict)
+    world_index: NDArray[np.int64] | None = None
+    """The index each world's randomness is keyed on (default: the world's own number).
+
+    Analyses that need common random numbers give several worlds one index (a tornado's blocks),
+    or draw it as one more input (Sobol's ``random_draws``)."""
 
     def __post_init__(self) -> None:
         problems = []
@@ -136,6 +141,15 @@ class Design:
             problems.append(
                 Problem("months must be ≥ 1", field="months", received=str(self.months))
             )
+        if self.world_index is not None and np.shape(self.world_index) != (self.n_worlds,):
+            problems.append(
+                Problem(
+                    "the world index needs one entry per world",
+                    field="world_index",
+                    expected=f"shape ({self.n_worlds},)",
+                    received=str(np.shape(self.world_index)),
+                )
+            )
         if problems:
             raise DataError(problems)
 
@@ -157,19 +171,21 @@ class Design:
     @cached_property
     def hash(self) -> str:
         """What determines the numbers: packages, worlds, seed, months, model and theatre."""
-        return _digest(
-            {
-                "packages": [(point.label, point.hash) for point in self.points],
-                "worlds": worlds_hash(self.worlds),
-                "n_worlds": self.n_worlds,
-                "seed": self.seed,
-                "months": self.months,
-                "model": self.model,
-                "theatre": self.theatre_hash,
-                "replicate": self.replicate,
-                "options": dict(self.options),
-            }
-        )
+        content: dict[str, Any] = {
+            "packages": [(point.label, point.hash) for point in self.points],
+            "worlds": worlds_hash(self.worlds),
+            "n_worlds": self.n_worlds,
+            "seed": self.seed,
+            "months": self.months,
+            "model": self.model,
+            "theatre": self.theatre_hash,
+            "replicate": self.replicate,
+            "options": dict(self.options),
+        }
+        if self.world_index is not None:
+            index = np.ascontiguousarray(self.world_index, dtype=np.int64)
+            content["world_index"] = hashlib.sha256(index.tobytes()).hexdigest()
+        return _digest(content)
 
     def experiment(self, point: int | NDArray[np.int64], world: int | NDArray[np.int64]) -> Any:
         """The experiment index of ``point`` in ``world`` (vectorised)."""

@@ -12,9 +12,12 @@ world, replicate))``.
 
 from __future__ import annotations
 
+import functools
 import importlib
+import itertools
 import os
 import socket
+import sys
 import time
 import traceback
 from abc import ABC, abstractmethod
@@ -23,6 +26,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass
 from functools import lru_cache
 from multiprocessing import get_context
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -41,7 +45,12 @@ Kernel = Callable[..., Any]
 
 @lru_cache(maxsize=8)
 def resolve_model(reference: str) -> Kernel:
-    """Import a kernel named ``"package.module:function"`` (cached per process)."""
+    """Import a kernel named ``"package.module:function"`` (cached per process).
+
+    The durability kernel is bound to its shipped calibration and uncertainties, loaded once per
+    process: by itself it reads both YAML files on every call (about 50 ms), which a sweep of
+    thousands of chunks would pay thousands of times for the same numbers.
+    """
     module_name, _, attribute = reference.partition(":")
     try:
         module = importlib.import_module(module_name)
@@ -55,6 +64,14 @@ def resolve_model(reference: str) -> Kernel:
         ) from None
     if not callable(function):
         raise DataError.single("model is not callable", field="model", received=reference)
+    # loaded only if the model is in it: other kernels should not pay for importing it
+    durability: Any = sys.modules.get("guarantor.durability")
+    if durability is not None and function is durability.run:
+        return functools.partial(
+            durability.run,
+            calibration=durability.load_calibration(),
+            uncertainties=durability.load_uncertainties(),
+        )
     return function  # type: ignore[no-any-return]
 
 
@@ -80,6 +97,8 @@ class ChunkTask:
     model: str
     theatre: str | None
     replicate: int = 0
+    world_index: NDArray[np.int64] | None = None
+    """Indices the kernel keys each world's randomness on (default ``chunk.start .. stop``)."""
 
 
 @dataclass(frozen=True)
@@ -126,7 +145,11 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     model = resolve_model(task.model)
     theatre = cached_theatre(task.theatre)
     chunk = task.chunk
-    indices = np.arange(chunk.start, chunk.stop, dtype=np.int64)
+    indices = (
+        np.arange(chunk.start, chunk.stop, dtype=np.int64)
+        if task.world_index is None
+        else np.asarray(task.world_index, dtype=np.int64)
+    )
 
     def call(worlds: Mapping[str, NDArray[np.float64]], index: NDArray[np.int64]) -> Any:
         result = model(
@@ -169,6 +192,8 @@ class Executor(ABC):
 
     name: str = "executor"
     workers: int = 1
+    in_process: bool = False
+    """Whether tasks run in this process (then they may be handed objects, not references)."""
 
     @abstractmethod
     def map_unordered(
@@ -184,6 +209,13 @@ class Executor(ABC):
 
     def close(self) -> None:  # noqa: B027 - nothing to release unless a subclass started workers
         """Release workers."""
+
+    def check_store(self, manifest: Path) -> None:  # noqa: B027 - local workers share our disk
+        """Make sure the workers can read and write the store whose manifest is ``manifest``.
+
+        Raises:
+            DataError: they cannot (a remote cluster without a shared filesystem).
+        """
 
     def describe(self) -> dict[str, Any]:
         """What ran the work, for the run manifest."""
@@ -215,6 +247,7 @@ class InProcessExecutor(Executor):
     """Runs tasks one after the other in this process (the default; nothing to start)."""
 
     name = "in-process"
+    in_process = True
 
     def map_unordered(
         self, function: Callable[[TaskT], ResultT], tasks: Iterable[TaskT]
@@ -283,9 +316,9 @@ class LocalProcessExecutor(Executor):
 class DaskExecutor(Executor):
     """Dask distributed: a ``LocalCluster`` of worker processes, or an existing scheduler.
 
-    A task lost with a dead worker is rerun elsewhere by the scheduler; since tasks are pure
-    (same chunk, same numbers) and only the driver writes to the store, nothing is lost or
-    written twice.
+    A task lost with a dead worker is rerun elsewhere by the scheduler. A sweep's task commits its
+    chunk file itself, atomically and with bytes fixed by the chunk's numbers, so a rerun (or a
+    late duplicate) replaces the file with the same bytes: nothing is lost or stored twice.
     """
 
     name = "dask"
@@ -329,26 +362,43 @@ class DaskExecutor(Executor):
     def map_unordered(
         self, function: Callable[[TaskT], ResultT], tasks: Iterable[TaskT]
     ) -> Iterator[ResultT]:
-        """Submit tasks to the cluster, a few per worker at a time."""
-        dask_wait: Any = importlib.import_module("distributed").wait
+        """Submit a first batch of tasks with ``client.map``, then one more as each completes.
 
-        def wait_any(pending: set[Any]) -> tuple[set[Any], set[Any]]:
-            done, rest = dask_wait(list(pending), return_when="FIRST_COMPLETED")
-            return set(done), set(rest)
-
-        def result(future: Any) -> Any:
+        At most three tasks per worker are queued, so the driver holds few results; a task lost
+        with a dead worker is rerun by the scheduler and completes here once.
+        """
+        as_completed: Any = importlib.import_module("distributed").as_completed
+        iterator = iter(tasks)
+        workers = max(self.workers, len(self.client.scheduler_info()["workers"]))
+        first = list(itertools.islice(iterator, 3 * workers))
+        if not first:
+            return
+        queue = as_completed(self.client.map(function, first, pure=False))
+        for future in queue:
             value = future.result()
             future.release()
-            return value
+            more = list(itertools.islice(iterator, 1))
+            if more:
+                queue.update(self.client.map(function, more, pure=False))
+            yield value
 
-        limit = 3 * max(self.workers, len(self.client.scheduler_info()["workers"]))
-        yield from _bounded(
-            lambda task: self.client.submit(function, task, pure=False),
-            tasks,
-            limit,
-            wait_any,
-            result,
-        )
+    def check_store(self, manifest: Path) -> None:
+        """On a remote cluster, check that every worker sees the store's manifest.
+
+        Raises:
+            DataError: a worker does not see it (the store is not on a shared filesystem).
+        """
+        if self._cluster is not None:
+            return
+        seen = self.client.run(os.path.isfile, str(manifest.resolve()))
+        blind = sorted(address for address, found in seen.items() if not found)
+        if blind:
+            raise DataError.single(
+                "the Dask workers cannot see the results store",
+                file=str(manifest.parent),
+                expected="a --store directory on a filesystem every worker shares",
+                received=f"not visible on {', '.join(blind)}",
+            )
 
     def describe(self) -> dict[str, Any]:
         """The executor, its worker count and the scheduler's address."""

@@ -16,9 +16,10 @@ random numbers: every candidate meets the same draws, so differences are the lev
 - ``satisficing:OUTCOME>=36``: the share of worlds where the outcome meets the threshold,
   maximised.
 
-Bargaining acceptability is a constraint when ``min_acceptance`` is set: the mean probability
-that Russia accepts the package (``p_accept_RUS`` from :func:`guarantor.bargaining.acceptability`)
-must reach it.
+Bargaining acceptability is a constraint when ``min_acceptance`` is set: the share of worlds in
+which Russia consents to the package (the metric ``russia_consents`` of
+:func:`guarantor.bargaining.acceptability`, each world drawing the actors' positions, saliences
+and red lines within their ranges) must reach it.
 
 **Batches and checkpoints.** Each generation is one batch: every candidate package is one task
 (a vectorised kernel call over all worlds), all submitted to the executor together. After each
@@ -28,7 +29,10 @@ the uninterrupted search would have. The Pareto set is written as it improves.
 
 **Worst case.** :func:`worst_case` turns the search around: for a fixed package it searches the
 uncertainties for the worlds where an outcome is worst ("what breaks this package?"), each
-generation a single vectorised kernel call over ``population × replicates`` worlds.
+generation a single vectorised kernel call over ``population × replicates`` worlds. The search
+runs in quantile space (each variable is a point of [0, 1] mapped through its uncertainty's
+inverse CDF), so a log-uniform uncertainty is searched on its log scale and the GA's first
+generation samples the uncertainties' own distributions.
 """
 
 from __future__ import annotations
@@ -233,11 +237,43 @@ def _acceptance(
     loaded = cached_theatre(theatre)
     values = []
     for package in packages:
+        # one generator per candidate, seeded alike: every candidate meets the same actor draws
         section = bargaining.acceptability(
             loaded, package, dict(worlds), rng=np.random.default_rng(seed)
         )
-        values.append(float(np.mean(section.metric("p_accept_RUS").value)))
+        values.append(float(np.mean(section.metric("russia_consents").value)))
     return np.asarray(values)
+
+
+def _check_defined(objectives: Sequence[Objective], outcomes: Mapping[str, FloatArray]) -> None:
+    """Refuse objectives on unknown outcomes or on outcomes undefined (NaN) in every world.
+
+    Raises:
+        DataError: naming each such objective.
+    """
+    problems = []
+    for objective in objectives:
+        values = outcomes.get(objective.outcome)
+        if values is None:
+            problems.append(
+                Problem(
+                    "unknown outcome in objective",
+                    field="objective",
+                    expected=f"one of {sorted(outcomes)}",
+                    received=objective.text,
+                )
+            )
+        elif not np.isfinite(values).any():
+            problems.append(
+                Problem(
+                    "the objective's outcome is undefined (NaN) in every world",
+                    field="objective",
+                    expected="an outcome the horizon defines, e.g. held_Xm with X ≤ --months",
+                    received=objective.text,
+                )
+            )
+    if problems:
+        raise DataError(problems)
 
 
 def _digest(data: Any) -> str:
@@ -363,7 +399,12 @@ def robust_search(
         pop = Population.new(X=np.asarray(state["X"], dtype=float))
         constraints = {"G": np.asarray(state["G"])} if n_constraints else {}
         Evaluator().eval(StaticProblem(problem, F=np.asarray(state["F"]), **constraints), pop)
-        pop.set("rank", np.asarray(state["rank"]), "crowding", np.asarray(state["crowding"]))
+        pop.set(
+            "rank",
+            np.asarray(state["rank"], dtype=object if None in state["rank"] else None),
+            "crowding",
+            np.asarray(state["crowding"], dtype=object if None in state["crowding"] else None),
+        )
         algorithm.pop = pop
         algorithm.is_initialized = True
         algorithm.evaluator.n_eval = state["n_eval"]
@@ -390,14 +431,7 @@ def robust_search(
             settings = [space.decode(row) for row in fresh]
             packages = [apply_levers(base, setting) for setting in settings]
             outcomes = batch.run(packages, executor)
-            missing = [o.outcome for o in objectives if o.outcome not in outcomes]
-            if missing:
-                raise DataError.single(
-                    "unknown outcome in objective",
-                    field="objective",
-                    expected=f"one of {sorted(outcomes)}",
-                    received=str(missing),
-                )
+            _check_defined(objectives, outcomes)
             values = np.column_stack(
                 [
                     objective.reduce_over_worlds(
@@ -479,8 +513,21 @@ def _pareto(
                 "acceptance": entry["acceptance"],
             }
         )
-    rows.sort(key=lambda row: [str(row["levers"][lever.name]) for lever in space.levers])
+    rows.sort(key=lambda row: [_order(row["levers"][lever.name], lever) for lever in space.levers])
     return rows
+
+
+def _order(value: LeverValue, lever: Lever) -> float:
+    """A lever value's position: its amount, or its rung on the ladder."""
+    if lever.is_choice:
+        return float(lever.choices.index(str(value)))
+    return float(value)
+
+
+def _finite_or_none(value: Any) -> float | None:
+    if value is None:
+        return None
+    return float(value) if np.isfinite(value) else 1e300
 
 
 def _checkpoint(
@@ -502,8 +549,9 @@ def _checkpoint(
         "X": pop.get("X").tolist(),
         "F": pop.get("F").tolist(),
         "G": pop.get("G").tolist() if n_constraints else [],
-        "rank": pop.get("rank").tolist(),
-        "crowding": [float(c) if np.isfinite(c) else 1e300 for c in pop.get("crowding")],
+        # pymoo leaves rank and crowding unset (None) for infeasible individuals
+        "rank": [None if r is None else int(r) for r in pop.get("rank")],
+        "crowding": [_finite_or_none(c) for c in pop.get("crowding")],
         "archive": archive,
     }
     atomic_write_json(folder / "state.json", state)
@@ -568,56 +616,65 @@ def worst_case(
             "no uncertainty varies", field="uncertainties", expected="a range with low < high"
         )
     names = list(free)
-    lows = np.array([free[name].low for name in names])
-    highs = np.array([free[name].high for name in names])
     from pymoo.core.evaluator import Evaluator
     from pymoo.core.problem import Problem as PymooProblem
     from pymoo.problems.static import StaticProblem
 
-    problem = PymooProblem(n_var=len(names), n_obj=1, xl=lows, xu=highs)
+    problem = PymooProblem(
+        n_var=len(names), n_obj=1, xl=np.zeros(len(names)), xu=np.ones(len(names))
+    )
     algorithm = GA(pop_size=population, eliminate_duplicates=True)
     algorithm.setup(problem, termination=("n_gen", generations), seed=seed, verbose=False)
-    seen: list[tuple[list[float], float]] = []
-    world_counter = 0
+    seen: list[tuple[list[float], list[float], float]] = []
+    first_key = 0
     while algorithm.has_next():
         candidates = algorithm.ask()
-        X = candidates.get("X")
-        size = X.shape[0] * replicates
+        quantiles = np.clip(candidates.get("X"), 0.0, 1.0 - 1e-12)
+        values_of = {name: free[name].from_unit(quantiles[:, j]) for j, name in enumerate(names)}
+        size = quantiles.shape[0] * replicates
         worlds = {name: np.full(size, bound.nominal) for name, bound in bounds.items()}
-        for column, name in enumerate(names):
-            worlds[name] = np.repeat(X[:, column], replicates)
+        for name in names:
+            worlds[name] = np.repeat(values_of[name], replicates)
+        # every candidate of a generation meets the same draws; each generation fresh ones
+        keys = np.tile(np.arange(first_key, first_key + replicates, dtype=np.int64), len(quantiles))
         task = ChunkTask(
-            chunk=Chunk(0, world_counter, world_counter + size),  # fresh draws every generation
+            chunk=Chunk(0, 0, size),
             package=package,
             worlds=worlds,
             seed=seed,
             months=months,
             model=model,
             theatre=theatre,
+            world_index=keys,
         )
-        world_counter += size
+        first_key += replicates
         outcomes = run_chunk(task).outcomes
-        if objective.outcome not in outcomes:
-            raise DataError.single(
-                "unknown outcome in objective",
-                field="objective",
-                expected=f"one of {sorted(outcomes)}",
-                received=objective.outcome,
-            )
-        table = outcomes[objective.outcome].reshape(X.shape[0], replicates)
+        _check_defined([objective], outcomes)
+        table = outcomes[objective.outcome].reshape(quantiles.shape[0], replicates)
         value = objective.reduce_over_worlds(table, None)
         # the search minimises the package's objective: a worse world has a lower value
         F = (value if objective.maximise else -value)[:, None]
         F = np.where(np.isfinite(F), F, 1e12)
         Evaluator().eval(StaticProblem(problem, F=F), candidates)
         algorithm.tell(infills=candidates)
-        seen.extend((list(map(float, row)), float(v)) for row, v in zip(X, value, strict=True))
+        seen.extend(
+            (
+                [float(values_of[name][row]) for name in names],
+                [float(q) for q in quantiles[row]],
+                float(value[row]),
+            )
+            for row in range(quantiles.shape[0])
+        )
         if on_generation is not None:
             on_generation(int(algorithm.n_iter) - 1, generations)
-    seen.sort(key=lambda item: item[1] if objective.maximise else -item[1])
+    seen.sort(key=lambda item: item[2] if objective.maximise else -item[2])
     worst = [
-        {"parameters": dict(zip(names, row, strict=True)), objective.text: value}
-        for row, value in seen[:keep]
+        {
+            "parameters": dict(zip(names, row, strict=True)),
+            "quantiles": dict(zip(names, quantile, strict=True)),
+            objective.text: value,
+        }
+        for row, quantile, value in seen[:keep]
     ]
     result = WorstCase(objective, worst, len(seen) * replicates)
     slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", package.name)

@@ -1,16 +1,26 @@
 """Global sensitivity: Sobol indices (SALib) with confidence intervals, and a tornado view.
 
-**Sobol.** Worlds are drawn with Saltelli's scheme (SALib's ``sample.sobol``: ``N × (D + 2)``
-worlds for ``D`` uncertainties), run as one design through the same sweep machinery (so the run
-is chunked, parallel and resumable in the store), and each outcome is analysed with
-``SALib.analyze.sobol``: first-order ``S1`` (the share of the outcome's variance due to one
-uncertainty alone) and total ``ST`` (including all its interactions), each with a bootstrap
-confidence interval. The kernel is stochastic, so variance not explained by any uncertainty is
-the simulation's own randomness; ``Σ S1`` below one measures interactions plus that noise.
+**Sampling through the uncertainties' distributions.** Both analyses work in the unit cube and
+map each coordinate through its uncertainty's inverse CDF (:meth:`Bounds.from_unit`, which is the
+durability model's own mapping), so a log-uniform or triangular uncertainty is sampled as the
+durability model samples it, not uniformly between its ends.
 
-**Tornado.** Every uncertainty at its nominal value, then one at a time at its low and at its
-high end, each setting over ``replicates`` worlds (different random draws) and averaged: the
-swing ``|y(high) − y(low)|`` ranks the uncertainties for each outcome.
+**Sobol.** Worlds are drawn with Saltelli's scheme (SALib's ``sample.sobol`` on the unit cube:
+``N × (D + 2)`` worlds for ``D`` inputs), run as one design through the same sweep machinery (so
+the run is chunked, parallel and resumable in the store), and each outcome is analysed with
+``SALib.analyze.sobol``: first-order ``S1`` (the share of the outcome's variance due to one input
+alone) and total ``ST`` (including all its interactions), each with a bootstrap confidence
+interval. The kernel is stochastic: its own random draws are one more input, ``random_draws``
+(the "seed variable" of Iooss & Ribatet 2009), whose coordinate sets the index each world's
+randomness is keyed on. Worlds of a Saltelli group that share that coordinate share their draws,
+so the differences the estimators take isolate one input at a time; without it every world draws
+afresh and the noise lands in every ``ST`` (all near 1). ``S_random_draws`` then says how much of
+an outcome is luck rather than any uncertainty.
+
+**Tornado.** Every uncertainty at its nominal value, then one at a time at a low and a high
+quantile of its distribution (default the 10th and 90th percentiles), each setting over
+``replicates`` worlds averaged. Every block uses the same ``replicates`` random keys (common random
+numbers), so the swing ``|y(high) − y(low)|`` is the uncertainty's doing, not the draws'.
 """
 
 from __future__ import annotations
@@ -30,6 +40,10 @@ from guarantor.explore.store import Store
 from guarantor.explore.sweep import sweep
 from guarantor.explore.uncertainty import Bounds, nominal_worlds, varying
 
+RANDOM_DRAWS = "random_draws"
+"""The name of the kernel's own randomness as a Sobol input."""
+_KEYS = 2**32  # world keys lie in [0, 2**32) (guarantor.randomness.spawn_states)
+
 
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text)
@@ -46,31 +60,38 @@ def _run_worlds(
 
 
 def sobol_problem(bounds: Mapping[str, Bounds]) -> dict[str, Any]:
-    """SALib's problem spec for the uncertainties that vary."""
+    """SALib's problem on the unit cube: the uncertainties that vary, then ``random_draws``.
+
+    Raises:
+        DataError: no uncertainty varies.
+    """
     free = varying(bounds)
     if not free:
         raise DataError.single(
             "no uncertainty varies", field="uncertainties", expected="a range with low < high"
         )
-    return {
-        "num_vars": len(free),
-        "names": list(free),
-        "bounds": [[bound.low, bound.high] for bound in free.values()],
-    }
+    names = [*free, RANDOM_DRAWS]
+    return {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
 
 
 def sobol_worlds(
     bounds: Mapping[str, Bounds], n: int, *, seed: int
-) -> dict[str, NDArray[np.float64]]:
-    """Saltelli worlds (``n × (D + 2)``); fixed uncertainties stay at their nominal values."""
+) -> tuple[dict[str, NDArray[np.float64]], NDArray[np.int64]]:
+    """Saltelli worlds (``n × (D + 2)``) and the random key of each.
+
+    The unit-cube sample is mapped through each uncertainty's inverse CDF; fixed uncertainties
+    stay at their nominal values; the ``random_draws`` column becomes the world index the kernel
+    keys its randomness on.
+    """
     from SALib.sample import sobol as sobol_sample
 
     problem = sobol_problem(bounds)
     matrix = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)
     worlds = nominal_worlds(bounds, matrix.shape[0])
-    for column, name in enumerate(problem["names"]):
-        worlds[name] = np.ascontiguousarray(matrix[:, column])
-    return worlds
+    for column, name in enumerate(problem["names"][:-1]):
+        worlds[name] = np.ascontiguousarray(bounds[name].from_unit(matrix[:, column]))
+    keys = np.minimum(np.floor(matrix[:, -1] * _KEYS), _KEYS - 1).astype(np.int64)
+    return worlds, keys
 
 
 def sobol_indices(
@@ -94,21 +115,24 @@ def sobol_indices(
     from SALib.analyze import sobol as sobol_analyze
 
     problem = sobol_problem(bounds)
-    worlds = sobol_worlds(bounds, n, seed=base.seed)
+    worlds, keys = sobol_worlds(bounds, n, seed=base.seed)
     point = base.points[0]
     design = replace(
         base,
         points=(DesignPoint(0, point.label, point.package, point.levers),),
         worlds=worlds,
+        world_index=keys,
         options={**dict(base.options), "analysis": "sobol"},
     )
     runs = Store(store.root / "sensitivity" / f"sobol-{_slug(point.label)}")
     outcomes = _run_worlds(design, runs, executor, resume)
     indices: dict[str, Any] = {}
     for name, values in outcomes.items():
-        finite = np.isfinite(values)
-        if not finite.all() or np.ptp(values) == 0:
-            indices[name] = {"note": "constant or failed in some worlds: no indices"}
+        if not np.isfinite(values).all():
+            indices[name] = {"note": "undefined (NaN) in some worlds: no indices"}
+            continue
+        if np.ptp(values) == 0:
+            indices[name] = {"note": "constant in every world: no indices"}
             continue
         analysis = sobol_analyze.analyze(
             problem,
@@ -140,21 +164,24 @@ def sobol_indices(
 
 
 def tornado_worlds(
-    bounds: Mapping[str, Bounds], replicates: int
-) -> tuple[dict[str, NDArray[np.float64]], list[tuple[str, str]]]:
-    """Nominal worlds, then each varying uncertainty at its low and its high end.
+    bounds: Mapping[str, Bounds], replicates: int, quantile: float = 0.1
+) -> tuple[dict[str, NDArray[np.float64]], list[tuple[str, str]], dict[str, tuple[float, float]]]:
+    """Nominal worlds, then each varying uncertainty at its low and its high quantile.
 
-    Returns the worlds and, per block of ``replicates`` worlds, its ``(parameter, end)`` label
-    (``("nominal", "")`` first).
+    Returns the worlds; per block of ``replicates`` worlds its ``(parameter, end)`` label
+    (``("nominal", "")`` first); and each parameter's low and high values.
     """
     free = list(varying(bounds))
     blocks = [("nominal", "")] + [(name, end) for name in free for end in ("low", "high")]
+    ends: dict[str, tuple[float, float]] = {}
+    for name in free:
+        low, high = bounds[name].from_unit(np.array([quantile, 1.0 - quantile]))
+        ends[name] = (float(low), float(high))
     worlds = nominal_worlds(bounds, len(blocks) * replicates)
     for block, (name, end) in enumerate(blocks[1:], start=1):
-        bound = bounds[name]
         rows = slice(block * replicates, (block + 1) * replicates)
-        worlds[name][rows] = bound.low if end == "low" else bound.high
-    return worlds, blocks
+        worlds[name][rows] = ends[name][0] if end == "low" else ends[name][1]
+    return worlds, blocks, ends
 
 
 def tornado(
@@ -163,16 +190,25 @@ def tornado(
     store: Store,
     *,
     replicates: int = 200,
+    quantile: float = 0.1,
     executor: Executor | None = None,
     resume: bool = False,
     outcomes: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """One-at-a-time swings of every outcome; rows sorted by swing, largest first.
 
+    ``quantile`` sets the ends: the ``quantile`` and ``1 − quantile`` points of each uncertainty's
+    distribution (0 gives the ends of its range). Outcomes undefined in every world (NaN, e.g.
+    ``held_120m`` over a 60-month horizon) are listed under ``undefined``.
+
     Raises:
-        DataError: no uncertainty varies.
+        DataError: no uncertainty varies, or the quantile is outside [0, 0.5).
     """
-    worlds, blocks = tornado_worlds(bounds, replicates)
+    if not 0.0 <= quantile < 0.5:
+        raise DataError.single(
+            "the tornado quantile must lie in [0, 0.5)", field="quantile", received=str(quantile)
+        )
+    worlds, blocks, ends = tornado_worlds(bounds, replicates, quantile)
     if len(blocks) == 1:
         raise DataError.single(
             "no uncertainty varies", field="uncertainties", expected="a range with low < high"
@@ -182,15 +218,27 @@ def tornado(
         base,
         points=(DesignPoint(0, point.label, point.package, point.levers),),
         worlds=worlds,
-        options={**dict(base.options), "analysis": "tornado", "replicates": replicates},
+        # common random numbers: block b's replicate r draws exactly what every block's r draws
+        world_index=np.tile(np.arange(replicates, dtype=np.int64), len(blocks)),
+        options={
+            **dict(base.options),
+            "analysis": "tornado",
+            "replicates": replicates,
+            "quantile": quantile,
+        },
     )
     runs = Store(store.root / "sensitivity" / f"tornado-{_slug(point.label)}")
     results = _run_worlds(design, runs, executor, resume)
     views: dict[str, Any] = {}
+    undefined: list[str] = []
     for name, values in results.items():
         if outcomes is not None and name not in outcomes:
             continue
-        means = np.nanmean(values.reshape(len(blocks), replicates), axis=1)
+        table = values.reshape(len(blocks), replicates)
+        if not np.isfinite(table).any(axis=1).all():
+            undefined.append(name)
+            continue
+        means = np.nanmean(table, axis=1)
         rows: list[dict[str, Any]] = []
         for index in range(1, len(blocks), 2):
             parameter = blocks[index][0]
@@ -198,8 +246,9 @@ def tornado(
             rows.append(
                 {
                     "parameter": parameter,
-                    "low": bounds[parameter].low,
-                    "high": bounds[parameter].high,
+                    "low": ends[parameter][0],
+                    "high": ends[parameter][1],
+                    "distribution": bounds[parameter].distribution,
                     "outcome_at_low": low_mean,
                     "outcome_at_high": high_mean,
                     "swing": abs(high_mean - low_mean),
@@ -207,7 +256,13 @@ def tornado(
             )
         rows.sort(key=lambda row: -float(row["swing"]))
         views[name] = {"nominal": float(means[0]), "rows": rows}
-    result = {"package": point.label, "replicates": replicates, "outcomes": views}
+    result = {
+        "package": point.label,
+        "replicates": replicates,
+        "quantiles": [quantile, 1 - quantile],
+        "outcomes": views,
+        "undefined": undefined,
+    }
     store.write_json(f"sensitivity/tornado-{_slug(point.label)}.json", result)
     return result
 

@@ -6,8 +6,10 @@ Layout of a store directory::
                          chunk size and the history of runs (each start and resume)
     worlds.parquet       one row per world: ``world`` and every world parameter
     packages.parquet     one row per design point: ``point``, label, name, hash, levers
+    world_index.parquet  (only when given) the index each world's randomness is keyed on
     chunks/<id>.parquet  one row per experiment of one chunk: ``experiment``, ``point``,
-                         ``world``, one column per outcome, ``error``
+                         ``world``, one column per outcome, ``error``; the design hash in the
+                         file's metadata
 
 Chunks are stored *wide* (one row per experiment, one column per outcome) and the tidy *long*
 form (one row per experiment × outcome, with the parameters alongside) is a DuckDB view,
@@ -16,10 +18,11 @@ times smaller and faster to write than long ones (the experiment, point and worl
 written once instead of once per outcome), and the world parameters are stored once per world
 instead of once per package × world; the view gives analysts the tidy table at query time.
 
-A chunk is committed atomically: written to a temporary file, flushed to disk (fsync), then
-renamed over its final name, and the directory entry flushed. A killed run leaves either a whole
-chunk or none, so ``--resume`` skips exactly the finished chunks; a chunk written twice (a rerun
-after a worker died) replaces itself with identical content, so no experiment appears twice.
+A chunk is committed atomically by the process that ran it (:func:`commit_chunk`): written to a
+temporary file, flushed to disk (fsync), then renamed over its final name, and the directory
+entry flushed. A killed run leaves either a whole chunk or none, so ``--resume`` skips exactly the
+finished chunks (those whose metadata carries the run's design hash); a chunk written twice (a
+rerun after a worker died) replaces itself with identical bytes, so no experiment appears twice.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ from guarantor.explore.executors import ChunkResult
 
 FORMAT = 1
 KEY_COLUMNS = ("experiment", "point", "world", "error")
+DESIGN_KEY = b"guarantor.design_hash"
 
 
 def _versions() -> dict[str, str]:
@@ -114,20 +118,36 @@ def atomic_write_json(path: Path, data: Any) -> None:
     atomic_write_bytes(path, (text + "\n").encode("utf-8"))
 
 
-def chunk_table(design: Design, result: ChunkResult) -> pa.Table:
-    """The wide table of one chunk: keys, one float column per outcome, and the error."""
+def chunk_table(result: ChunkResult, n_worlds: int, design_hash: str) -> pa.Table:
+    """The wide table of one chunk: keys, one float column per outcome, and the error.
+
+    The design hash rides in the file's metadata, so a resumed run recognises its own chunks.
+    The bytes depend only on the chunk's numbers: a chunk written twice is written identically.
+    """
     chunk = result.chunk
     worlds = np.arange(chunk.start, chunk.stop, dtype=np.int64)
     failed = np.array([error is not None for error in result.errors], dtype=bool)
     columns: dict[str, pa.Array] = {
-        "experiment": pa.array(design.experiment(chunk.point, worlds)),
+        "experiment": pa.array(chunk.point * np.int64(n_worlds) + worlds),
         "point": pa.array(np.full(chunk.size, chunk.point, dtype=np.int32)),
         "world": pa.array(worlds),
     }
     for name in sorted(result.outcomes):
         columns[name] = pa.array(result.outcomes[name], type=pa.float64(), mask=failed)
     columns["error"] = pa.array(list(result.errors), type=pa.string())
-    return pa.table(columns)
+    return pa.table(columns).replace_schema_metadata({DESIGN_KEY: design_hash})
+
+
+def commit_chunk(root: str | Path, result: ChunkResult, n_worlds: int, design_hash: str) -> Path:
+    """Write one chunk into the store at ``root``, atomically (temp file, fsync, rename).
+
+    Called by whichever process ran the chunk. The rename is the commit: a reader sees the whole
+    chunk or none, and a chunk run twice (a task rerun after its worker died) replaces itself
+    with identical bytes under the same name, so no experiment is ever stored twice.
+    """
+    path = Path(root) / "chunks" / f"{result.chunk.id}.parquet"
+    atomic_write_table(path, chunk_table(result, n_worlds, design_hash))
+    return path
 
 
 class Store:
@@ -240,6 +260,11 @@ class Store:
                 }
             ),
         )
+        if design.world_index is not None:
+            atomic_write_table(
+                self.root / "world_index.parquet",
+                pa.table({"world_index": np.asarray(design.world_index, dtype=np.int64)}),
+            )
         manifest = {**self._describe(design), "created": _now(), "runs": [entry]}
         atomic_write_json(self.manifest_path, manifest)
         return design
@@ -279,17 +304,18 @@ class Store:
             with contextlib.suppress(OSError):
                 leftover.unlink()
 
-    def finished_chunks(self) -> set[str]:
-        """Ids of the chunks committed so far."""
+    def finished_chunks(self, design_hash: str | None = None) -> set[str]:
+        """Ids of the chunks committed so far (of the design ``design_hash``, when given)."""
         if not self.chunks_dir.exists():
             return set()
-        return {path.stem for path in self.chunks_dir.glob("p*.parquet")}
+        paths = self.chunks_dir.glob("p*.parquet")
+        if design_hash is None:
+            return {path.stem for path in paths}
+        return {path.stem for path in paths if _design_of(path) == design_hash}
 
-    def commit(self, design: Design, result: ChunkResult) -> Path:
-        """Write one chunk atomically and return its path."""
-        path = self.chunks_dir / f"{result.chunk.id}.parquet"
-        atomic_write_table(path, chunk_table(design, result))
-        return path
+    def remove_temporaries(self) -> None:
+        """Delete half-written chunk files left by a killed process."""
+        self._remove_temporaries()
 
     def write_json(self, relative: str, data: Any) -> Path:
         """Store an analysis result (discovery boxes, Sobol indices...) as JSON, atomically."""
@@ -381,6 +407,15 @@ class Store:
     def iter_chunk_paths(self) -> Iterator[Path]:
         """The committed chunk files, in order."""
         yield from sorted(self.chunks_dir.glob("p*.parquet"))
+
+
+def _design_of(path: Path) -> str | None:
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+    except (OSError, pa.ArrowInvalid):
+        return None
+    value = metadata.get(DESIGN_KEY)
+    return value.decode("utf-8") if value is not None else None
 
 
 def _sql_path(path: Path) -> str:

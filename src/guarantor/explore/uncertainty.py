@@ -1,42 +1,65 @@
-"""The uncertainty space as the explorer needs it: a name, a low–high range and a nominal value.
+"""The uncertainty space as the explorer needs it: a range, a nominal value and a distribution.
 
-The durability model owns the uncertainties (``guarantor.durability.load_uncertainties``); this
-module reads whatever shape they come in (a mapping of :class:`~guarantor.sourcing.Quantity`,
-objects with ``low``/``high``/``value``, or plain ``(low, high)`` pairs) into :class:`Bounds`.
+The durability model owns the uncertainties (:func:`guarantor.durability.load_uncertainties`),
+each with a low–high range and a distribution over it (uniform, triangular around its value, or
+log-uniform). :class:`Bounds` keeps that uncertainty and maps points of the unit cube through
+*its* inverse CDF (:meth:`guarantor.durability.Uncertainty.from_unit`), so that every analysis
+(sweeps, Sobol, tornado, worst case) samples the same distributions as the durability model's own
+:func:`~guarantor.durability.sample_worlds`. Plain ``(low, high)`` pairs and quantities without a
+distribution are uniform.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from guarantor.durability.uncertainties import Method, load_uncertainties, unit_sample
 from guarantor.errors import DataError, Problem
+
+FloatArray = NDArray[np.float64]
 
 
 @dataclass(frozen=True)
 class Bounds:
-    """One uncertainty's range and its nominal (central) value."""
+    """One uncertainty's range, its nominal (central) value and the distribution over the range.
+
+    ``uncertainty`` is the durability model's :class:`~guarantor.durability.Uncertainty` when the
+    bounds come from one: its inverse CDF is then used; otherwise the range is uniform.
+    """
 
     name: str
     low: float
     high: float
     nominal: float
+    uncertainty: Any = field(default=None, compare=False, repr=False)
+
+    @property
+    def distribution(self) -> str:
+        """``uniform``, ``triangular`` or ``loguniform``."""
+        return str(getattr(self.uncertainty, "distribution", "uniform"))
+
+    def from_unit(self, unit: FloatArray) -> FloatArray:
+        """Map points of [0, 1) onto this uncertainty's distribution (its inverse CDF)."""
+        points = np.asarray(unit, dtype=np.float64)
+        if self.uncertainty is not None:
+            return np.asarray(self.uncertainty.from_unit(points), dtype=np.float64)
+        return self.low + points * (self.high - self.low)
 
 
 def _bound(name: str, item: Any) -> Bounds | Problem:
     if isinstance(item, (tuple, list)) and len(item) in {2, 3}:
         low, high = float(item[0]), float(item[1])
         nominal = float(item[2]) if len(item) == 3 else 0.5 * (low + high)
+        carried = None
     else:
-        quantity = getattr(item, "quantity", item)
-        low_value = getattr(item, "low", getattr(quantity, "low", None))
-        high_value = getattr(item, "high", getattr(quantity, "high", None))
+        low_value = getattr(item, "low", None)
+        high_value = getattr(item, "high", None)
         if low_value is None or high_value is None:
             return Problem(
                 "an uncertainty needs a low and a high",
@@ -45,19 +68,20 @@ def _bound(name: str, item: Any) -> Bounds | Problem:
                 received=type(item).__name__,
             )
         low, high = float(low_value), float(high_value)
-        central = getattr(item, "value", getattr(quantity, "value", None))
+        central = getattr(item, "value", None)
         nominal = float(central) if central is not None else 0.5 * (low + high)
+        carried = item if callable(getattr(item, "from_unit", None)) else None
     if not (np.isfinite(low) and np.isfinite(high) and low <= high):
         return Problem(
             "an uncertainty's range must be finite with low ≤ high",
             field=f"uncertainties.{name}",
             received=f"[{low}, {high}]",
         )
-    return Bounds(name, low, high, min(max(nominal, low), high))
+    return Bounds(name, low, high, min(max(nominal, low), high), carried)
 
 
 def uncertainty_bounds(uncertainties: Any) -> dict[str, Bounds]:
-    """Read the uncertainties' ranges (see the module docstring).
+    """Read uncertainties (the durability model's, a mapping of quantities, or ``(low, high)``).
 
     Raises:
         DataError: an uncertainty has no range, or a range is inverted or infinite.
@@ -80,82 +104,50 @@ def uncertainty_bounds(uncertainties: Any) -> dict[str, Bounds]:
     return bounds
 
 
+def load_bounds(path_or_name: str | Path | None = None) -> dict[str, Bounds]:
+    """An uncertainties file (default: the durability model's shipped one), as bounds.
+
+    The file format is the durability model's: ``uncertainties: {name: {value, low, high, unit,
+    assumption | source, distribution?}}`` with an optional ``sources:`` registry.
+
+    Raises:
+        DataError: the file is missing or malformed, with every problem located.
+    """
+    return uncertainty_bounds(load_uncertainties(path_or_name))
+
+
 def varying(bounds: Mapping[str, Bounds]) -> dict[str, Bounds]:
     """Only the uncertainties whose range is not a single point."""
     return {name: bound for name, bound in bounds.items() if bound.high > bound.low}
 
 
-def load_bounds(path_or_name: str | None = None) -> dict[str, Bounds]:
-    """The durability model's uncertainties, as bounds."""
-    durability: Any = importlib.import_module("guarantor.durability")
-    return uncertainty_bounds(durability.load_uncertainties(path_or_name))
-
-
-def nominal_worlds(bounds: Mapping[str, Bounds], size: int) -> dict[str, NDArray[np.float64]]:
+def nominal_worlds(bounds: Mapping[str, Bounds], size: int) -> dict[str, FloatArray]:
     """``size`` worlds with every uncertainty at its nominal value."""
     return {name: np.full(size, bound.nominal) for name, bound in bounds.items()}
 
 
-def read_ranges(path: str | Path) -> dict[str, Bounds]:
-    """Read a ranges file: ``uncertainties: {name: {value, low, high, unit, assumption}}``.
+def worlds_from_unit(bounds: Mapping[str, Bounds], unit: FloatArray) -> dict[str, FloatArray]:
+    """Worlds from points of the unit cube, one column per uncertainty in ``bounds`` order."""
+    cube = np.asarray(unit, dtype=np.float64)
+    if cube.ndim != 2 or cube.shape[1] != len(bounds):
+        raise ValueError(f"expected a (n, {len(bounds)}) unit sample, got shape {cube.shape}")
+    return {
+        name: np.ascontiguousarray(bound.from_unit(cube[:, column]))
+        for column, (name, bound) in enumerate(bounds.items())
+    }
 
-    Every entry is a quantity (sourced with a range, or a flagged assumption with one), so a
-    ranges file follows the same rule as all shipped data.
+
+def sample_worlds(
+    bounds: Mapping[str, Bounds], n: int, *, seed: int, method: Method = "lhs"
+) -> dict[str, FloatArray]:
+    """``n`` worlds: a unit-cube sample (durability's ``unit_sample``) through each inverse CDF.
+
+    For bounds read from the durability model's file this is exactly
+    :func:`guarantor.durability.sample_worlds` (same cube, same mapping).
 
     Raises:
-        DataError: the file is missing or malformed, with every problem located.
+        DataError: ``n`` is below 1.
     """
-    from pydantic import TypeAdapter, ValidationError
-
-    from guarantor.errors import short_repr
-    from guarantor.sourcing import Quantity
-    from guarantor.yamlio import load_yaml
-
-    try:
-        raw, lines = load_yaml(Path(path))
-    except FileNotFoundError:
-        raise DataError.single("no such ranges file", file=str(path)) from None
-    entries = raw.get("uncertainties") if isinstance(raw, dict) else None
-    if not isinstance(entries, dict) or not entries:
-        raise DataError([lines.problem([], "expected a mapping 'uncertainties' of quantities")])
-    try:
-        quantities = TypeAdapter(dict[str, Quantity]).validate_python(entries)
-    except ValidationError as error:
-        raise DataError(
-            [
-                lines.problem(
-                    ["uncertainties", *(part for part in detail["loc"][:1])],
-                    detail["msg"].removeprefix("Value error, "),
-                    received=short_repr(detail.get("input")),
-                )
-                for detail in error.errors(include_url=False)
-            ]
-        ) from None
-    problems = [
-        lines.problem(["uncertainties", name], "an uncertainty needs a low and a high")
-        for name, quantity in quantities.items()
-        if quantity.low is None or quantity.high is None
-    ]
-    if problems:
-        raise DataError(problems)
-    return uncertainty_bounds(quantities)
-
-
-def latin_hypercube(
-    bounds: Mapping[str, Bounds], n: int, *, seed: int
-) -> dict[str, NDArray[np.float64]]:
-    """``n`` worlds by Latin hypercube sampling, uniform within each range."""
-    from scipy.stats import qmc
-
     if n < 1:
         raise DataError.single("the number of worlds must be ≥ 1", field="worlds", received=str(n))
-    free = varying(bounds)
-    worlds = nominal_worlds(bounds, n)
-    if free:
-        sample = qmc.LatinHypercube(d=len(free), seed=np.random.default_rng(seed)).random(n)
-        lows = np.array([bound.low for bound in free.values()])
-        highs = np.array([bound.high for bound in free.values()])
-        scaled = qmc.scale(sample, lows, highs)
-        for column, name in enumerate(free):
-            worlds[name] = np.ascontiguousarray(scaled[:, column])
-    return worlds
+    return worlds_from_unit(bounds, unit_sample(len(bounds), n, seed=seed, method=method))
