@@ -2,25 +2,24 @@
 
 Each commitment becomes a column of the kernel's matrices: the share of a robust peacekeeping
 force it supplies, the share of air, sea and ground probes it can answer, the prior credibility
-its form carries, and its running cost. Where an instrument model is installed
-(``guarantor.instruments.air|maritime|land|sanctions``, ``guarantor.roe``,
-``guarantor.bargaining``) its section, computed once for all worlds, supplies the input; where it
-is not, or it fails, the same input is derived from the commitments directly and a note says so.
-Conditions are resolved per world with each world's own draws.
+its form carries, and its running cost. The instrument models
+(``guarantor.instruments.air|maritime|land|sanctions``), the rules of engagement
+(``guarantor.roe``) and the bargaining model (``guarantor.bargaining``) supply their inputs, each
+computed once for all worlds; the package's commitments give the rest. Conditions are resolved
+per world with each world's own draws.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from guarantor import bargaining, roe
 from guarantor.durability.calibration import Calibration
 from guarantor.durability.kernel import Action, Event, KernelInputs, TriggerRule, election_months
 from guarantor.durability.uncertainties import Uncertainties
@@ -42,6 +41,7 @@ from guarantor.packages.schema import (
     magnitude,
 )
 from guarantor.randomness import uniforms
+from guarantor.section import Section
 from guarantor.theatre import Theatre
 
 FloatArray = NDArray[np.float64]
@@ -88,64 +88,36 @@ def _world(
 
 
 def _instrument(
-    name: str,
-    theatre: Theatre,
-    package: Package,
-    worlds: Mapping[str, FloatArray],
-    *,
-    notes: list[str],
-    call: Callable[[Any], Any] | None = None,
-) -> Any | None:
-    """The section of ``guarantor.instruments.<name>`` (None, with a note, if unavailable)."""
-    module_name = f"guarantor.instruments.{name}"
-    if importlib.util.find_spec(module_name) is None:
-        notes.append(f"{name}: model not installed; input derived from the package's commitments")
-        return None
-    module = importlib.import_module(module_name)
-    accepted = getattr(module, "WORLD_PARAMETERS", {})
-    own = {key: value for key, value in worlds.items() if key in accepted}
-    try:
-        return call(module) if call else module.assess(theatre, package, own)
-    except Exception as error:  # a model in development must not stop the simulation
-        notes.append(
-            f"{name}: model failed ({type(error).__name__}: {str(error)[:120]}); "
-            "input derived from the package's commitments"
-        )
-        return None
+    name: str, theatre: Theatre, package: Package, worlds: Mapping[str, FloatArray]
+) -> Section:
+    """The section of ``guarantor.instruments.<name>`` over the world parameters it accepts."""
+    module = importlib.import_module(f"guarantor.instruments.{name}")
+    own = {key: value for key, value in worlds.items() if key in module.WORLD_PARAMETERS}
+    section: Section = module.assess(theatre, package, own)
+    return section
 
 
-def _metric(section: Any, name: str, n: int) -> FloatArray | None:
-    try:
-        value = np.asarray(section.metric(name).value, dtype=np.float64)
-    except (KeyError, AttributeError):
-        return None
-    return np.broadcast_to(value, (n,)).copy() if value.size in (1, n) else None
+def _metric(section: Section, name: str, n: int) -> FloatArray:
+    value = np.asarray(section.metric(name).value, dtype=np.float64)
+    return np.broadcast_to(value, (n,)).copy()
 
 
 def _roe_factor(package: Package, notes: list[str]) -> dict[str, float]:
     """Share of each probe class the package's rules of engagement let forces answer."""
-    if package.roe is None or importlib.util.find_spec("guarantor.roe") is None:
-        notes.append("rules of engagement: none given or engine missing; forces may answer")
+    if package.roe is None:
+        notes.append("rules of engagement: none given; forces may answer every probe")
         return {"air": 1.0, "sea": 1.0, "ground": 1.0}
-    try:
-        roe: Any = importlib.import_module("guarantor.roe")
-        ruleset = roe.load_ruleset(package.roe)
-        probe = roe.ProbeClass
-        intercept = float(roe.Response.INTERCEPT)
+    ruleset = roe.load_ruleset(package.roe)
+    intercept = float(roe.Response.INTERCEPT)
 
-        def level(kind: Any) -> float:
-            return min(1.0, float(roe.authorised_response(ruleset, kind)) / intercept)
+    def level(kind: roe.ProbeClass) -> float:
+        return min(1.0, float(roe.authorised_response(ruleset, kind)) / intercept)
 
-        return {
-            "air": level(probe.AIRSPACE_VIOLATION_DRONE),
-            "sea": level(probe.ATTACK_ON_SHIPPING),
-            "ground": level(probe.LIMITED_GROUND_ATTACK),
-        }
-    except Exception as error:  # the ROE engine is another team's module in development
-        notes.append(
-            f"rules of engagement: engine failed ({type(error).__name__}); forces may answer"
-        )
-        return {"air": 1.0, "sea": 1.0, "ground": 1.0}
+    return {
+        "air": level(roe.ProbeClass.AIRSPACE_VIOLATION_DRONE),
+        "sea": level(roe.ProbeClass.ATTACK_ON_SHIPPING),
+        "ground": level(roe.ProbeClass.LIMITED_GROUND_ATTACK),
+    }
 
 
 def _condition_chance(
@@ -296,13 +268,11 @@ def package_inputs(
         else _world(worlds, uncertainties, "snapback_enforcement_probability", n)
     )
     threat = sanctions_share * enforcement
-    section = _instrument("sanctions", theatre, package, worlds, notes=notes)
-    if section is not None:
-        cost_bn = _metric(section, "violation_cost_usd_bn_per_month", n)
-        revenue = _metric(section, "revenue_usd_bn_per_month", n)
-        if cost_bn is not None and revenue is not None:
-            threat = np.where(revenue > 0, cost_bn / np.maximum(revenue, 1e-9), 0.0)
-    consent = _russia_consents(theatre, package, worlds, n, notes)
+    section = _instrument("sanctions", theatre, package, worlds)
+    cost_bn = _metric(section, "violation_cost_usd_bn_per_month", n)
+    revenue = _metric(section, "revenue_usd_bn_per_month", n)
+    threat = np.where(revenue > 0, cost_bn / np.maximum(revenue, 1e-9), 0.0)
+    consent = _russia_consents(theatre, package, worlds, n)
     active = _resolve_conditions(package, worlds, uncertainties, keys, consent)
 
     ids = [c.id for c in commitments]
@@ -371,44 +341,25 @@ def _use_instruments(
         else:
             matrix[:, members] = values
 
-    air = _instrument("air", theatre, package, worlds, notes=notes)
-    if air is not None:
-        drone = _metric(air, "population_protected_share_drone", n)
-        cruise = _metric(air, "population_protected_share_cruise", n)
-        if drone is not None and cruise is not None:
-            spread(0, 0.5 * (drone + cruise) * roe["air"], AirPolicing, coverage)
-    sea = _instrument("maritime", theatre, package, worlds, notes=notes)
-    if sea is not None:
-        share = _metric(sea, "escort_coverage_share", n)
-        if share is not None:
-            spread(1, share * roe["sea"], MaritimeSecurity, coverage)
-    land = _instrument("land", theatre, package, worlds, notes=notes)
-    if land is not None:
-        share = _metric(land, "line_coverage_share", n)
-        if share is not None:
-            spread(0, share, ReassuranceForce, force)
-            spread(2, share * roe["ground"], ReassuranceForce, coverage)
+    air = _instrument("air", theatre, package, worlds)
+    drone = _metric(air, "population_protected_share_drone", n)
+    cruise = _metric(air, "population_protected_share_cruise", n)
+    spread(0, 0.5 * (drone + cruise) * roe["air"], AirPolicing, coverage)
+    sea = _instrument("maritime", theatre, package, worlds)
+    spread(1, _metric(sea, "escort_coverage_share", n) * roe["sea"], MaritimeSecurity, coverage)
+    land = _instrument("land", theatre, package, worlds)
+    share = _metric(land, "line_coverage_share", n)
+    spread(0, share, ReassuranceForce, force)
+    spread(2, share * roe["ground"], ReassuranceForce, coverage)
 
 
 def _russia_consents(
-    theatre: Theatre, package: Package, worlds: Mapping[str, FloatArray], n: int, notes: list[str]
+    theatre: Theatre, package: Package, worlds: Mapping[str, FloatArray], n: int
 ) -> FloatArray | None:
-    """P(Russia consents) per world from the bargaining model, when it is installed."""
+    """P(Russia consents) per world from the bargaining model, when a condition needs it."""
     needs = any(c.russia_consents is not None for k in package.commitments for c in k.conditions)
     if not needs:
         return None
-    if importlib.util.find_spec("guarantor.bargaining") is None:
-        notes.append("bargaining: model not installed; Russia's consent drawn from the uncertainty")
-        return None
-    try:
-        bargaining: Any = importlib.import_module("guarantor.bargaining")
-        accepted = getattr(bargaining, "WORLD_PARAMETERS", {})
-        own = {key: value for key, value in worlds.items() if key in accepted}
-        section = bargaining.acceptability(theatre, package, own or None)
-        value = np.asarray(section.metric("russia_consents").value, dtype=np.float64)
-        return np.broadcast_to(np.clip(value, 0.0, 1.0), (n,)).copy()
-    except Exception as error:  # another team's model in development
-        notes.append(
-            f"bargaining: model failed ({type(error).__name__}); consent drawn from the uncertainty"
-        )
-        return None
+    own = {key: value for key, value in worlds.items() if key in bargaining.WORLD_PARAMETERS}
+    section = bargaining.acceptability(theatre, package, own or None)
+    return np.clip(_metric(section, "russia_consents", n), 0.0, 1.0)
