@@ -6,6 +6,7 @@ import hashlib
 import json
 import math
 from collections import Counter
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -362,7 +363,15 @@ def load_ruleset(name_or_path: str | Path) -> Ruleset:
     Raises:
         DataError: with every problem found, each located by file, line and field.
     """
-    raw, lines = load_yaml(ruleset_path(name_or_path))
+    path = ruleset_path(name_or_path)
+    return _load_ruleset_file(str(path.resolve()), path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=32)
+def _load_ruleset_file(path: str, modified_ns: int) -> Ruleset:
+    # A rule set is immutable once loaded; the simulation and the web app ask for the same few
+    # files again and again, so each version of a file (path and modification time) is read once.
+    raw, lines = load_yaml(Path(path))
     return _ruleset(raw, lines)
 
 
