@@ -19,22 +19,20 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import BaseModel
 
 from guarantor.errors import DataError, Problem
 from guarantor.packages import Instrument, Package, load_package, magnitude
 from guarantor.packages.schema import AirPolicing, ArmsSupply, ReassuranceForce
 from guarantor.section import GeoJSON, Metric, Section
+from guarantor.serialize import jsonable
 from guarantor.sourcing import Quantity, Source
 from guarantor.theatre import DEFAULT_THEATRE, Theatre, load_theatre
 from guarantor.theatre.schema import Place
@@ -228,27 +226,6 @@ def section_dict(section: Section) -> dict[str, Any]:
     data["metrics"] = [metric_dict(metric) for metric in section.metrics]
     data["layers"] = sorted(section.layers)
     return data
-
-
-def jsonable(value: Any) -> Any:
-    """Turn results (numpy, enums, pydantic models, paths) into JSON data; NaN becomes null."""
-    if isinstance(value, BaseModel):
-        return jsonable(value.model_dump(mode="json", exclude_none=True))
-    if isinstance(value, Mapping):
-        return {str(key): jsonable(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [jsonable(item) for item in value]
-    if isinstance(value, np.ndarray):
-        return jsonable(value.tolist())
-    if isinstance(value, np.generic):
-        return jsonable(value.item())
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, Path):
-        return str(value)
-    return value
 
 
 # -- computing ---------------------------------------------------------------------------------
