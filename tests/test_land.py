@@ -17,41 +17,12 @@ from guarantor.geo import length_km
 from guarantor.instruments import land
 from guarantor.packages import load_package
 from guarantor.packages.schema import Package
-from guarantor.sourcing import validate_as
 from guarantor.theatre import Theatre, load_theatre
-from guarantor.theatre.loader import _read_sources
-from guarantor.theatre.schema import TheatreFile
-from guarantor.yamlio import load_yaml
-
-GEOGRAPHY = (
-    Path(__file__).resolve().parents[1]
-    / "src/guarantor/theatre/data/ukraine-2025/geography.geojson"
-)
-needs_geography = pytest.mark.skipif(
-    not GEOGRAPHY.exists(), reason="the theatre geography is not shipped yet"
-)
-
-
-def facts_only_theatre() -> Theatre:
-    """The shipped theatre, or its facts alone while the geography file is not there."""
-    try:
-        return load_theatre()
-    except DataError:
-        path = GEOGRAPHY.with_name("theatre.yaml")
-        raw, lines = load_yaml(path)
-        extra, _ = _read_sources(path.parent)
-        raw = {**raw, "sources": {**extra, **raw["sources"]}}
-        return Theatre(validate_as(TheatreFile, raw, lines), path, (), {})
 
 
 @pytest.fixture(scope="module")
-def theatre() -> Theatre:
-    return facts_only_theatre()
-
-
-@pytest.fixture(scope="module")
-def package(theatre: Theatre) -> Any:
-    return lambda name: load_package(name, theatre)
+def package(packages: dict[str, Package]) -> Any:
+    return packages.__getitem__
 
 
 def _only(base: Package, commitments: list[dict[str, Any]]) -> Package:
@@ -277,7 +248,6 @@ def test_vectorised_over_worlds_and_deterministic(theatre: Theatre, package: Any
     )
 
 
-@needs_geography
 def test_contact_line_length_comes_from_the_geography(theatre: Theatre, package: Any) -> None:
     geography_km = length_km(theatre.contact_line)
     low, high = theatre.fact("contact_line_length_km").range
@@ -310,7 +280,7 @@ def test_contact_line_length_comes_from_the_geography(theatre: Theatre, package:
     )
 )
 def test_malformed_worlds_raise_only_data_errors(raw: dict[str, list[float]]) -> None:
-    theatre = facts_only_theatre()
+    theatre = load_theatre()
     paris = load_package("paris-declaration-2026", theatre)
     worlds = {name: np.asarray(values, dtype=np.float64) for name, values in raw.items()}
     try:
@@ -350,7 +320,6 @@ def test_a_broken_data_file_names_file_line_and_field(tmp_path: Path) -> None:
 # --- command line ------------------------------------------------------------------------
 
 
-@needs_geography
 def test_cli_prints_json_and_writes_geojson(tmp_path: Path) -> None:
     from guarantor.cli import app
 
@@ -371,4 +340,3 @@ def test_cli_prints_json_and_writes_geojson(tmp_path: Path) -> None:
     bad = runner.invoke(app, ["land", str(tmp_path / "missing.yaml")])
     assert bad.exit_code == 1
     assert "Traceback" not in bad.output
-    assert GEOGRAPHY.exists()

@@ -16,41 +16,13 @@ from guarantor.errors import DataError
 from guarantor.instruments import sanctions
 from guarantor.packages import load_package
 from guarantor.packages.schema import Package, SanctionsLevel
-from guarantor.sourcing import Quantity, validate_as
+from guarantor.sourcing import Quantity
 from guarantor.theatre import Theatre, load_theatre
-from guarantor.theatre.loader import _read_sources
-from guarantor.theatre.schema import TheatreFile
-from guarantor.yamlio import load_yaml
-
-GEOGRAPHY = (
-    Path(__file__).resolve().parents[1]
-    / "src/guarantor/theatre/data/ukraine-2025/geography.geojson"
-)
-needs_geography = pytest.mark.skipif(
-    not GEOGRAPHY.exists(), reason="the theatre geography is not shipped yet"
-)
-
-
-def facts_only_theatre() -> Theatre:
-    """The shipped theatre's facts, with or without its geography file."""
-    try:
-        return load_theatre()
-    except DataError:
-        path = Path(str(GEOGRAPHY)).with_name("theatre.yaml")
-        raw, lines = load_yaml(path)
-        extra, _ = _read_sources(path.parent)
-        raw = {**raw, "sources": {**extra, **raw["sources"]}}
-        return Theatre(validate_as(TheatreFile, raw, lines), path, (), {})
 
 
 @pytest.fixture(scope="module")
-def theatre() -> Theatre:
-    return facts_only_theatre()
-
-
-@pytest.fixture(scope="module")
-def package(theatre: Theatre) -> Any:
-    return lambda name: load_package(name, theatre)
+def package(packages: dict[str, Package]) -> Any:
+    return packages.__getitem__
 
 
 def _with_sanctions(base: Package, level: str, *, trigger: bool) -> Package:
@@ -236,7 +208,7 @@ def test_every_world_parameter_has_a_source_or_a_range() -> None:
     )
 )
 def test_malformed_worlds_raise_only_data_errors(raw: dict[str, list[float]]) -> None:
-    theatre = facts_only_theatre()
+    theatre = load_theatre()
     package = _with_sanctions(
         load_package("minsk-monitors", theatre), "full_snapback", trigger=False
     )
@@ -284,7 +256,6 @@ def test_a_broken_data_file_names_file_line_and_field(tmp_path: Path) -> None:
 # --- command line ------------------------------------------------------------------------
 
 
-@needs_geography
 def test_cli_prints_json_and_writes_plots(tmp_path: Path) -> None:
     from guarantor.cli import app
 
