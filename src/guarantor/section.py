@@ -168,3 +168,18 @@ class Section:
         if layers:
             result["layers"] = dict(self.layers)
         return result
+
+
+def out_of_bounds(
+    name: str, values: NDArray[np.float64], low: float, high: float
+) -> Problem | None:
+    """A located problem when world parameter ``name`` has a value not finite or out of bounds."""
+    bad = ~np.isfinite(values) | (values < low) | (values > high)
+    if not bad.any():
+        return None
+    return Problem(
+        "world parameter out of bounds",
+        field=f"worlds.{name}",
+        expected=f"finite values in [{low:g}, {high:g}]",
+        received=repr(float(values[bad][0])),
+    )

@@ -28,7 +28,7 @@ from guarantor.instruments.air_geometry import (
     routes_from,
 )
 from guarantor.instruments.air_package import Pledge
-from guarantor.section import Worlds, n_worlds
+from guarantor.section import Worlds, n_worlds, out_of_bounds
 from guarantor.theatre import Theatre
 
 FloatArray = NDArray[np.float64]
@@ -57,17 +57,9 @@ def world_table(worlds: Worlds | None, data: AirData | None = None) -> dict[str,
     for name in WORLD_NAMES:
         if worlds and name in worlds:
             values = np.asarray(worlds[name], dtype=np.float64).reshape(-1)
-            low, high = BOUNDS[name]
-            bad = ~np.isfinite(values) | (values < low) | (values > high)
-            if bad.any():
-                problems.append(
-                    Problem(
-                        "world parameter out of bounds",
-                        field=f"worlds.{name}",
-                        expected=f"finite values in [{low:g}, {high:g}]",
-                        received=f"{values[bad][0]!r}",
-                    )
-                )
+            problem = out_of_bounds(name, values, *BOUNDS[name])
+            if problem is not None:
+                problems.append(problem)
             table[name] = values
         else:
             table[name] = np.full(size, data.world[name].value)

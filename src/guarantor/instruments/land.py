@@ -44,7 +44,7 @@ from guarantor.packages.schema import (
     TrainingMission,
     magnitude,
 )
-from guarantor.section import Metric, Section, Worlds, n_worlds, world_parameter
+from guarantor.section import Metric, Section, Worlds, n_worlds, out_of_bounds, world_parameter
 from guarantor.sourcing import Quantity, Source, Strict, load_sourced
 from guarantor.theatre import Theatre
 
@@ -311,17 +311,9 @@ def _parameters(worlds: Worlds | None, theatre: Theatre) -> dict[str, FloatArray
         if name == "contact_line_length_km":
             fallback = _theatre_line_length(theatre)
         values = world_parameter(worlds, name, fallback, size)
-        low, high = _BOUNDS[name]
-        bad = ~np.isfinite(values) | (values < low) | (values > high)
-        if bad.any():
-            problems.append(
-                Problem(
-                    "world parameter out of bounds",
-                    field=f"worlds.{name}",
-                    expected=f"finite values in [{low:g}, {high:g}]",
-                    received=repr(float(values[bad][0])),
-                )
-            )
+        problem = out_of_bounds(name, values, *_BOUNDS[name])
+        if problem is not None:
+            problems.append(problem)
         parameters[name] = values
     if problems:
         raise DataError(problems)

@@ -37,7 +37,7 @@ from guarantor.packages.schema import (
     SanctionsSnapback,
     TriggerAction,
 )
-from guarantor.section import Metric, Section, Worlds, n_worlds, world_parameter
+from guarantor.section import Metric, Section, Worlds, n_worlds, out_of_bounds, world_parameter
 from guarantor.sourcing import Quantity, Source, Strict, load_sourced
 from guarantor.theatre import Theatre
 
@@ -348,17 +348,9 @@ def _parameters(worlds: Worlds | None, data: SanctionsData) -> dict[str, FloatAr
     parameters: dict[str, FloatArray] = {}
     for name, default in defaults.items():
         values = world_parameter(worlds, name, default, size)
-        low, high = _BOUNDS[name]
-        bad = ~np.isfinite(values) | (values < low) | (values > high)
-        if bad.any():
-            problems.append(
-                Problem(
-                    "world parameter out of bounds",
-                    field=f"worlds.{name}",
-                    expected=f"finite values in [{low:g}, {high:g}]",
-                    received=repr(float(values[bad][0])),
-                )
-            )
+        problem = out_of_bounds(name, values, *_BOUNDS[name])
+        if problem is not None:
+            problems.append(problem)
         parameters[name] = values
     if problems:
         raise DataError(problems)
