@@ -50,3 +50,14 @@ def test_world_parameter_falls_back_to_the_default() -> None:
     assert world_parameter({"other": np.zeros(3)}, "mc", default).tolist() == [0.62] * 3
     given = world_parameter({"mc": np.array([0.6, 0.7])}, "mc", default)
     assert given.tolist() == [0.6, 0.7]
+
+
+def test_out_of_bounds_names_the_parameter_and_the_first_bad_value() -> None:
+    from guarantor.section import out_of_bounds
+
+    assert out_of_bounds("mc", np.array([0.6, 0.7]), 0.0, 1.0) is None
+    problem = out_of_bounds("mc", np.array([0.6, np.nan, 2.0]), 0.0, 1.0)
+    assert problem is not None
+    assert problem.field == "worlds.mc"
+    assert problem.expected == "finite values in [0, 1]"
+    assert problem.received == "nan"
