@@ -15,13 +15,13 @@ boundaries at 1:50m (v4.1.0) as redistributed in TopoJSON by the npm package ``w
 
 Getting the source (into a throwaway folder, not the project's environment)::
 
-    mkdir -p /tmp/geo && cd /tmp/geo
+    mkdir -p build/geo && cd build/geo
     npm pack world-atlas@2.0.2          # writes world-atlas-2.0.2.tgz
     tar xzf world-atlas-2.0.2.tgz       # writes package/countries-50m.json
 
 Then, from the repository root::
 
-    .venv/bin/python scripts/build_geography.py /tmp/geo/package/countries-50m.json
+    .venv/bin/python scripts/build_geography.py build/geo/package/countries-50m.json
 
 Uses only the standard library, shapely and pyproj. It prints the checks (geodesic area of
 Ukraine, length of the contact line, occupied share) so a developer can see them at a glance;

@@ -13,8 +13,8 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
-from guarantor.sourcing import Quantity, Source, SourceRef, Strict, load_sourced
-from guarantor.theatre.schema import Coordinate, Identifier, coordinate_value
+from guarantor.sourcing import Quantity, Source, Strict, load_sourced
+from guarantor.theatre.schema import Identifier, Located
 
 DATA_FILE = Path(__file__).parent / "data" / "air.yaml"
 
@@ -55,34 +55,10 @@ BOUNDS: dict[str, tuple[float, float]] = {
 """Physical bounds of the world parameters; values outside them are refused as bad data."""
 
 
-class LaunchArea(Strict):
-    """A place threats are launched from; ``source`` covers plain numbers written in it."""
+class LaunchArea(Located):
+    """A place threats are launched from."""
 
-    id: Identifier
-    name: str
     country: Identifier
-    lat: Coordinate
-    lon: Coordinate
-    source: SourceRef | None = None
-
-    @model_validator(mode="after")
-    def _provenance(self) -> Self:
-        plain = [name for name in ("lat", "lon") if not isinstance(getattr(self, name), Quantity)]
-        if plain and self.source is None:
-            raise ValueError(f"{' and '.join(plain)} written as plain numbers need a 'source'")
-        if not -90 <= self.latitude <= 90 or not -180 <= self.longitude <= 180:
-            raise ValueError(f"position ({self.latitude}, {self.longitude}) is off the globe")
-        return self
-
-    @property
-    def latitude(self) -> float:
-        """Latitude in decimal degrees."""
-        return coordinate_value(self.lat)
-
-    @property
-    def longitude(self) -> float:
-        """Longitude in decimal degrees."""
-        return coordinate_value(self.lon)
 
 
 class ThreatClass(Strict):

@@ -11,51 +11,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Self
+from typing import Any
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from guarantor.errors import DataError, Problem
 from guarantor.geo import contains
 from guarantor.sourcing import Quantity, Source, SourceRef, Strict, check_source_refs, validate_as
 from guarantor.theatre import Theatre
-from guarantor.theatre.schema import Coordinate, Identifier, coordinate_value
+from guarantor.theatre.schema import Identifier, Located
 from guarantor.yamlio import LineMap, load_yaml
 
 SEA_FEATURE = "black-sea"
 
 
-class Waypoint(Strict):
+class Waypoint(Located):
     """A point of the corridor's sea track."""
-
-    id: Identifier
-    name: str
-    lat: Coordinate
-    lon: Coordinate
-    source: SourceRef | None = None
-    note: str | None = None
-
-    @model_validator(mode="after")
-    def _position(self) -> Self:
-        if not -90 <= coordinate_value(self.lat) <= 90:
-            raise ValueError(f"latitude must lie in [-90, 90], got {coordinate_value(self.lat)}")
-        if not -180 <= coordinate_value(self.lon) <= 180:
-            raise ValueError(f"longitude must lie in [-180, 180], got {coordinate_value(self.lon)}")
-        plain = [name for name in ("lat", "lon") if not isinstance(getattr(self, name), Quantity)]
-        if plain and self.source is None:
-            raise ValueError(f"{' and '.join(plain)} written as plain numbers need a 'source'")
-        return self
-
-    @property
-    def latitude(self) -> float:
-        """Latitude in decimal degrees."""
-        return coordinate_value(self.lat)
-
-    @property
-    def longitude(self) -> float:
-        """Longitude in decimal degrees."""
-        return coordinate_value(self.lon)
 
 
 class CorridorPort(Strict):

@@ -40,16 +40,14 @@ class Actor(Strict):
     note: str | None = None
 
 
-class Place(Strict):
-    """A point with a position; ``source`` covers the plain numbers written in it."""
+class Located(Strict):
+    """Something with a position; ``source`` covers the plain coordinates written in it."""
 
     id: Identifier
     name: str
-    country: Identifier
     lat: Coordinate
     lon: Coordinate
     source: SourceRef | None = None
-    assumption: str | None = None
     note: str | None = None
 
     @field_validator("lat")
@@ -71,7 +69,7 @@ class Place(Strict):
         plain = [name for name in ("lat", "lon") if not isinstance(getattr(self, name), Quantity)]
         if plain and self.source is None:
             raise ValueError(
-                f"{' and '.join(plain)} written as plain numbers need the place's 'source'; "
+                f"{' and '.join(plain)} written as plain numbers need a 'source'; "
                 "write an unverified position as {value, low, high, unit, assumption}"
             )
         return self
@@ -85,6 +83,13 @@ class Place(Strict):
     def longitude(self) -> float:
         """Longitude in decimal degrees."""
         return coordinate_value(self.lon)
+
+
+class Place(Located):
+    """A place of the theatre, in a country."""
+
+    country: Identifier
+    assumption: str | None = None
 
 
 class City(Place):
