@@ -32,7 +32,7 @@ from guarantor.packages import Package, load_package
 from guarantor.theatre import DEFAULT_THEATRE, Theatre, theatre_path
 
 DEFAULT_MODEL = "guarantor.durability:run"
-DEFAULT_CHUNK_SIZE = 10_000
+DEFAULT_CHUNK_SIZE = 50_000
 
 
 def _digest(data: Any) -> str:

@@ -348,13 +348,27 @@ class DaskExecutor(Executor):
                     ]
                 ) from None
         else:
-            self._cluster = dask_distributed.LocalCluster(
-                n_workers=max(1, workers or 1),
-                threads_per_worker=threads_per_worker,
-                processes=True,
-                dashboard_address=None,
-                silence_logs=40,
-            )
+            dask_config: Any = importlib.import_module("dask.config")
+            environ = dict(dask_config.get("distributed.nanny.pre-spawn-environ", {}))
+            # Dask's nannies set MALLOC_TRIM_THRESHOLD_, which also switches off glibc's dynamic
+            # mmap threshold: every array above 128 KiB is then mmapped and unmapped, and the
+            # page faults made the kernel 1.5x slower per worker and two workers slower than
+            # one (benchmarks/bench_explore.py). Our workers keep Python's usual allocator.
+            environ.pop("MALLOC_TRIM_THRESHOLD_", None)
+            settings = {
+                "distributed.nanny.pre-spawn-environ": environ,
+                # the statistical profiler samples the task thread every 10 ms, for a dashboard
+                # that is off: a few per cent of every chunk
+                "distributed.worker.profile.enabled": False,
+            }
+            with dask_config.set(settings):
+                self._cluster = dask_distributed.LocalCluster(
+                    n_workers=max(1, workers or 1),
+                    threads_per_worker=threads_per_worker,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=40,
+                )
             self.client = dask_distributed.Client(self._cluster)
         self.workers = max(1, len(self.client.scheduler_info()["workers"]))
         self.scheduler = self.client.scheduler.address
