@@ -92,9 +92,9 @@ def test_sensitivity_ranks_risk_tolerance_first_for_probes(store: Path) -> None:
         "64",
         "--replicates",
         "30",
-        "--months",
-        "36",
     )
+    # no --months: the analysis simulates the sweep's horizon, read from the store
+    assert Store(store / "sensitivity" / "sobol-paris-declaration-2026").manifest()["months"] == 36
     probes = result["sobol"]["indices"]["probes"]
     uncertainties = {k: v for k, v in probes.items() if k != "random_draws"}
     assert max(uncertainties, key=lambda k: uncertainties[k]["ST"]) == "russia_risk_tolerance"

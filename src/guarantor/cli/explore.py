@@ -36,8 +36,22 @@ from guarantor.packages import load_package
 from guarantor.theatre import DEFAULT_THEATRE, load_theatre
 
 StoreOption = typer.Option(Path("guarantor-store"), "--store", help="Results store directory.")
-SeedOption = typer.Option(20260106, "--seed", help="Seed of every random draw.")
-MonthsOption = typer.Option(120, "--months", min=1, max=600, help="Months simulated.")
+DEFAULT_SEED = 20260106
+DEFAULT_MONTHS = 120
+SeedOption = typer.Option(DEFAULT_SEED, "--seed", help="Seed of every random draw.")
+MonthsOption = typer.Option(DEFAULT_MONTHS, "--months", min=1, max=600, help="Months simulated.")
+StoreSeedOption = typer.Option(
+    None,
+    "--seed",
+    help=f"Seed of every random draw (default: the store's sweep, or {DEFAULT_SEED}).",
+)
+StoreMonthsOption = typer.Option(
+    None,
+    "--months",
+    min=1,
+    max=600,
+    help=f"Months simulated (default: the store's sweep, or {DEFAULT_MONTHS}).",
+)
 WorkersOption = typer.Option(
     None, "--workers", min=1, help="Run on a local Dask cluster of N worker processes."
 )
@@ -54,6 +68,18 @@ UncertaintiesOption = typer.Option(
     "distribution) or shipped name; default: the durability model's.",
 )
 TheatreOption = typer.Option(DEFAULT_THEATRE, "--theatre", help="Theatre name or path.")
+
+
+def _like_the_sweep(store: Path, seed: int | None, months: int | None) -> tuple[int, int]:
+    """Seed and months as given, else those of the sweep in ``store``, else the defaults.
+
+    An analysis run on a store then simulates the horizon the sweep did.
+    """
+    manifest = Store(store).manifest() if Store(store).exists() else {}
+    return (
+        seed if seed is not None else int(manifest.get("seed", DEFAULT_SEED)),
+        months if months is not None else int(manifest.get("months", DEFAULT_MONTHS)),
+    )
 
 
 def _worlds(uncertainties: str | None, n: int, seed: int) -> dict[str, np.ndarray[Any, Any]]:
@@ -214,8 +240,8 @@ def sensitivity_command(
         help="Tornado ends: this quantile and 1 − it of each uncertainty's distribution "
         "(0: the ends of its range).",
     ),
-    seed: int = SeedOption,
-    months: int = MonthsOption,
+    seed: int | None = StoreSeedOption,
+    months: int | None = StoreMonthsOption,
     workers: int | None = WorkersOption,
     scheduler: str | None = SchedulerOption,
     resume: bool = typer.Option(False, "--resume", help="Continue killed analysis runs."),
@@ -226,6 +252,7 @@ def sensitivity_command(
 ) -> None:
     """Sobol indices with confidence intervals, and a tornado, for every outcome."""
     with reporting(as_json):
+        seed, months = _like_the_sweep(store, seed, months)
         points = _load_packages([package] if package else None, theatre)
         bounds = load_bounds(uncertainties)
         base = Design(
@@ -300,8 +327,8 @@ def optimize_command(
         help="Constraint: Russia consents (bargaining model, russia_consents) in at least this "
         "share of worlds.",
     ),
-    seed: int = SeedOption,
-    months: int = MonthsOption,
+    seed: int | None = StoreSeedOption,
+    months: int | None = StoreMonthsOption,
     workers: int | None = WorkersOption,
     scheduler: str | None = SchedulerOption,
     resume: bool = typer.Option(False, "--resume", help="Continue from the last checkpoint."),
@@ -312,6 +339,7 @@ def optimize_command(
 ) -> None:
     """Robust multi-objective search (NSGA-II) over a package's levers; Pareto set stored."""
     with reporting(as_json):
+        seed, months = _like_the_sweep(store, seed, months)
         base = load_package(package, load_theatre(theatre))
         objectives = [parse_objective(text) for text in objective]
         batch = Batch(
@@ -371,8 +399,8 @@ def worst_case_command(
     generations: int = typer.Option(10, "--generations", min=1),
     population: int = typer.Option(24, "--population", min=4),
     replicates: int = typer.Option(16, "--replicates", min=1),
-    seed: int = SeedOption,
-    months: int = MonthsOption,
+    seed: int | None = StoreSeedOption,
+    months: int | None = StoreMonthsOption,
     model: str = ModelOption,
     uncertainties: str | None = UncertaintiesOption,
     theatre: str = TheatreOption,
@@ -380,6 +408,7 @@ def worst_case_command(
 ) -> None:
     """Search the uncertainties for the worlds that break a package."""
     with reporting(as_json):
+        seed, months = _like_the_sweep(store, seed, months)
         base = load_package(package, load_theatre(theatre))
         goal = parse_objective(objective)
         with _progress(as_json, "worst case") as progress:
