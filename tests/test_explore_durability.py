@@ -82,8 +82,9 @@ def test_discovery_finds_that_russian_war_aims_break_the_peace(store: Path) -> N
     assert box["density"] > case["base_rate"]
 
 
-def test_sensitivity_ranks_risk_tolerance_first_for_probes(store: Path) -> None:
-    result = invoke(
+@pytest.fixture(scope="module")
+def sensitivity(store: Path) -> Any:
+    return invoke(
         "sensitivity",
         "paris-declaration-2026",
         "--store",
@@ -93,6 +94,10 @@ def test_sensitivity_ranks_risk_tolerance_first_for_probes(store: Path) -> None:
         "--replicates",
         "30",
     )
+
+
+def test_sensitivity_ranks_risk_tolerance_first_for_probes(store: Path, sensitivity: Any) -> None:
+    result = sensitivity
     # no --months: the analysis simulates the sweep's horizon, read from the store
     assert Store(store / "sensitivity" / "sobol-paris-declaration-2026").manifest()["months"] == 36
     probes = result["sobol"]["indices"]["probes"]
@@ -166,3 +171,14 @@ def test_worst_case_finds_worlds_worse_than_the_average(store: Path) -> None:
     worst = result["worlds"][0]
     assert set(worst["parameters"]) == set(worst["quantiles"])
     assert all(0.0 <= q <= 1.0 for q in worst["quantiles"].values())
+
+
+def test_tornado_says_when_an_outcome_is_a_conditional_mean(sensitivity: Any) -> None:
+    view = sensitivity["tornado"]
+    breakdown = view["outcomes"]["breakdown_month"]
+    # breakdown_month is NaN where the peace held: its tornado averages the broken worlds only
+    assert 0.0 < breakdown["defined_share"] < 1.0
+    assert "defined_share" not in view["outcomes"]["probes"]
+    from guarantor.explore.sensitivity import tornado_text
+
+    assert "where it is defined" in tornado_text(view, "breakdown_month").splitlines()[0]

@@ -256,6 +256,9 @@ def tornado(
             )
         rows.sort(key=lambda row: -float(row["swing"]))
         views[name] = {"nominal": float(means[0]), "rows": rows}
+        defined = float(np.isfinite(table).mean())
+        if defined < 1.0:  # e.g. breakdown_month, NaN where the peace held: a conditional mean
+            views[name]["defined_share"] = defined
     result = {
         "package": point.label,
         "replicates": replicates,
@@ -273,7 +276,9 @@ def tornado_text(view: Mapping[str, Any], outcome: str, width: int = 30) -> str:
     rows = entry["rows"]
     largest = max((row["swing"] for row in rows), default=0.0) or 1.0
     name_width = max((len(row["parameter"]) for row in rows), default=9)
-    lines = [f"{outcome} (nominal {entry['nominal']:.4g})"]
+    defined = entry.get("defined_share")
+    where = f", means over the {defined:.0%} of worlds where it is defined" if defined else ""
+    lines = [f"{outcome} (nominal {entry['nominal']:.4g}{where})"]
     for row in rows:
         bar = "█" * max(1, round(width * row["swing"] / largest)) if row["swing"] > 0 else ""
         lines.append(
