@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from guarantor.errors import DataError
 from guarantor.explore.design import Design, DesignPoint
+from guarantor.explore.discovery import parse_case
 from guarantor.explore.executors import InProcessExecutor, LocalProcessExecutor, make_executor
+from guarantor.explore.optimize import parse_objective
 from guarantor.explore.store import Store
 from guarantor.explore.sweep import ChunkJob, SweepContext, load_context, run_job, sweep
+from guarantor.explore.uncertainty import load_bounds
 from guarantor.explore.variants import apply_levers, lever_values, parse_variant_spec
 from guarantor.packages import Package
 from guarantor.packages.loader import package_path
@@ -305,3 +311,29 @@ def test_resume_reruns_a_chunk_file_left_by_another_design(tmp_path: Path) -> No
         store.experiments()["breakdown_month"],
         _swept(tmp_path / "fresh", design).experiments()["breakdown_month"],
     )
+
+
+# -- malformed input ------------------------------------------------------------------------------
+
+
+@given(text=st.text(max_size=40))
+def test_malformed_objectives_cases_and_variant_specs_are_data_errors(text: str) -> None:
+    for parse in (parse_objective, parse_case, parse_variant_spec):
+        try:
+            parse(text)
+        except DataError as error:
+            assert error.problems
+
+
+@given(content=st.one_of(st.binary(max_size=120), st.text(max_size=120).map(str.encode)))
+def test_a_corrupt_manifest_or_uncertainties_file_is_a_data_error(content: bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "manifest.json").write_bytes(content)
+        with pytest.raises(DataError):
+            Store(root).manifest()
+        (root / "uncertainties.yaml").write_bytes(content)
+        try:
+            load_bounds(root / "uncertainties.yaml")
+        except DataError as error:
+            assert error.problems
