@@ -8,7 +8,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pytest
 
+from guarantor.errors import DataError
 from guarantor.explore.design import DEFAULT_MODEL, Design, design_points
 from guarantor.explore.executors import DaskExecutor, cached_theatre, resolve_model
 from guarantor.explore.store import Store
@@ -54,6 +56,12 @@ def test_dask_sweep_of_the_durability_kernel_survives_a_killed_worker(
 
         report = sweep(design, Store(tmp_path / "dask"), executor, on_result=kill_one_worker)
         survivors = set(executor.client.run(os.getpid).values())
+        # the same cluster reached by its address, as with --scheduler: the workers must see
+        # the store they will write to
+        with DaskExecutor(scheduler=executor.scheduler) as remote:
+            remote.check_store(Store(tmp_path / "dask").manifest_path)
+            with pytest.raises(DataError, match="cannot see the results store"):
+                remote.check_store(tmp_path / "elsewhere" / "manifest.json")
     assert killed
     assert killed[0] not in survivors
     assert report.chunks_run == len(design.chunks()) == 40
