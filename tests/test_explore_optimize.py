@@ -191,7 +191,7 @@ def test_min_acceptance_keeps_only_packages_russia_consents_to(tmp_path: Path) -
         g[0] == pytest.approx(0.5 - a) for g, a in zip(state["G"], _acceptances(state), strict=True)
     )
     assert result.pareto
-    assert all(row["acceptance"] >= 0.5 for row in result.pareto)
+    assert all(row["acceptance"] >= 0.5 and row["feasible"] for row in result.pareto)
     assert {row["levers"]["nato_track"] for row in result.pareto} == {"renounced"}
 
 
@@ -226,3 +226,20 @@ def test_worst_case_searches_the_uncertainties_own_distributions(tmp_path: Path)
         # the value is the log-uniform inverse CDF of the searched quantile, not a uniform one
         assert world["parameters"]["risk"] == pytest.approx(0.01 * 100.0**quantile)
         assert world["parameters"]["resolve"] == pytest.approx(world["quantiles"]["resolve"])
+
+
+def test_an_unmet_acceptance_constraint_is_reported_as_infeasible(tmp_path: Path) -> None:
+    result = robust_search(
+        shipped("sky-shield-2025"),
+        batch(10),
+        OBJECTIVES,
+        Store(tmp_path),
+        levers=["aircraft"],  # aircraft never move Russia to consent everywhere
+        generations=1,
+        population=4,
+        seed=1,
+        min_acceptance=1.0,
+    )
+    assert result.pareto
+    assert not any(row["feasible"] for row in result.pareto)
+    assert all(row["acceptance"] < 1.0 for row in result.pareto)

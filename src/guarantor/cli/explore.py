@@ -381,6 +381,11 @@ def optimize_command(
                 *([f"{row['acceptance']:.0%}"] if consent else []),
             )
         console.print(table)
+        if result.pareto and not any(row["feasible"] for row in result.pareto):
+            console.print(
+                f"[yellow]No candidate met --min-acceptance {min_acceptance}: these are the "
+                "least infeasible found; try more --generations or a larger --population.[/]"
+            )
         console.print(
             f"{result.evaluations} candidates over {result.generations} generations; "
             f"stored in {result.folder}"

@@ -489,7 +489,7 @@ def robust_search(
         )
         if on_generation is not None:
             on_generation(int(algorithm.n_iter) - 1, generations)
-    pareto = _pareto(algorithm, known, space, objectives)
+    pareto = _pareto(algorithm, known, space, objectives, min_acceptance)
     atomic_write_json(folder / "pareto.json", pareto)
     return SearchResult(pareto, int(algorithm.n_iter) - 1, len(archive), folder, resumed_from)
 
@@ -499,7 +499,12 @@ def _pareto(
     known: Mapping[tuple[int, ...], dict[str, Any]],
     space: LeverSpace,
     objectives: Sequence[Objective],
+    min_acceptance: float | None,
 ) -> list[dict[str, Any]]:
+    """The non-dominated candidates, each marked feasible or not.
+
+    When no candidate meets the constraint, pymoo's optimum is the least infeasible ones.
+    """
     front: Any = algorithm.opt
     rows = []
     for x in np.rint(front.get("X")).astype(np.int64).tolist() if front is not None else []:
@@ -511,6 +516,8 @@ def _pareto(
                     zip([o.text for o in objectives], entry["objectives"], strict=True)
                 ),
                 "acceptance": entry["acceptance"],
+                "feasible": min_acceptance is None
+                or (entry["acceptance"] or 0.0) >= min_acceptance,
             }
         )
     rows.sort(key=lambda row: [_order(row["levers"][lever.name], lever) for lever in space.levers])
