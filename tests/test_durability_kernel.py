@@ -167,3 +167,19 @@ def test_a_bare_truce_fails_about_as_often_as_fortna_reports() -> None:
     out = simulate(inputs, calibration.behaviour_for_kernel(), world_keys(1, np.arange(4000)), 120)
     failed = 1 - out.expected_survival[120]
     assert 0.35 < failed < 0.75
+
+
+def test_a_bolder_kremlin_breaks_the_peace_more_often() -> None:
+    from guarantor.durability import load_uncertainties, run, sample_worlds
+    from guarantor.packages import load_package
+    from guarantor.theatre import load_theatre
+
+    theatre = load_theatre()
+    package = load_package("paris-declaration-2026", theatre)
+    worlds = sample_worlds(load_uncertainties(), 2000, seed=3)
+    held = {}
+    for tolerance in (0.2, 0.8):
+        fixed = {**worlds, "russia_risk_tolerance": np.full(2000, tolerance)}
+        result = run(theatre, package, fixed, seed=3, months=120)
+        held[tolerance] = float(np.nanmean(result.outcomes["held_120m"]))
+    assert held[0.8] < held[0.2] - 0.1

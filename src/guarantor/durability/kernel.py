@@ -246,8 +246,10 @@ def _derive(
     into.sea_gain[rows] = answer[1] - answer[2]
     into.air_gain[rows] = answer[0] - answer[1]
     into.limited[rows] = aims * np.exp(b.limited_log_odds + risk - sanctions)
+    # risk appetite raises every escalation, the offensive included: raising only the probes'
+    # odds would, through the choice's normalisation, make a bolder Kremlin *less* likely to attack
     into.offensive[rows] = aims * np.exp(
-        inputs.static_log_hr[rows] + b.log_hr_peacekeeping * force - sanctions
+        inputs.static_log_hr[rows] + b.log_hr_peacekeeping * force - sanctions + risk
     )
     into.cost[rows] = np.einsum("mn,mn->n", columns.cost[:, rows], in_force)
 
