@@ -61,3 +61,21 @@ def test_out_of_bounds_names_the_parameter_and_the_first_bad_value() -> None:
     assert problem.field == "worlds.mc"
     assert problem.expected == "finite values in [0, 1]"
     assert problem.received == "nan"
+
+
+def test_lazy_layers_are_drawn_once_and_only_when_read() -> None:
+    from guarantor.section import LazyLayers
+
+    calls = []
+
+    def draw() -> dict[str, dict[str, str]]:
+        calls.append(1)
+        return {"field": {"type": "FeatureCollection"}}
+
+    layers = LazyLayers(draw)
+    section = Section("air", "Air", "ok", (Metric.of("a_km", [1], "km", "r"),), layers=layers)
+    assert section.metric("a_km").unit == "km"
+    assert calls == []
+    assert sorted(section.layers) == ["field"]
+    assert section.to_dict()["layers"]["field"]["type"] == "FeatureCollection"
+    assert calls == [1]

@@ -14,7 +14,7 @@ and the web app show the sections.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +62,28 @@ def world_parameter(
         return np.asarray(worlds[name], dtype=np.float64)
     value = default.value if isinstance(default, Quantity) else float(default)
     return np.full(size, value, dtype=np.float64)
+
+
+class LazyLayers(Mapping[str, GeoJSON]):
+    """Map layers drawn only when first read: simulations read metrics, never the layers."""
+
+    def __init__(self, draw: Callable[[], Mapping[str, GeoJSON]]) -> None:
+        self._draw = draw
+        self._layers: Mapping[str, GeoJSON] | None = None
+
+    def _drawn(self) -> Mapping[str, GeoJSON]:
+        if self._layers is None:
+            self._layers = self._draw()
+        return self._layers
+
+    def __getitem__(self, name: str) -> GeoJSON:
+        return self._drawn()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._drawn())
+
+    def __len__(self) -> int:
+        return len(self._drawn())
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, Self
 
@@ -108,7 +109,15 @@ def load_uncertainties(path_or_name: str | Path | None = None) -> Uncertainties:
     Raises:
         DataError: with every problem located (file:line, field, expected, received).
     """
-    raw, lines = load_yaml(_path(path_or_name))
+    path = _path(path_or_name)
+    return _load_file(str(path.resolve()), path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=16)
+def _load_file(path: str, modified_ns: int) -> Uncertainties:
+    # every simulation run asks for the same file; read each version of it (path and
+    # modification time) once
+    raw, lines = load_yaml(Path(path))
     return parse_uncertainties(raw, lines)
 
 

@@ -16,7 +16,7 @@ from guarantor.instruments.air_package import AirPledges, Pledge, air_pledges
 from guarantor.instruments.air_reach import forbidden_for, pledge_transit, world_table
 from guarantor.instruments.air_threats import Defence, protected, threat_paths
 from guarantor.packages.schema import Package
-from guarantor.section import Metric, Section, Worlds
+from guarantor.section import LazyLayers, Metric, Section, Worlds
 from guarantor.theatre import Theatre
 from guarantor.theatre.schema import Place
 
@@ -302,7 +302,7 @@ def _section(theatre: Theatre, data: AirData, r: _Results) -> Section:
         title="Air: guarding Ukraine's skies",
         verdict=_verdict(pledges, metrics),
         metrics=metrics,
-        layers=_layers(theatre, r),
+        layers=LazyLayers(lambda: _layers(theatre, r)),
         tables=_tables(r),
         notes=(
             "Reaction times use each type's cruise speed, the commitment's readiness (RS-15 by "
