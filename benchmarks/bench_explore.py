@@ -10,7 +10,7 @@ Every figure uses the real kernel, ``guarantor.durability:run``, through the exp
    × 250,000 worlds × 60 months, in-process, into a fresh store; then the store's tidy view is
    counted through DuckDB.
 2. **Dask scaling**: 10^6 experiments (the same packages and months) on a ``LocalCluster`` of
-   one worker process and of two, alternating runs, best of three each (the machine is shared:
+   one worker process and of two, alternating runs, best of five each (the machine is shared:
    the best run is the one least disturbed by other work), with chunks of 25,000 and of 100,000
    worlds; and, as the ceiling, the same chunks' kernel calls alone mapped over the same workers
    (no store, no commit). Workers are warmed first (imports, theatre, the kernel's first
@@ -42,7 +42,14 @@ import pyarrow.parquet as pq
 from guarantor.explore.design import DEFAULT_MODEL, Design, design_points
 from guarantor.explore.executors import DaskExecutor, cached_theatre, resolve_model, run_chunk
 from guarantor.explore.store import Store
-from guarantor.explore.sweep import ChunkJob, StoreRef, jobs_for, load_context, sweep
+from guarantor.explore.sweep import (
+    SWEEP_IN_FLIGHT,
+    ChunkJob,
+    StoreRef,
+    jobs_for,
+    load_context,
+    sweep,
+)
 from guarantor.explore.uncertainty import load_bounds, sample_worlds
 from guarantor.theatre import DEFAULT_THEATRE, load_theatre
 
@@ -101,7 +108,7 @@ def timed_kernel_map(design: Design, folder: Path, executor: DaskExecutor) -> fl
     jobs = jobs_for(design, store, executor)
     executor.client.run(load_context, str(store.root.resolve()), design.hash)
     started = time.perf_counter()
-    assert sum(executor.map(kernel_only, jobs)) == 0
+    assert sum(executor.map(kernel_only, jobs, in_flight=SWEEP_IN_FLIGHT)) == 0
     return time.perf_counter() - started
 
 
@@ -191,7 +198,7 @@ def main() -> None:
     parser.add_argument(
         "--dask-chunk-sizes", type=int, nargs="+", default=[25_000, 100_000], metavar="WORLDS"
     )
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--ema-sample", type=int, default=100)
     args = parser.parse_args()
 

@@ -95,13 +95,18 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     _fsync_directory(path.parent)
 
 
-def atomic_write_table(path: Path, table: pa.Table) -> None:
-    """Write a Parquet file atomically (same protocol as :func:`atomic_write_bytes`)."""
+def atomic_write_table(path: Path, table: pa.Table, *, compression: str = "zstd") -> None:
+    """Write a Parquet file atomically (same protocol as :func:`atomic_write_bytes`).
+
+    Columns are not dictionary-encoded: outcomes and world draws are mostly distinct floats,
+    for which the dictionary is built and then abandoned (a chunk of 25,000 experiments wrote
+    in 7.0 ms rather than 8.5 ms, and came out 18 % smaller).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(descriptor)
     try:
-        pq.write_table(table, temporary, compression="zstd")
+        pq.write_table(table, temporary, compression=compression, use_dictionary=False)
         with open(temporary, "rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(temporary, path)
@@ -246,7 +251,9 @@ class Store:
         self.root.mkdir(parents=True, exist_ok=True)
         self.chunks_dir.mkdir(exist_ok=True)
         worlds = {"world": np.arange(design.n_worlds, dtype=np.int64), **design.worlds}
-        atomic_write_table(self.root / "worlds.parquet", pa.table(worlds))
+        # uncompressed: random draws do not compress (26.5 MB with zstd against 30.0 MB for
+        # 250,000 worlds × 14 parameters) and every worker reads the file back, 3x faster raw
+        atomic_write_table(self.root / "worlds.parquet", pa.table(worlds), compression="none")
         atomic_write_table(
             self.root / "packages.parquet",
             pa.table(

@@ -34,6 +34,10 @@ from guarantor.explore.executors import ChunkTask, Executor, InProcessExecutor, 
 from guarantor.explore.store import Store, commit_chunk
 from guarantor.packages import Package
 
+SWEEP_IN_FLIGHT = 1024
+"""Chunks a sweep submits ahead: receipts are a few hundred bytes, so the window can be wide,
+which spares the driver a round trip to the scheduler per chunk."""
+
 
 @dataclass(frozen=True)
 class SweepContext:
@@ -277,7 +281,7 @@ def sweep(
     if on_start is not None:
         on_start(len(chunks), report.chunks_skipped)
     started = time.perf_counter()
-    for receipt in executor.map_unordered(run_job, jobs):
+    for receipt in executor.map_unordered(run_job, jobs, in_flight=SWEEP_IN_FLIGHT):
         report.chunks_run += 1
         report.experiments_run += receipt.chunk.size
         report.failed += receipt.n_failed
