@@ -19,7 +19,15 @@ from guarantor.explore.discovery import parse_case
 from guarantor.explore.executors import InProcessExecutor, LocalProcessExecutor, make_executor
 from guarantor.explore.optimize import parse_objective
 from guarantor.explore.store import Store
-from guarantor.explore.sweep import ChunkJob, SweepContext, load_context, run_job, sweep
+from guarantor.explore.sweep import (
+    MAX_BATCH,
+    ChunkJob,
+    SweepContext,
+    guided_batches,
+    load_context,
+    run_job,
+    sweep,
+)
 from guarantor.explore.uncertainty import load_bounds
 from guarantor.explore.variants import apply_levers, lever_values, parse_variant_spec
 from guarantor.packages import Package
@@ -337,3 +345,22 @@ def test_a_corrupt_manifest_or_uncertainties_file_is_a_data_error(content: bytes
             load_bounds(root / "uncertainties.yaml")
         except DataError as error:
             assert error.problems
+
+
+@given(n_jobs=st.integers(0, 400), workers=st.integers(1, 16))
+def test_guided_batches_cover_every_job_once_in_order_and_shrink(n_jobs: int, workers: int) -> None:
+    jobs = list(range(n_jobs))
+    batches = guided_batches(jobs, workers)  # type: ignore[arg-type]
+    assert [job for batch in batches for job in batch] == jobs
+    sizes = [len(batch) for batch in batches]
+    assert all(1 <= size <= MAX_BATCH for size in sizes)
+    assert sizes == sorted(sizes, reverse=True)
+    if n_jobs:
+        # the tail is single chunks, so the workers end within one chunk of each other
+        assert sizes[-1] == 1
+        assert sizes[0] == min(MAX_BATCH, max(1, n_jobs // (2 * workers)))
+
+
+def test_guided_batches_for_forty_chunks_on_two_workers() -> None:
+    sizes = [len(batch) for batch in guided_batches(list(range(40)), 2)]  # type: ignore[arg-type]
+    assert sizes == [8, 8, 6, 4, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1]
