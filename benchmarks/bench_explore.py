@@ -46,6 +46,7 @@ from guarantor.explore.sweep import (
     SWEEP_IN_FLIGHT,
     ChunkJob,
     StoreRef,
+    guided_batches,
     jobs_for,
     load_context,
     sweep,
@@ -93,11 +94,14 @@ def warm(executor: DaskExecutor, design: Design) -> float:
     return max(seconds.values())
 
 
-def kernel_only(job: ChunkJob) -> int:
-    """The kernel call of a sweep job and nothing else (no commit): the ceiling for scaling."""
-    assert isinstance(job.context, StoreRef)
-    context = load_context(job.context.root, job.context.design_hash)
-    return run_chunk(context.task(job.chunk)).n_failed
+def kernel_only(jobs: tuple[ChunkJob, ...]) -> int:
+    """The kernel calls of a batch of sweep jobs and nothing else (no commit): the ceiling."""
+    failed = 0
+    for job in jobs:
+        assert isinstance(job.context, StoreRef)
+        context = load_context(job.context.root, job.context.design_hash)
+        failed += run_chunk(context.task(job.chunk)).n_failed
+    return failed
 
 
 def timed_kernel_map(design: Design, folder: Path, executor: DaskExecutor) -> float:
@@ -108,7 +112,8 @@ def timed_kernel_map(design: Design, folder: Path, executor: DaskExecutor) -> fl
     jobs = jobs_for(design, store, executor)
     executor.client.run(load_context, str(store.root.resolve()), design.hash)
     started = time.perf_counter()
-    assert sum(executor.map(kernel_only, jobs, in_flight=SWEEP_IN_FLIGHT)) == 0
+    batches = guided_batches(jobs, executor.workers)  # as the sweep runs them
+    assert sum(executor.map(kernel_only, batches, in_flight=SWEEP_IN_FLIGHT)) == 0
     return time.perf_counter() - started
 
 
