@@ -16,6 +16,8 @@ Every figure uses the real kernel, ``guarantor.durability:run``, through the exp
    (no store, no commit). Workers are warmed first (imports, theatre, the kernel's first
    call, pyarrow's first Parquet file), as a long sweep amortises them; the workers' reading of
    the run from the store is inside the timing.
+   Then the machine's own ceiling: one kernel call timed alone and while a second plain
+   process (no Dask) runs the same, for each chunk size.
 3. **EMA Workbench**: ``Model(function)`` + ``SequentialEvaluator`` calling the same kernel once
    per experiment (how EMA runs a Python model), on a sample of experiments.
 """
@@ -32,6 +34,7 @@ import tempfile
 import time
 import warnings
 from dataclasses import replace
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +118,45 @@ def timed_kernel_map(design: Design, folder: Path, executor: DaskExecutor) -> fl
     batches = guided_batches(jobs, executor.workers)  # as the sweep runs them
     assert sum(executor.map(kernel_only, batches, in_flight=SWEEP_IN_FLIGHT)) == 0
     return time.perf_counter() - started
+
+
+def _plain_worker(queue: Any, chunk_size: int, calls: int) -> None:
+    """One plain process: warm the kernel, then time ``calls`` calls on chunks of one package."""
+    kernel = resolve_model(DEFAULT_MODEL)
+    theatre = cached_theatre(DEFAULT_THEATRE)
+    package = design_points([PACKAGES[0]], theatre)[0].package
+    worlds = sample_worlds(load_bounds(), chunk_size, seed=1)
+    index = np.arange(chunk_size, dtype=np.int64)
+    kernel(theatre, package, worlds, seed=0, months=60, world_index=index)
+    started = time.perf_counter()
+    for call in range(calls):
+        kernel(theatre, package, worlds, seed=0, months=60, world_index=index + call * chunk_size)
+    queue.put((time.perf_counter() - started) / calls)
+
+
+def plain_process_slowdown(chunk_size: int, repeats: int) -> float:
+    """How much slower one kernel call is when two plain processes run at once (no Dask).
+
+    The machine's own ceiling for two workers: two processes share the L3 cache and the memory
+    bus, and the kernel's working set grows with the chunk.
+    """
+    context = get_context("spawn")
+    calls = max(4, 500_000 // chunk_size)
+    best: dict[int, float] = {}
+    for _ in range(repeats):
+        for processes in (1, 2):
+            queue = context.Queue()
+            workers = [
+                context.Process(target=_plain_worker, args=(queue, chunk_size, calls))
+                for _ in range(processes)
+            ]
+            for worker in workers:
+                worker.start()
+            seconds = max(queue.get() for _ in workers)
+            for worker in workers:
+                worker.join()
+            best[processes] = min(best.get(processes, float("inf")), seconds)
+    return best[2] / best[1]
 
 
 def dask_scaling(
@@ -272,6 +314,17 @@ def main() -> None:
                 f"the kernel calls alone (no store) {best[('kernel', 1)]:.2f} s / "
                 f"{best[('kernel', 2)]:.2f} s = {ceiling:.2f}×"
             )
+        slowdowns = {
+            size: plain_process_slowdown(size, min(args.repeats, 3))
+            for size in args.dask_chunk_sizes
+        }
+        print(
+            "  the machine's own ceiling: one kernel call (Sky Shield) while a second plain "
+            "process runs the same (no Dask) takes "
+            + ", ".join(
+                f"{value:.2f}× as long at {size:,} worlds" for size, value in slowdowns.items()
+            )
+        )
         print(f"  load average now {os.getloadavg()[0]:.2f}")
 
         ema = ema_per_experiment(design, args.ema_sample)
