@@ -8,6 +8,8 @@ writes the chunk's Parquet file atomically and returns a receipt of a few hundre
 chunk, how many experiments failed and their errors, seconds, which worker). The driver only
 counts receipts. With workers doing the writing, the driver's serial Parquet commits and the
 transfer of every outcome array back to it, which capped the scaling of two workers, are gone.
+Out-of-process executors get the jobs in guided batches (:func:`guided_batches`): a few large
+tasks first, single chunks last.
 
 **Exactly once.** A chunk's file name is fixed by the chunk, its bytes by the chunk's numbers,
 and the rename that publishes it is atomic: the store holds a whole chunk or none of it. A task
@@ -35,8 +37,8 @@ from guarantor.explore.store import Store, commit_chunk
 from guarantor.packages import Package
 
 SWEEP_IN_FLIGHT = 1024
-"""Chunks a sweep submits ahead: receipts are a few hundred bytes, so the window can be wide,
-which spares the driver a round trip to the scheduler per chunk."""
+"""Tasks a sweep submits ahead: receipts are a few hundred bytes, so the window can be wide,
+which spares the driver a round trip to the scheduler per task."""
 
 
 @dataclass(frozen=True)
