@@ -391,6 +391,12 @@ class DaskExecutor(Executor):
                 # polling took ~4 % of a core per process while idle, ~1 % at these intervals
                 "distributed.worker.memory.monitor-interval": "1s",
                 "distributed.admin.system-monitor.interval": "2s",
+                # the event-loop health check wakes every process 50 times a second. In a
+                # worker the woken loop thread must take the GIL from the task thread; with as
+                # many busy workers as cores it then waits for a core while the task waits for
+                # the GIL. At 1 s, two workers went from 1.68-1.72x one worker to 1.78-1.90x
+                # (sweeps of 10^6 experiments in 25,000-world chunks, benchmarks/bench_explore.py)
+                "distributed.admin.tick.interval": "1s",
             }
             with dask_config.set(settings):
                 self._cluster = dask_distributed.LocalCluster(
