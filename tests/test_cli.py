@@ -96,3 +96,21 @@ def test_unknown_package_name_is_a_clean_error() -> None:
     result = invoke("package", "show", "no-such-package")
     assert result.exit_code == 1
     assert "no such package" in result.output
+
+
+@pytest.mark.parametrize(
+    ("arguments", "what"),
+    [
+        (["sea", "--geojson"], "cannot write GeoJSON"),
+        (["sanctions", "--plot"], "cannot write plot"),
+    ],
+)
+def test_an_unwritable_output_is_a_located_error_not_a_traceback(
+    tmp_path: Path, arguments: list[str], what: str
+) -> None:
+    missing = tmp_path / "no-such-folder" / ("out.svg" if "--plot" in arguments else "out.json")
+    result = runner.invoke(app, [*arguments, str(missing)])
+    assert result.exit_code == 1
+    assert what in result.output
+    assert str(missing) in result.output
+    assert "Traceback" not in result.output

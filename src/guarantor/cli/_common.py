@@ -11,7 +11,7 @@ from typing import Any, NoReturn
 import typer
 from rich.console import Console
 
-from guarantor.errors import DataError
+from guarantor.errors import DataError, Problem
 from guarantor.serialize import jsonable
 
 console = Console(highlight=False)
@@ -43,3 +43,13 @@ def reporting(as_json: bool = False) -> Iterator[None]:
         yield
     except DataError as error:
         fail(error, as_json=as_json)
+
+
+@contextmanager
+def writing(path: object, what: str, *, field: str = "") -> Iterator[None]:
+    """Write an output file; a filesystem error becomes a located DataError (exit 1)."""
+    try:
+        yield
+    except OSError as error:
+        problem = Problem(f"cannot write {what}: {error.strerror}", file=str(path), field=field)
+        raise DataError([problem]) from None

@@ -9,8 +9,7 @@ import numpy as np
 import typer
 from rich.table import Table
 
-from guarantor.cli._common import JsonOption, console, print_json, reporting
-from guarantor.errors import DataError, Problem
+from guarantor.cli._common import JsonOption, console, print_json, reporting, writing
 from guarantor.instruments import air
 from guarantor.packages import load_package
 from guarantor.section import Section
@@ -108,12 +107,8 @@ def write_layers(path: Path, section: Section) -> None:
         for feature in layer["features"]
     ]
     collection = {"type": "FeatureCollection", "features": features}
-    try:
+    with writing(path, "GeoJSON", field="--geojson"):
         path.write_text(json.dumps(jsonable(collection)), encoding="utf-8")
-    except OSError as error:
-        raise DataError(
-            [Problem(f"cannot write GeoJSON: {error.strerror}", file=str(path), field="--geojson")]
-        ) from None
 
 
 def air_command(

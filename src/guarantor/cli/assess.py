@@ -17,8 +17,7 @@ from guarantor.assessment import (
     assess,
     compare,
 )
-from guarantor.cli._common import JsonOption, console, print_json, reporting
-from guarantor.errors import DataError
+from guarantor.cli._common import JsonOption, console, print_json, reporting, writing
 from guarantor.report.render import format_band, format_value
 from guarantor.theatre import DEFAULT_THEATRE, load_theatre
 
@@ -132,12 +131,8 @@ def register(app: typer.Typer) -> None:
             if report is not None:
                 from guarantor.report import write_report
 
-                try:
+                with writing(report, "the report"):
                     write_report(result, report, sweep=_store_summary(store))
-                except OSError as error:
-                    raise DataError.single(
-                        f"cannot write the report: {error.strerror}", file=str(report)
-                    ) from None
             if as_json:
                 print_json(result.to_dict())
             else:
@@ -163,12 +158,8 @@ def register(app: typer.Typer) -> None:
             if report is not None:
                 from guarantor.report import write_report
 
-                try:
+                with writing(report, "the report"):
                     write_report(result.assessments[0], report, comparison=result)
-                except OSError as error:
-                    raise DataError.single(
-                        f"cannot write the report: {error.strerror}", file=str(report)
-                    ) from None
             if as_json:
                 print_json(result.to_dict())
             else:

@@ -8,9 +8,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from guarantor.cli._common import JsonOption, console, print_json, reporting
+from guarantor.cli._common import JsonOption, console, print_json, reporting, writing
 from guarantor.cli.sanctions import print_section, sample_worlds
-from guarantor.errors import DataError, Problem
 from guarantor.geo import feature_collection
 from guarantor.instruments import land
 from guarantor.packages import load_package
@@ -39,15 +38,11 @@ def land_command(
                 for layer in section.layers.values()
                 for feature in layer.get("features", [])
             ]
-            try:
+            with writing(geojson, "GeoJSON"):
                 geojson.write_text(
                     json.dumps(jsonable(feature_collection(features)), indent=1),
                     encoding="utf-8",
                 )
-            except OSError as error:
-                raise DataError(
-                    [Problem(f"cannot write GeoJSON: {error.strerror}", file=str(geojson))]
-                ) from None
         if as_json:
             print_json({"package": loaded.name, **section.to_dict()})
             return

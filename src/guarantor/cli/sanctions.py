@@ -10,7 +10,7 @@ import typer
 from numpy.typing import NDArray
 from rich.table import Table
 
-from guarantor.cli._common import JsonOption, console, print_json, reporting
+from guarantor.cli._common import JsonOption, console, print_json, reporting, writing
 from guarantor.errors import DataError, Problem
 from guarantor.instruments import sanctions
 from guarantor.packages import load_package
@@ -123,10 +123,8 @@ def write_plot(path: Path, revenue: dict[SanctionsLevel, NDArray[np.float64]]) -
             ]
         )
     text = _html(revenue) if suffix == ".html" else _svg(revenue)
-    try:
+    with writing(path, "plot"):
         path.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise DataError([Problem(f"cannot write plot: {error.strerror}", file=str(path))]) from None
 
 
 def sanctions_command(

@@ -10,8 +10,7 @@ import numpy as np
 import typer
 from rich.table import Table
 
-from guarantor.cli._common import JsonOption, console, print_json, reporting
-from guarantor.errors import DataError, Problem
+from guarantor.cli._common import JsonOption, console, print_json, reporting, writing
 from guarantor.instruments import maritime
 from guarantor.instruments.maritime_data import load_maritime
 from guarantor.packages import load_package
@@ -62,15 +61,11 @@ def sea(
             else []
         )
         if geojson is not None:
-            try:
+            with writing(geojson, "GeoJSON"):
                 geojson.write_text(
                     json.dumps(jsonable(_geojson(dict(section.layers))), indent=1),
                     encoding="utf-8",
                 )
-            except OSError as error:
-                raise DataError(
-                    [Problem(f"cannot write GeoJSON: {error.strerror}", file=str(geojson))]
-                ) from None
         if as_json:
             result = {"package": loaded.name, "worlds": worlds, **section.to_dict()}
             if records:
