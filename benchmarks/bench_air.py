@@ -1,6 +1,6 @@
 """Air reaction field over the whole of Ukraine at 10 km cells from 10 bases.
 
-Ours: ``guarantor.instruments.air_geometry`` - shortest routes from every base over the routing
+Ours: ``guarantor.instruments.air.geometry`` - shortest routes from every base over the routing
 raster (one ``scipy.sparse.csgraph.dijkstra`` call for all bases), the polar line-of-sight test
 and a vectorised lookup for every cell, then readiness + route / cruise speed, minimum over bases.
 The forbidden-airspace raster (Belarus, Russia, occupied Ukraine, a 200 km stand-off) is built
@@ -22,8 +22,8 @@ import time
 import numpy as np
 
 from guarantor.geo import equal_area_grid
-from guarantor.instruments.air_geometry import Airspace, route_km, routes_from
-from guarantor.instruments.air_reach import airspace_for
+from guarantor.instruments.air.geometry import Airspace, route_km, routes_from
+from guarantor.instruments.air.reach import airspace_for
 from guarantor.theatre import load_theatre
 
 CELL_KM = 10.0

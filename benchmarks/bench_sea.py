@@ -23,8 +23,8 @@ from typing import Any
 import numpy as np
 
 from guarantor.instruments import maritime
-from guarantor.instruments.maritime_data import load_maritime
-from guarantor.instruments.montreux import Straits, rule
+from guarantor.instruments.maritime.data import load_maritime
+from guarantor.instruments.maritime.montreux import Straits, rule
 from guarantor.packages import load_package
 from guarantor.theatre import DEFAULT_THEATRE, load_theatre
 

@@ -16,10 +16,10 @@ from guarantor.cli import app
 from guarantor.errors import DataError
 from guarantor.geo import distance_km
 from guarantor.instruments import air
-from guarantor.instruments.air_data import DATA_FILE
-from guarantor.instruments.air_reach import airspace_for, routes_for
-from guarantor.instruments.air_sustain import NM_KM
-from guarantor.instruments.air_threats import Defence
+from guarantor.instruments.air.data import DATA_FILE
+from guarantor.instruments.air.reach import airspace_for, routes_for
+from guarantor.instruments.air.sustain import NM_KM
+from guarantor.instruments.air.threats import Defence
 from guarantor.packages import Package, load_package
 from guarantor.packages.loader import parse_package
 from guarantor.section import Section

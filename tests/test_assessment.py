@@ -11,21 +11,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from guarantor import assessment as assessment_module
+from guarantor import bargaining
 from guarantor.assessment import (
-    SECTION_MODELS,
+    SECTION_ORDER,
     Assessment,
-    SectionModel,
     assess,
     compare,
     package_layers,
-    sample_worlds,
     survival_curve,
 )
 from guarantor.errors import DataError
+from guarantor.instruments import registry
 from guarantor.packages import Package
 from guarantor.sourcing import Quantity
 from guarantor.theatre import Theatre
+from guarantor.worlds import Parameter, sample, space
 
 WORLDS = 24
 
@@ -45,9 +45,9 @@ def test_same_seed_gives_the_same_numbers_and_another_seed_other_worlds(
     assert not np.array_equal(other.worlds[name], default.worlds[name])
 
 
-def test_every_installed_model_is_a_section_or_reported_unavailable(default: Assessment) -> None:
-    names = {s.name for s in default.sections} | {u.name for u in default.unavailable}
-    assert names == {model.name for model in SECTION_MODELS}
+def test_every_model_is_a_section_in_registry_order(default: Assessment) -> None:
+    assert [s.name for s in default.sections] == list(SECTION_ORDER)
+    assert default.unavailable == ()
     assert {"sea", "land", "sanctions"} <= {s.name for s in default.sections}
     for item in default.unavailable:
         assert item.reason
@@ -67,34 +67,76 @@ def test_one_world_table_is_shared_by_all_sections(default: Assessment) -> None:
 
 
 def test_latin_hypercube_puts_one_world_in_each_stratum() -> None:
-    quantities = {
-        "a": Quantity(value=5, low=0, high=10, unit="1", assumption="test"),
-        "b": Quantity(value=2, low=1, high=3, unit="1", assumption="test"),
-        "c": Quantity(value=4, unit="1", source="x"),
-    }
-    worlds = sample_worlds(quantities, 50, np.random.SeedSequence(3))
+    parameters = [
+        Parameter("a", Quantity(value=5, low=0, high=10, unit="1", assumption="test")),
+        Parameter("b", Quantity(value=2, low=1, high=3, unit="1", assumption="test")),
+        Parameter("c", Quantity(value=4, unit="1", source="x")),
+    ]
+    worlds = sample(50, 3, parameters=parameters)
     for name, (low, high) in {"a": (0, 10), "b": (1, 3)}.items():
         strata = np.floor((worlds[name] - low) / (high - low) * 50).astype(int)
         assert sorted(strata) == list(range(50))
     assert np.all(worlds["c"] == 4)
-    nominal = sample_worlds(quantities, 1, np.random.SeedSequence(3))
+    nominal = sample(1, 3, parameters=parameters)
     assert {k: float(v[0]) for k, v in nominal.items()} == {"a": 5, "b": 2, "c": 4}
 
 
-def test_a_failing_or_missing_model_is_reported_not_fatal(
+def test_the_assessment_draws_the_worlds_every_command_draws(default: Assessment) -> None:
+    expected = sample(WORLDS, 7)
+    assert set(default.worlds) == set(expected)
+    for name, values in expected.items():
+        np.testing.assert_array_equal(default.worlds[name], values, err_msg=name)
+    assert [p.name for p in default.parameters] == [p.name for p in space()]
+
+
+def test_bad_data_makes_a_section_unavailable_and_a_bug_raises(
     theatre: Theatre, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    models = (
-        SectionModel("sea", "guarantor.instruments.maritime", "assess", "Sea"),
-        SectionModel("ghost", "guarantor.no_such_model", "assess", "Ghost"),
-        SectionModel("broken", "json", "loads", "Broken"),
-    )
-    monkeypatch.setattr(assessment_module, "SECTION_MODELS", models)
+    sea = registry.load("maritime")
+
+    def bad_data(*args: object, **kwargs: object) -> None:
+        raise DataError.single("no corridor", field="corridor", expected="a corridor")
+
+    monkeypatch.setattr(type(sea), "assess", bad_data)
     result = assess(None, theatre=theatre, worlds=3, seed=1)
-    assert [s.name for s in result.sections] == ["sea"]
     reasons = {u.name: u.reason for u in result.unavailable}
-    assert reasons["ghost"] == "model not installed yet"
-    assert reasons["broken"].startswith("TypeError")
+    assert "no corridor" in reasons["sea"]
+    assert "the sea section" in reasons["durability"]  # it cannot run without every hand-over
+    assert "sea" not in {s.name for s in result.sections}
+
+    def bug(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("a bug, not missing data")
+
+    monkeypatch.setattr(type(sea), "assess", bug)
+    with pytest.raises(ZeroDivisionError):
+        assess(None, theatre=theatre, worlds=3, seed=1)
+
+
+def test_one_assessment_runs_each_model_once(
+    theatre: Theatre, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: dict[str, int] = {}
+    for instrument in registry.instruments():
+        original = type(instrument).assess
+
+        def counted(
+            self: object, *args: object, _original: object = original, **kw: object
+        ) -> object:
+            name = getattr(self, "name", "?")
+            calls[name] = calls.get(name, 0) + 1
+            return _original(self, *args, **kw)  # type: ignore[operator]
+
+        monkeypatch.setattr(type(instrument), "assess", counted)
+    acceptability = bargaining.acceptability
+
+    def counted_acceptability(*args: object, **kw: object) -> object:
+        calls["acceptability"] = calls.get("acceptability", 0) + 1
+        return acceptability(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bargaining, "acceptability", counted_acceptability)
+    result = assess("nato-track", theatre=theatre, worlds=20, seed=2)
+    assert result.has("durability")
+    assert calls == {name: 1 for name in SECTION_ORDER if name != "durability"}
 
 
 def test_wilson_band_of_the_survival_curve() -> None:

@@ -16,7 +16,7 @@ from guarantor.cli import sea as sea_cli
 from guarantor.errors import DataError
 from guarantor.geo import contains, distance_km
 from guarantor.instruments import maritime
-from guarantor.instruments.maritime_data import (
+from guarantor.instruments.maritime.data import (
     load_maritime,
     parse_maritime,
     shipped_path,

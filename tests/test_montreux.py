@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from guarantor.instruments.maritime_data import MontreuxRules, load_maritime
-from guarantor.instruments.montreux import Deployment, Rule, Straits, rule, rule_worlds
+from guarantor.instruments.maritime.data import MontreuxRules, load_maritime
+from guarantor.instruments.maritime.montreux import Deployment, Rule, Straits, rule, rule_worlds
 
 RULES: MontreuxRules = load_maritime().file.montreux
 OPEN = Straits(closed=False)

@@ -15,7 +15,7 @@ and the web app show the sections.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -176,6 +176,21 @@ class Section:
                 return metric
         known = ", ".join(metric.name for metric in self.metrics)
         raise KeyError(f"section {self.name!r} has no metric {name!r}; it has {known}")
+
+    def over(self, n: int) -> Section:
+        """The section over ``n`` worlds (a one-world metric is the same in every world).
+
+        A model that reads no world parameter gives one value per metric.
+        """
+        if n == 1 or all(metric.value.size == n for metric in self.metrics):
+            return self
+        metrics = tuple(
+            replace(metric, value=np.broadcast_to(metric.value, (n,)).copy())
+            if metric.value.size == 1
+            else metric
+            for metric in self.metrics
+        )
+        return replace(self, metrics=metrics)
 
     def to_dict(self, *, layers: bool = True) -> dict[str, Any]:
         """Return a JSON-ready mapping of the whole section."""

@@ -19,8 +19,8 @@ _KINDS: dict[str, tuple[str, str]] = {
     "actors": ("actors", "guarantor.bargaining:load_actors"),
     "uncertainties": ("uncertainties", "guarantor.durability:load_uncertainties"),
     "historical cases": ("cases", "guarantor.durability:load_cases"),
-    "maritime data": ("corridor", "guarantor.instruments.maritime_data:load_maritime"),
-    "air data": ("threats", "guarantor.instruments.air_data:load_data"),
+    "maritime data": ("corridor", "guarantor.instruments.maritime.data:load_maritime"),
+    "air data": ("threats", "guarantor.instruments.air.data:load_data"),
 }
 
 

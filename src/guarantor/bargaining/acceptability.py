@@ -104,6 +104,24 @@ def _amount(package: Package, dimension: str) -> float | None:
     return None
 
 
+OCCUPIED_AREAS = 5
+"""Crimea, Donetsk, Luhansk, Zaporizhzhia and Kherson: the areas a recognition can name."""
+
+
+def _territory_share(package: Package) -> float:
+    """Share of the occupied areas a recognition covers: all of them when it names none.
+
+    Each named area counts equally (an assumption: the areas differ in size and in what Russia
+    holds of them); the position on the territory dimension scales with the share.
+    """
+    shares = [
+        len(set(c.areas)) / OCCUPIED_AREAS if c.areas else 1.0
+        for c in package.of(Instrument.TERRITORIAL_RECOGNITION)
+        if isinstance(c, TerritorialRecognition)
+    ]
+    return max(shares, default=1.0)
+
+
 # Where two commitments set one dimension, the one furthest towards Russia's end counts for
 # recognition (a concession made is made); elsewhere the strongest guarantee counts.
 _TAKE_MAX = {"territory"}
@@ -157,7 +175,10 @@ def package_point(
             else:
                 how.append(f"{dimension.id}: {', '.join(levels)}")
             values = np.stack([_draw(dimension.anchors[level], size, rng) for level in levels])
-            columns.append(values.max(axis=0) if dimension.id in _TAKE_MAX else values.min(axis=0))
+            column = values.max(axis=0) if dimension.id in _TAKE_MAX else values.min(axis=0)
+            if dimension.id == "territory" and package is not None:
+                column = column * _territory_share(package)
+            columns.append(column)
         else:
             amount = _amount(package, dimension.id) if package is not None else None
             if amount is None:

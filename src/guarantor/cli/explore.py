@@ -31,7 +31,7 @@ from guarantor.explore.optimize import Batch, parse_objective, robust_search, wo
 from guarantor.explore.sensitivity import sobol_indices, tornado, tornado_text
 from guarantor.explore.store import Store
 from guarantor.explore.sweep import sweep
-from guarantor.explore.uncertainty import load_bounds, sample_worlds
+from guarantor.explore.uncertainty import load_bounds, sample_worlds, world_bounds
 from guarantor.packages import load_package
 from guarantor.theatre import DEFAULT_THEATRE, load_theatre
 
@@ -83,8 +83,8 @@ def _like_the_sweep(store: Path, seed: int | None, months: int | None) -> tuple[
 
 
 def _worlds(uncertainties: str | None, n: int, seed: int) -> dict[str, np.ndarray[Any, Any]]:
-    """Latin-hypercube worlds through each uncertainty's distribution (durability's sampler)."""
-    return sample_worlds(load_bounds(uncertainties), n, seed=seed, method="lhs")
+    """The worlds every command draws for this number and seed (guarantor.worlds)."""
+    return sample_worlds(world_bounds(uncertainties), n, seed=seed, method="lhs")
 
 
 def _executor(workers: int | None, scheduler: str | None, processes: bool) -> Executor:

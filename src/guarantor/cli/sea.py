@@ -12,7 +12,7 @@ from rich.table import Table
 
 from guarantor.cli._common import JsonOption, console, print_json, reporting, writing
 from guarantor.instruments import maritime
-from guarantor.instruments.maritime_data import load_maritime
+from guarantor.instruments.maritime.data import load_maritime
 from guarantor.packages import load_package
 from guarantor.serialize import jsonable
 from guarantor.theatre import DEFAULT_THEATRE, load_theatre

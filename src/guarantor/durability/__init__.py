@@ -1,310 +1,39 @@
 """Durability: the post-ceasefire Monte Carlo, its calibration, the case library and backtest.
 
-Public API:
+Public API (re-exported here; each lives in its own module):
 
-* :func:`load_uncertainties`, :func:`sample_worlds`: the uncertainties and worlds;
-* :func:`run`: one package in many worlds, month by month → :class:`SimulationResult`;
-* :func:`assess`: the same as a :class:`~guarantor.section.Section` named ``durability``, with
-  a ``survival`` table (share of worlds at peace after each month, with its 95 % Wilson band);
+* :func:`load_uncertainties`, :func:`sample_worlds`: the uncertainties and worlds
+  (:mod:`.uncertainties`; every command samples through :mod:`guarantor.worlds`);
+* :func:`run`: one package in many worlds, month by month → :class:`SimulationResult`, and
+  :func:`assess`: the same as a :class:`~guarantor.section.Section` named ``durability`` with a
+  ``survival`` table (:mod:`.simulation`);
 * :data:`OUTCOMES`: outcome names with units and whether more is better;
-* :func:`load_cases`, :func:`backtest`, :func:`fit`: the case library and the calibration.
+* :func:`load_cases`, :func:`backtest`, :func:`fit`: the case library and the calibration
+  (:mod:`.cases`, :mod:`.backtest`, :mod:`.calibration`).
 """
-
-from __future__ import annotations
-
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
-
-import numpy as np
-from numpy.typing import NDArray
-from scipy.stats import norm
 
 from guarantor.durability.backtest import Backtest, Fit, backtest, fit
 from guarantor.durability.calibration import Calibration, load_calibration
 from guarantor.durability.cases import Case, CaseLibrary, load_cases
-from guarantor.durability.inputs import package_inputs
-from guarantor.durability.kernel import simulate
+from guarantor.durability.simulation import (
+    HOLD_MONTHS,
+    OUTCOMES,
+    Outcome,
+    SimulationResult,
+    assess,
+    run,
+    wilson_band,
+    wilson_interval,
+)
 from guarantor.durability.uncertainties import (
     Uncertainties,
     Uncertainty,
     load_uncertainties,
     sample_worlds,
 )
-from guarantor.packages import Package
-from guarantor.randomness import as_index, seed_entropy, world_keys
-from guarantor.section import Metric, Section, n_worlds
-from guarantor.theatre import Theatre
-
-FloatArray = NDArray[np.float64]
-HOLD_MONTHS = (12, 36, 60, 120)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """An outcome's unit and which way is better."""
-
-    unit: str
-    kind: Literal["maximize", "minimize", "info"]
-    description: str
-
-
-OUTCOMES: dict[str, Outcome] = {
-    "breakdown_month": Outcome(
-        "month", "info", "month of renewed offensive (NaN if the peace held)"
-    ),
-    "held_12m": Outcome("1", "maximize", "peace held 1 year"),
-    "held_36m": Outcome("1", "maximize", "peace held 3 years"),
-    "held_60m": Outcome("1", "maximize", "peace held 5 years"),
-    "held_120m": Outcome("1", "maximize", "peace held 10 years"),
-    "p_hold_horizon": Outcome(
-        "1", "maximize", "probability (smooth estimate) of no offensive over the horizon"
-    ),
-    "probes": Outcome("probes", "minimize", "grey-zone probes while at peace"),
-    "probes_answered": Outcome("probes", "maximize", "probes answered"),
-    "limited_attacks": Outcome("attacks", "minimize", "limited attacks while at peace"),
-    "clashes": Outcome("clashes", "minimize", "direct coalition-Russia clashes"),
-    "cost_usd_bn": Outcome("USD bn", "minimize", "running cost of the commitments while at peace"),
-    "credibility_end": Outcome(
-        "1", "maximize", "Russia's belief that guarantors answer, at the end"
-    ),
-    "snapped_back": Outcome("1", "info", "sanctions snapped back"),
-}
-
-
-def wilson_band(
-    share: FloatArray, trials: int, confidence: float = 0.95
-) -> tuple[FloatArray, FloatArray]:
-    """Wilson score intervals for proportions ``share`` observed in ``trials``, clipped to [0, 1].
-
-    ``centre = (p + z²/2n) / (1 + z²/n)``, ``half = z √(p(1 − p)/n + z²/4n²) / (1 + z²/n)``.
-    """
-    p = np.asarray(share, dtype=np.float64)
-    if trials == 0:
-        return np.full(p.shape, np.nan), np.full(p.shape, np.nan)
-    z = float(norm.ppf(0.5 + confidence / 2))
-    centre = (p + z * z / (2 * trials)) / (1 + z * z / trials)
-    half = z * np.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / (1 + z * z / trials)
-    # the interval always contains p: min/max only absorb rounding (at p = 0 or 1)
-    low = np.clip(np.minimum(centre - half, p), 0.0, 1.0)
-    high = np.clip(np.maximum(centre + half, p), 0.0, 1.0)
-    return low, high
-
-
-def wilson_interval(successes: float, trials: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval for a binomial proportion."""
-    if trials == 0:
-        return (float("nan"), float("nan"))
-    low, high = wilson_band(np.array([successes / trials]), trials, confidence)
-    return (float(low[0]), float(high[0]))
-
-
-@dataclass
-class SimulationResult:
-    """Outcomes per world, survival curves and how the inputs were obtained."""
-
-    outcomes: dict[str, FloatArray]
-    survival: FloatArray
-    expected_survival: FloatArray
-    months: int
-    notes: list[str] = field(default_factory=list)
-    package: str = ""
-
-    @property
-    def n_worlds(self) -> int:
-        """Number of worlds."""
-        return int(self.outcomes["breakdown_month"].size)
-
-    def summary(self) -> dict[str, Any]:
-        """P(peace holds) at 1/3/5/10 years with Wilson 95 % intervals, probes, clashes, cost."""
-        n = self.n_worlds
-        holds = {}
-        for months in HOLD_MONTHS:
-            if months > self.months:
-                continue
-            held = float(self.outcomes[f"held_{months}m"].sum())
-            low, high = wilson_interval(held, n)
-            holds[f"{months // 12}y"] = {
-                "p": held / n,
-                "low": low,
-                "high": high,
-                "smooth": float(self.expected_survival[months]),
-            }
-        probes = self.outcomes["probes"]
-        answered = self.outcomes["probes_answered"]
-        clash_worlds = float((self.outcomes["clashes"] > 0).sum())
-        clash_low, clash_high = wilson_interval(clash_worlds, n)
-        return {
-            "package": self.package,
-            "n_worlds": n,
-            "months": self.months,
-            "p_hold": holds,
-            "expected_probes": float(probes.mean()),
-            "answered_share": float(answered.sum() / probes.sum())
-            if probes.sum()
-            else float("nan"),
-            "expected_limited_attacks": float(self.outcomes["limited_attacks"].mean()),
-            "p_direct_clash": {"p": clash_worlds / n, "low": clash_low, "high": clash_high},
-            "mean_cost_usd_bn": float(self.outcomes["cost_usd_bn"].mean()),
-            "notes": list(self.notes),
-        }
-
-
-def _complete_worlds(
-    worlds: Mapping[str, Any] | None, uncertainties: Uncertainties
-) -> tuple[dict[str, FloatArray], int]:
-    size = n_worlds(worlds) if worlds else 1
-    table = {name: np.asarray(values, dtype=np.float64) for name, values in (worlds or {}).items()}
-    for name, item in uncertainties.uncertainties.items():
-        table.setdefault(name, np.full(size, item.value))
-    return table, size
-
-
-def run(
-    theatre: Theatre,
-    package: Package,
-    worlds: Mapping[str, Any] | None,
-    *,
-    seed: int | np.random.SeedSequence | None,
-    months: int = 120,
-    world_index: Sequence[int] | NDArray[np.int64] | None = None,
-    design: int = 0,
-    replicate: int = 0,
-    calibration: Calibration | None = None,
-    uncertainties: Uncertainties | None = None,
-    on_month: Callable[[int], None] | None = None,
-) -> SimulationResult:
-    """Simulate ``package`` in every world for ``months`` months.
-
-    Args:
-        theatre: the theatre.
-        package: the package.
-        worlds: world parameters by name (arrays of one length); missing uncertainties take
-            their central values.
-        seed: the run's entropy; world ``i`` draws from ``SeedSequence(seed, spawn_key=(design,
-            world_index[i], replicate))``, so chunking never changes a world's outcome.
-        months: the horizon.
-        world_index: each world's global index (default ``arange(n)``).
-        design: the design point (package variant) index.
-        replicate: the replicate index.
-        calibration: parameters (default: the shipped calibration).
-        uncertainties: the uncertainty file giving defaults (default: the shipped one).
-        on_month: called after each simulated month (progress bars).
-    """
-    uncertainties = uncertainties or load_uncertainties()
-    calibration = calibration or load_calibration()
-    table, size = _complete_worlds(worlds, uncertainties)
-    index = as_index(world_index, size)
-    keys = world_keys(seed_entropy(seed), index, design=int(design), replicate=int(replicate))
-    prepared = package_inputs(
-        theatre,
-        package,
-        table,
-        calibration=calibration,
-        uncertainties=uncertainties,
-        keys=keys,
-        months=months,
-    )
-    out = simulate(
-        prepared.kernel, calibration.behaviour_for_kernel(), keys, months, on_month=on_month
-    )
-    breakdown = out.breakdown_month
-    outcomes: dict[str, FloatArray] = {"breakdown_month": breakdown}
-    for hold in HOLD_MONTHS:
-        # beyond the horizon nothing is known: NaN rather than "held"
-        held = (~(breakdown <= hold)).astype(np.float64)
-        outcomes[f"held_{hold}m"] = held if hold <= months else np.full(held.size, np.nan)
-    outcomes.update(
-        p_hold_horizon=out.world_expected_survival,
-        probes=out.probes,
-        probes_answered=out.probes_answered,
-        limited_attacks=out.limited_attacks,
-        clashes=out.clashes,
-        cost_usd_bn=out.cost_usd_bn,
-        credibility_end=out.credibility_end,
-        snapped_back=out.snapped_back,
-    )
-    return SimulationResult(
-        outcomes, out.survival, out.expected_survival, months, prepared.notes, package.name
-    )
-
-
-def assess(
-    theatre: Theatre,
-    package: Package,
-    worlds: Mapping[str, Any] | None = None,
-    *,
-    rng: np.random.Generator | None = None,
-) -> Section:
-    """The durability section: P(peace holds), probes, clashes and cost, over worlds.
-
-    With no ``worlds``, 1,000 worlds are sampled (Latin hypercube) from the shipped
-    uncertainties; ``rng`` seeds both the sample and the simulation (default seed 0).
-    """
-    seed = int(rng.integers(2**63)) if rng is not None else 0
-    uncertainties = load_uncertainties()
-    if worlds is None:
-        worlds = sample_worlds(uncertainties, 1000, seed=seed, method="lhs")
-    result = run(theatre, package, worlds, seed=seed, uncertainties=uncertainties)
-    summary = result.summary()
-    names = (
-        "held_12m",
-        "held_36m",
-        "held_60m",
-        "held_120m",
-        "p_hold_horizon",
-        "probes",
-        "probes_answered",
-        "limited_attacks",
-        "clashes",
-        "cost_usd_bn",
-        "credibility_end",
-    )
-    calibration = load_calibration()
-    sources = tuple(calibration.sources)
-    metrics = tuple(
-        Metric.of(
-            name,
-            result.outcomes[name],
-            OUTCOMES[name].unit,
-            OUTCOMES[name].description,
-            sources=sources,
-            assumptions=("see durability/data/calibration.yaml and uncertainties.yaml",),
-        )
-        for name in names
-    )
-    ten = summary["p_hold"].get(
-        "10y", {"p": float("nan"), "low": float("nan"), "high": float("nan")}
-    )
-    verdict = (
-        f"peace holds 10 years in {ten['p']:.0%} of {result.n_worlds} worlds "
-        f"(95% CI {ten['low']:.0%}-{ten['high']:.0%}); "
-        f"{summary['expected_probes']:.1f} probes expected, "
-        f"P(direct clash) {summary['p_direct_clash']['p']:.0%}"
-    )
-    # the survival curve month by month with its 95 % Wilson band: the assessment draws it from
-    # here rather than simulating again
-    low, high = wilson_band(result.survival, result.n_worlds)
-    survival_rows = [
-        {
-            "month": month,
-            "share": float(result.survival[month]),
-            "low": float(low[month]),
-            "high": float(high[month]),
-        }
-        for month in range(result.months + 1)
-    ]
-    return Section(
-        name="durability",
-        title="Does it deter? The years after the ceasefire",
-        verdict=verdict,
-        metrics=metrics,
-        tables={"survival": survival_rows},
-        notes=tuple(result.notes),
-    )
-
 
 __all__ = [
+    "HOLD_MONTHS",
     "OUTCOMES",
     "Backtest",
     "Calibration",

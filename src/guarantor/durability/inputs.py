@@ -1,17 +1,18 @@
-"""From a package and worlds to the kernel's arrays, using the instrument models that exist.
+"""From a package's sections to the kernel's arrays: the instruments hand over, nothing else.
 
 Each commitment becomes a column of the kernel's matrices: the share of a robust peacekeeping
 force it supplies, the share of air, sea and ground probes it can answer, the prior credibility
-its form carries, and its running cost. The instrument models
-(``guarantor.instruments.air|maritime|land|sanctions``), the rules of engagement
-(``guarantor.roe``) and the bargaining model (``guarantor.bargaining``) supply their inputs, each
-computed once for all worlds; the package's commitments give the rest. Conditions are resolved
-per world with each world's own draws.
+its form carries, its running cost and when it lapses. Every one of those numbers comes from the
+instrument that reads the commitment, through its ``handover(section, ...)``
+(:mod:`guarantor.instruments.contract`), from the section the assessment already computed (or,
+for a sweep's chunk of worlds, computed once here). This module never re-runs a model nor reads a
+commitment's amounts. It adds what is the simulation's own: the rules of engagement's share of
+each probe class, the conditions (resolved per world with each world's own draws, Russia's
+consent from the acceptability section's per-world draw) and the triggers.
 """
 
 from __future__ import annotations
 
-import importlib
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,36 +24,16 @@ from guarantor import bargaining, roe
 from guarantor.durability.calibration import Calibration
 from guarantor.durability.kernel import Action, Event, KernelInputs, TriggerRule, election_months
 from guarantor.durability.uncertainties import Uncertainties
-from guarantor.packages.schema import (
-    AirPolicing,
-    ArmsSupply,
-    ArmyCap,
-    BackstopLevel,
-    BilateralTreaty,
-    Condition,
-    MaritimeSecurity,
-    MonitoringMission,
-    NatoMembership,
-    Package,
-    ReassuranceForce,
-    SanctionsSnapback,
-    TrainingMission,
-    UsBackstop,
-    magnitude,
-)
+from guarantor.instruments import registry
+from guarantor.packages.schema import BackstopLevel, Condition, Package, UsBackstop, magnitude
 from guarantor.randomness import uniforms
-from guarantor.section import Section
+from guarantor.section import Section, n_worlds
 from guarantor.theatre import Theatre
+from guarantor.worlds import columns
 
 FloatArray = NDArray[np.float64]
 START_YEAR, START_MONTH = 2026, 1  # the simulated ceasefire starts in January 2026
 US_ELECTION_YEARS = (2028, 2032)
-_NATO_FORM = {
-    "membership": "nato_membership",
-    "invitation": "security_agreement",
-    "open_door": "political_assurance",
-    "renounced": "none",
-}
 _EVENTS = {
     "probe": Event.PROBE,
     "ceasefire_violation": Event.CEASEFIRE_VIOLATION,
@@ -87,19 +68,22 @@ def _world(
     return np.full(n, uncertainties.uncertainties[name].value)
 
 
-def _instrument(
-    name: str, theatre: Theatre, package: Package, worlds: Mapping[str, FloatArray]
-) -> Section:
-    """The section of ``guarantor.instruments.<name>`` over the world parameters it accepts."""
-    module = importlib.import_module(f"guarantor.instruments.{name}")
-    own = {key: value for key, value in worlds.items() if key in module.WORLD_PARAMETERS}
-    section: Section = module.assess(theatre, package, own)
-    return section
+def instrument_sections(
+    theatre: Theatre, package: Package, worlds: Mapping[str, FloatArray]
+) -> dict[str, Section]:
+    """Every instrument's section over ``worlds``, each model run once on the columns it reads."""
+    return {
+        instrument.name: instrument.assess(
+            theatre, package, columns(worlds, list(instrument.world_parameters)) or None
+        ).over(n_worlds(worlds))
+        for instrument in registry.instruments()
+    }
 
 
-def _metric(section: Section, name: str, n: int) -> FloatArray:
-    value = np.asarray(section.metric(name).value, dtype=np.float64)
-    return np.broadcast_to(value, (n,)).copy()
+def _per_world(values: FloatArray, n: int) -> FloatArray:
+    """A hand-over column as one value per world (a model run on one world broadcasts)."""
+    array = np.asarray(values, dtype=np.float64)
+    return np.broadcast_to(array, (n, *array.shape[1:])).copy()
 
 
 def _roe_factor(package: Package, notes: list[str]) -> dict[str, float]:
@@ -194,88 +178,54 @@ def package_inputs(
     uncertainties: Uncertainties,
     keys: NDArray[np.uint64],
     months: int,
+    sections: Mapping[str, Section] | None = None,
 ) -> PackageInputs:
-    """The kernel inputs of ``package`` in ``worlds`` (one key per world)."""
+    """The kernel inputs of ``package`` in ``worlds`` (one key per world).
+
+    ``sections`` are the instruments' sections over these worlds (and, when the package has a
+    condition on Russia's consent, the ``acceptability`` section); those missing are computed
+    here, once each.
+    """
     n = keys.size
-    notes: list[str] = []
-    cap = calibration.capacity
-    cost = calibration.costs
+    notes: list[str] = list(registry.unread(package))
+    computed = dict(sections or {})
+    for instrument in registry.instruments():
+        if instrument.name not in computed:
+            own = columns(worlds, list(instrument.world_parameters))
+            computed[instrument.name] = instrument.assess(theatre, package, own or None).over(n)
     commitments = package.commitments
+    ids = [c.id for c in commitments]
     m = len(commitments)
     force = np.zeros((n, m))
     coverage = np.zeros((n, m, 3))
     credibility = np.zeros((n, m))
     monthly_cost = np.zeros((n, m))
-    is_us = np.array([c.actor == "USA" for c in commitments], dtype=bool)
-    roe = _roe_factor(package, notes)
-    monitoring = 0.0
-    strength = _world(worlds, uncertainties, "ukraine_force_strength", n).copy()
-    sanctions_share = 0.0
-    automatic = False
-    tripwire = calibration.credibility.tripwire_force.value
-    per_year = 1.0 / 12.0 / 1000.0  # USD m per year -> USD bn per month
+    expires = [float("inf")] * m
+    roe_share = _roe_factor(package, notes)
+    roe_columns = np.array([roe_share["air"], roe_share["sea"], roe_share["ground"]])
+    world: dict[str, FloatArray] = {}
+    for instrument in registry.instruments():
+        handover = instrument.handover(computed[instrument.name], package, calibration)
+        notes.extend(handover.notes)
+        for commitment_id, column in handover.commitments.items():
+            j = ids.index(commitment_id)
+            coverage[:, j, :] = _per_world(column.answer, n) * roe_columns
+            force[:, j] = _per_world(column.force, n)
+            credibility[:, j] = _per_world(column.credibility, n)
+            monthly_cost[:, j] = _per_world(column.cost_usd_bn_per_month, n)
+            expires[j] = column.expires_month
+        for name, values in handover.world.items():
+            world[name] = _per_world(values, n)
 
-    for j, c in enumerate(commitments):
-        if isinstance(c, AirPolicing):
-            aircraft = sum(magnitude(p.count) for p in c.aircraft)
-            coverage[:, j, 0] = (
-                min(1.0, aircraft / cap.aircraft_for_full_air_cover.value) * roe["air"]
-            )
-            monthly_cost[:, j] = aircraft * cost.aircraft_usd_m_per_year.value * per_year
-        elif isinstance(c, MaritimeSecurity):
-            ships = sum(magnitude(s.count) for s in c.ships)
-            coverage[:, j, 1] = min(1.0, ships / cap.ships_for_full_escort.value) * roe["sea"]
-            monthly_cost[:, j] = ships * cost.ship_usd_m_per_year.value * per_year
-        elif isinstance(c, ReassuranceForce):
-            troops = magnitude(c.troops)
-            weight = 1.0 if c.mission == "line_holding" else cap.reassurance_share_of_robust.value
-            if c.location == "neighbouring_nato":
-                weight = cap.neighbouring_share_of_robust.value
-            else:
-                credibility[:, j] = tripwire
-            force[:, j] = min(1.0, troops / cap.troops_for_robust_force.value) * weight
-            coverage[:, j, 2] = (
-                force[:, j] * cap.ground_answer_per_robust_force.value * roe["ground"]
-            )
-            monthly_cost[:, j] = troops * cost.troop_usd_m_per_year.value * per_year
-        elif isinstance(c, MonitoringMission):
-            monitors = magnitude(c.monitors)
-            monitoring += monitors / cap.monitors_for_full_line.value
-            monthly_cost[:, j] = monitors * cost.monitor_usd_m_per_year.value * per_year
-        elif isinstance(c, TrainingMission):
-            instructors = magnitude(c.instructors)
-            monthly_cost[:, j] = instructors * cost.troop_usd_m_per_year.value * per_year
-        elif isinstance(c, ArmsSupply):
-            monthly_cost[:, j] = magnitude(c.usd_bn_per_year) / 12.0
-        elif isinstance(c, SanctionsSnapback):
-            sanctions_share = max(
-                sanctions_share, getattr(calibration.sanctions_share_lost, c.level.value).value
-            )
-            automatic |= c.automatic
-        elif isinstance(c, UsBackstop):
-            credibility[:, j] = calibration.backstop_credibility(c.level.value)
-        elif isinstance(c, NatoMembership):
-            credibility[:, j] = calibration.form_credibility(_NATO_FORM[c.track.value])
-        elif isinstance(c, BilateralTreaty):
-            credibility[:, j] = calibration.form_credibility(c.form.value)
-        elif isinstance(c, ArmyCap):
-            strength *= min(1.0, magnitude(c.troops) / cap.ukraine_reference_troops.value)
-
-    _use_instruments(theatre, package, worlds, notes=notes, force=force, coverage=coverage, roe=roe)
-    enforcement = (
-        np.ones(n)
-        if automatic
-        else _world(worlds, uncertainties, "snapback_enforcement_probability", n)
+    strength = _world(worlds, uncertainties, "ukraine_force_strength", n) * world.get(
+        "defender_strength_factor", np.ones(n)
     )
-    threat = sanctions_share * enforcement
-    section = _instrument("sanctions", theatre, package, worlds)
-    cost_bn = _metric(section, "violation_cost_usd_bn_per_month", n)
-    revenue = _metric(section, "revenue_usd_bn_per_month", n)
-    threat = np.where(revenue > 0, cost_bn / np.maximum(revenue, 1e-9), 0.0)
-    consent = _russia_consents(theatre, package, worlds, n)
+    monitoring = np.clip(world.get("monitoring_share", np.zeros(n)), 0.0, 1.0)
+    unmonitored = calibration.static_log_hr(monitoring=0.0)
+    static = unmonitored + monitoring * (calibration.static_log_hr(monitoring=1.0) - unmonitored)
+    consent = _russia_consents(theatre, package, worlds, n, computed.get("acceptability"))
     active = _resolve_conditions(package, worlds, uncertainties, keys, consent)
 
-    ids = [c.id for c in commitments]
     triggers = tuple(
         TriggerRule(
             event=_EVENTS[t.when.value],
@@ -293,73 +243,41 @@ def package_inputs(
         capacity_at_ceasefire=_world(worlds, uncertainties, "russia_capacity_at_ceasefire", n),
         rebuild_months=_world(worlds, uncertainties, "russia_rebuild_months", n),
         defender_strength=np.maximum(strength, 1e-3),
-        static_log_hr=np.full(n, calibration.static_log_hr(monitoring=min(1.0, monitoring))),
+        static_log_hr=static,
         cohesion=_world(worlds, uncertainties, "coalition_cohesion", n),
         fatigue_per_year=_world(worlds, uncertainties, "coalition_fatigue_per_year", n),
         us_resolve=_world(worlds, uncertainties, "us_resolve", n),
         us_election_swing=_world(worlds, uncertainties, "us_election_swing", n),
-        sanctions_threat=threat,
+        sanctions_threat=world.get("sanctions_threat", np.zeros(n)),
         active=active,
         force=force,
         coverage=coverage,
         credibility=credibility,
         cost_usd_bn_per_month=monthly_cost,
-        is_us=is_us,
+        is_us=np.array([c.actor == "USA" for c in commitments], dtype=bool),
         election_months=election_months(START_YEAR, START_MONTH, US_ELECTION_YEARS, months),
         triggers=triggers,
+        expires_month=tuple(expires),
     )
     return PackageInputs(kernel, notes, ids)
 
 
-def _use_instruments(
+def _russia_consents(
     theatre: Theatre,
     package: Package,
     worlds: Mapping[str, FloatArray],
-    *,
-    notes: list[str],
-    force: FloatArray,
-    coverage: FloatArray,
-    roe: dict[str, float],
-) -> None:
-    """Replace the derived coverage by the instrument models' results where they exist.
-
-    A model gives one share for the whole package; it is spread over the commitments of its
-    instrument in proportion to what each contributes in the derived estimate.
-    """
-    n = force.shape[0]
-
-    def spread(column: int, total: FloatArray, kind: type, matrix: FloatArray) -> None:
-        members = [j for j, c in enumerate(package.commitments) if isinstance(c, kind)]
-        if not members:
-            return
-        derived = matrix[:, members, column] if matrix.ndim == 3 else matrix[:, members]
-        weights = derived / np.maximum(derived.sum(axis=1, keepdims=True), 1e-12)
-        weights = np.where(derived.sum(axis=1, keepdims=True) > 0, weights, 1.0 / len(members))
-        values = weights * np.clip(total, 0.0, 1.0)[:, None]
-        if matrix.ndim == 3:
-            matrix[:, members, column] = values
-        else:
-            matrix[:, members] = values
-
-    air = _instrument("air", theatre, package, worlds)
-    drone = _metric(air, "population_protected_share_drone", n)
-    cruise = _metric(air, "population_protected_share_cruise", n)
-    spread(0, 0.5 * (drone + cruise) * roe["air"], AirPolicing, coverage)
-    sea = _instrument("maritime", theatre, package, worlds)
-    spread(1, _metric(sea, "escort_coverage_share", n) * roe["sea"], MaritimeSecurity, coverage)
-    land = _instrument("land", theatre, package, worlds)
-    share = _metric(land, "line_coverage_share", n)
-    spread(0, share, ReassuranceForce, force)
-    spread(2, share * roe["ground"], ReassuranceForce, coverage)
-
-
-def _russia_consents(
-    theatre: Theatre, package: Package, worlds: Mapping[str, FloatArray], n: int
+    n: int,
+    section: Section | None,
 ) -> FloatArray | None:
-    """P(Russia consents) per world from the bargaining model, when a condition needs it."""
+    """P(Russia consents) per world from the acceptability section, when a condition needs it.
+
+    The assessment hands over its acceptability section (the per-world draw); a simulation run
+    alone computes it once here over the same worlds.
+    """
     needs = any(c.russia_consents is not None for k in package.commitments for c in k.conditions)
     if not needs:
         return None
-    own = {key: value for key, value in worlds.items() if key in bargaining.WORLD_PARAMETERS}
-    section = bargaining.acceptability(theatre, package, own or None)
-    return np.clip(_metric(section, "russia_consents", n), 0.0, 1.0)
+    if section is None:
+        own = columns(worlds, list(bargaining.WORLD_PARAMETERS))
+        section = bargaining.acceptability(theatre, package, own or None)
+    return np.clip(_per_world(section.metric("russia_consents").value, n), 0.0, 1.0)

@@ -129,6 +129,7 @@ class KernelInputs:
     is_us: BoolArray  # (m,) the commitment is the United States'
     election_months: tuple[int, ...] = ()
     triggers: tuple[TriggerRule, ...] = ()
+    expires_month: tuple[float, ...] = ()  # (m,) month each commitment lapses by its terms
 
     @property
     def n_worlds(self) -> int:
@@ -334,6 +335,11 @@ def simulate(
         np.empty(n, dtype=bool) for _ in range(8)
     )
     hashing = (np.empty(n, np.uint64), np.empty(n, np.uint64))
+    # commitments that lapse by their own terms (a treaty's years), by the month they end in
+    expiring: dict[int, list[int]] = {}
+    for column, end in enumerate(inputs.expires_month):
+        if np.isfinite(end):
+            expiring.setdefault(max(int(np.ceil(end)) - 1, 0), []).append(column)
 
     for month in range(months):
         newly_lapsed = no_lapse
@@ -470,6 +476,9 @@ def simulate(
         if newly_lapsed.any():
             active[np.ix_(np.flatnonzero(inputs.is_us), newly_lapsed)] = False
             changed = changed | newly_lapsed
+        if month in expiring:
+            active[expiring[month], :] = False
+            changed = np.ones(n, dtype=bool)
         if changed.any():
             derive(np.flatnonzero(changed))
         if on_month is not None:

@@ -104,6 +104,20 @@ def uncertainty_bounds(uncertainties: Any) -> dict[str, Bounds]:
     return bounds
 
 
+def world_bounds(path_or_name: str | Path | None = None) -> dict[str, Bounds]:
+    """Every world parameter of every model (:func:`guarantor.worlds.space`), as bounds.
+
+    A sweep samples these, so that its worlds are the ones every other command draws from the
+    same number of worlds and seed; ``path_or_name`` replaces the durability uncertainties.
+    """
+    from guarantor.worlds import space
+
+    return {
+        p.name: Bounds(p.name, p.low, p.high, min(max(p.nominal, p.low), p.high), p)
+        for p in space(path_or_name)
+    }
+
+
 def load_bounds(path_or_name: str | Path | None = None) -> dict[str, Bounds]:
     """An uncertainties file (default: the durability model's shipped one), as bounds.
 
@@ -142,12 +156,17 @@ def sample_worlds(
 ) -> dict[str, FloatArray]:
     """``n`` worlds: a unit-cube sample (durability's ``unit_sample``) through each inverse CDF.
 
-    For bounds read from the durability model's file this is exactly
-    :func:`guarantor.durability.sample_worlds` (same cube, same mapping).
+    The cube is drawn from :func:`guarantor.worlds.world_seed` and one world is the nominal one,
+    as in :func:`guarantor.worlds.sample`: for :func:`world_bounds` the two give the same worlds.
 
     Raises:
         DataError: ``n`` is below 1.
     """
     if n < 1:
         raise DataError.single("the number of worlds must be ≥ 1", field="worlds", received=str(n))
-    return worlds_from_unit(bounds, unit_sample(len(bounds), n, seed=seed, method=method))
+    from guarantor.worlds import world_seed
+
+    if n == 1:
+        return nominal_worlds(bounds, 1)
+    cube = unit_sample(len(bounds), n, seed=world_seed(seed), method=method)
+    return worlds_from_unit(bounds, cube)

@@ -108,7 +108,6 @@ def check_references(raw: Any, lines: LineMap, theatre: Theatre) -> list[Problem
                 check([*where, field, number, "base"], "air base", _text(pledge, "base"))
         for number, ship in _items(item.get("ships")):
             check([*where, "ships", number, "type"], "ship type", _text(ship, "type"))
-            check([*where, "ships", number, "home_port"], "place", _text(ship, "home_port"))
         for field in ("protect", "cap_stations", "hubs", "via"):
             for number, place in _items(item.get(field)):
                 check([*where, field, number], "place", place if isinstance(place, str) else None)

@@ -192,7 +192,6 @@ class ShipPledge(Strict):
 
     type: Identifier
     count: Amount
-    home_port: Identifier | None = None
 
     @field_validator("count")
     @classmethod

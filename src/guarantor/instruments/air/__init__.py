@@ -22,26 +22,27 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from guarantor.instruments.air_assess import assess, threat_plan
-from guarantor.instruments.air_cap import cap_plan
-from guarantor.instruments.air_data import WORLD_NAMES, AirData, load_data, shipped_data
-from guarantor.instruments.air_geometry import Airspace, build_airspace, route_km, routes_from
-from guarantor.instruments.air_package import AirPledges, Pledge, Station, air_pledges
-from guarantor.instruments.air_reach import (
+from guarantor.instruments.air.cap import cap_plan
+from guarantor.instruments.air.data import WORLD_NAMES, AirData, load_data, shipped_data
+from guarantor.instruments.air.geometry import Airspace, build_airspace, route_km, routes_from
+from guarantor.instruments.air.instrument import INSTRUMENT
+from guarantor.instruments.air.model import assess, threat_plan
+from guarantor.instruments.air.pledges import AirPledges, Pledge, Station, air_pledges
+from guarantor.instruments.air.reach import (
     airspace_for,
     forbidden_for,
     pledge_transit,
     reaction_field,
     world_table,
 )
-from guarantor.instruments.air_sustain import (
+from guarantor.instruments.air.sustain import (
     allocate,
     cap_aircraft_required,
     cap_sorties_per_day,
     sortie_rate,
     tanker_sorties_required,
 )
-from guarantor.instruments.air_threats import Paths, protected, threat_paths
+from guarantor.instruments.air.threats import Paths, protected, threat_paths
 from guarantor.sourcing import Quantity
 
 FloatArray = NDArray[np.float64]
@@ -50,6 +51,7 @@ WORLD_PARAMETERS: dict[str, Quantity] = {name: shipped_data().world[name] for na
 """World parameters the model accepts, with defaults and ranges (sampled by the explorer)."""
 
 __all__ = [
+    "INSTRUMENT",
     "WORLD_PARAMETERS",
     "AirData",
     "AirPledges",

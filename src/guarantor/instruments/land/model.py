@@ -49,7 +49,7 @@ from guarantor.sourcing import Quantity, Source, Strict, load_sourced
 from guarantor.theatre import Theatre
 
 FloatArray = NDArray[np.float64]
-DATA_FILE = Path(__file__).parent / "data" / "land.yaml"
+DATA_FILE = Path(__file__).parent / "data.yaml"
 MONITORING = "monitoring"
 
 _WORLD_NAMES = (
@@ -72,6 +72,7 @@ _WORLD_NAMES = (
     "tonnes_per_vehicle",
     "hub_surge_factor",
     "army_cap_position",
+    "technical_means_factor",
 )
 # Physical bounds on world parameters; values outside them are refused as bad data.
 _BOUNDS: dict[str, tuple[float, float]] = {
@@ -94,7 +95,11 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "tonnes_per_vehicle": (0.0, 1000.0),
     "hub_surge_factor": (0.0, 100.0),
     "army_cap_position": (0.0, 1.0),
+    "technical_means_factor": (1.0, 20.0),
 }
+
+
+_UKRAINE = ("target_troops", "troops_offered", "tanks_offered", "artillery_offered")
 
 
 class Tier(Strict):
@@ -133,7 +138,7 @@ class LandData(Strict):
     def _complete(self) -> Self:
         missing = [name for name in _WORLD_NAMES if name not in self.world]
         missing += [f"contributors.{n}" for n in ("default",) if n not in self.contributors]
-        missing += [f"ukraine.{n}" for n in ("target_troops",) if n not in self.ukraine]
+        missing += [f"ukraine.{n}" for n in _UKRAINE if n not in self.ukraine]
         missing += [
             f"training.{n}"
             for n in ("course_weeks", "trainees_in_training_at_once")
@@ -263,6 +268,7 @@ class _Force:
     pledged: float
     hubs: tuple[str, ...]
     conditions: tuple[str, ...]
+    technical_means: bool = False
 
 
 def _forces(package: Package) -> list[_Force]:
@@ -293,6 +299,7 @@ def _forces(package: Package) -> list[_Force]:
                     magnitude(c.monitors),
                     (),
                     conditions,
+                    c.technical_means,
                 )
             )
     return forces
@@ -434,6 +441,7 @@ def assess(
     sustainable_total = np.zeros(size)
     pool_required = np.zeros(size)
     covered_km = np.zeros(size)
+    monitored_km = np.zeros(size)
     hub_ids = tuple(dict.fromkeys(hub for force in forces for hub in force.hubs))
     hub_troops = np.zeros((size, len(hub_ids)))
     pledged_by_mission: dict[str, float] = {}
@@ -447,7 +455,10 @@ def assess(
             offered, p["mission_years"], p["tour_months"], p["dwell_months"]
         )
         if force.location is ForceLocation.INSIDE_UKRAINE:
-            covered_km += sustainable * km_per_person[force.mission]
+            reach = p["technical_means_factor"] if force.technical_means else 1.0
+            covered_km += sustainable * km_per_person[force.mission] * reach
+            if force.mission == MONITORING:
+                monitored_km += sustainable * km_per_person[MONITORING] * reach
         for hub in force.hubs:
             hub_troops[:, hub_ids.index(hub)] += sustainable / len(force.hubs)
         pledged_by_mission[force.mission] = pledged_by_mission.get(force.mission, 0.0) + (
@@ -493,6 +504,7 @@ def assess(
     training = _training(package, data, p)
     arms = _arms(package, data, p)
     ukraine_force, cap_rows = _ukraine_force(package, data, p)
+    strength_share = ukraine_strength_share(package, data, ukraine_force)
     pledged_troops = sum(
         f.pledged for f in forces if f.instrument == Instrument.REASSURANCE_FORCE.value
     )
@@ -526,6 +538,13 @@ def assess(
             required[MONITORING],
             "people",
             "monitors to watch the whole contact line at OSCE-to-CSIS densities",
+        ),
+        metric(
+            "monitoring_coverage_share",
+            np.minimum(monitored_km / length, 1.0),
+            "1",
+            "share of the contact line the monitors watch (technical means extend each monitor's"
+            " reach)",
         ),
         metric(
             "troops_required_tripwire",
@@ -575,6 +594,13 @@ def assess(
             ukraine_force,
             "troops",
             "Ukraine's own force: the Paris Declaration's 800,000 unless the package caps it",
+        ),
+        metric(
+            "ukraine_strength_share",
+            strength_share,
+            "1",
+            "Ukraine's fighting strength against the uncapped army: troops, limited by the scarcer"
+            " of tanks and artillery a cap leaves per soldier",
         ),
         metric(
             "arms_tonnes_per_day",
@@ -701,6 +727,30 @@ def _ukraine_force(
             }
         )
     return force, rows
+
+
+def ukraine_strength_share(package: Package, data: LandData, force: FloatArray) -> FloatArray:
+    """Ukraine's strength as a share of its uncapped army, limited by its scarcest arm.
+
+    ``share = force / target · min(1, tanks / (force · tanks per soldier), artillery / (force ·
+    artillery per soldier))``: a cap on tanks or guns binds when it leaves fewer per soldier than
+    Ukraine's own proposal at Istanbul (800 tanks and 1,900 guns for 250,000 troops), the
+    combined-arms mix Ukraine itself asked for (a Leontief, scarcest-arm bound).
+    """
+    target = data.ukraine["target_troops"].value
+    per_soldier = {
+        "tanks": data.ukraine["tanks_offered"].value / data.ukraine["troops_offered"].value,
+        "artillery": data.ukraine["artillery_offered"].value / data.ukraine["troops_offered"].value,
+    }
+    equipped = np.ones(force.size)
+    for c in package.of(Instrument.ARMY_CAP):
+        assert isinstance(c, ArmyCap)
+        for arm, ratio in per_soldier.items():
+            cap = getattr(c, arm)
+            if cap is not None:
+                needed = np.maximum(force * ratio, 1e-9)
+                equipped = np.minimum(equipped, magnitude(cap) / needed)
+    return np.asarray(np.clip(force / target, 0.0, 1.0) * np.minimum(equipped, 1.0), np.float64)
 
 
 def tier_table(

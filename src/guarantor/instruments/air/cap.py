@@ -7,15 +7,15 @@ tankers: the commitment's tankers must then fly the tanker sorties too. See ``do
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
 
-from guarantor.instruments.air_data import AirData, shipped_data
-from guarantor.instruments.air_package import AirPledges, Pledge, Station
-from guarantor.instruments.air_reach import airspace_for, pledge_transit, radius_km
-from guarantor.instruments.air_sustain import (
+from guarantor.instruments.air.data import AirData, shipped_data
+from guarantor.instruments.air.pledges import AirPledges, Pledge, Station
+from guarantor.instruments.air.reach import airspace_for, pledge_transit, radius_km
+from guarantor.instruments.air.sustain import (
     allocate,
     cap_aircraft_required,
     cap_sorties_per_day,
@@ -76,6 +76,8 @@ class CapPlan:
     """Index of the pledge best placed for each station (-1 if none can reach it)."""
     qra_reserved: FloatArray
     """Aircraft of each pledge kept on quick-reaction alert, shape (pledges,)."""
+    tanker_aircraft_required: FloatArray = field(default_factory=lambda: np.zeros(0))
+    """Tankers the refuelled stations need, each flown by its best-placed tanker, (worlds,)."""
 
     @property
     def aircraft_required(self) -> FloatArray:
@@ -142,11 +144,22 @@ def cap_plan(
         np.array([_transfer_fuel(tankers, s.commitment) for s in stations])[:, None],
         p["tanker_on_station_h"],
     )
-    tanker_held = _tankers_held(theatre, tankers, stations, sorties=sorties, p=p, data=data)
+    tanker_held, tankers_needed = _tankers_held(
+        theatre, tankers, stations, sorties=sorties, p=p, data=data
+    )
     sustained = (held >= _HELD) & (tanker_held >= _HELD)
     primary = tuple(int(o[0]) if o else -1 for o in order)
     return CapPlan(
-        required, allocated, held, sustained, sorties, route, needs_tanker, primary, reserved
+        required,
+        allocated,
+        held,
+        sustained,
+        sorties,
+        route,
+        needs_tanker,
+        primary,
+        reserved,
+        tankers_needed,
     )
 
 
@@ -173,11 +186,14 @@ def _tankers_held(
     sorties: FloatArray,
     p: dict[str, FloatArray],
     data: AirData,
-) -> FloatArray:
-    """Share of each station's tanker sorties the commitment's tankers fly, (stations, worlds)."""
+) -> tuple[FloatArray, FloatArray]:
+    """Share of each station's tanker sorties flown (stations, worlds); tankers needed (worlds,).
+
+    A station's tankers needed are those of its best-placed tanker pledge flying every sortie.
+    """
     needed = sorties > 0
     if not tankers or not stations:
-        return np.where(needed, 0.0, 1.0)
+        return np.where(needed, 0.0, 1.0), np.zeros(sorties.shape[-1])
     places = [s.place for s in stations]
     x, y = place_plane(theatre, places)
     route = pledge_transit(theatre, tankers, x, y).route_km.T
@@ -198,4 +214,6 @@ def _tankers_held(
     ]
     available = np.repeat(np.array([t.count for t in tankers])[:, None], sorties.shape[1], 1)
     held, _ = allocate(required, available, order)
-    return np.where(needed, held, 1.0)
+    best = np.where(needed, np.min(required, axis=1, initial=np.inf), 0.0)
+    aircraft = np.where(np.isfinite(best), best, 0.0).sum(axis=0)
+    return np.where(needed, held, 1.0), aircraft

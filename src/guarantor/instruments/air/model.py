@@ -10,11 +10,11 @@ import shapely
 from numpy.typing import NDArray
 
 from guarantor.geo import Grid, contains, equal_area_grid, feature_collection, to_feature
-from guarantor.instruments.air_cap import CapPlan, cap_plan, place_plane, plane
-from guarantor.instruments.air_data import WORLD_NAMES, AirData, shipped_data
-from guarantor.instruments.air_package import AirPledges, Pledge, air_pledges
-from guarantor.instruments.air_reach import forbidden_for, pledge_transit, world_table
-from guarantor.instruments.air_threats import Defence, protected, threat_paths
+from guarantor.instruments.air.cap import CapPlan, cap_plan, place_plane, plane
+from guarantor.instruments.air.data import WORLD_NAMES, AirData, shipped_data
+from guarantor.instruments.air.pledges import AirPledges, Pledge, air_pledges
+from guarantor.instruments.air.reach import forbidden_for, pledge_transit, world_table
+from guarantor.instruments.air.threats import Defence, protected, threat_paths
 from guarantor.packages.schema import Package
 from guarantor.section import LazyLayers, Metric, Section, Worlds
 from guarantor.theatre import Theatre
@@ -60,13 +60,14 @@ class _Group:
 def _groups(
     fighters: tuple[Pledge, ...], p: dict[str, FloatArray], given: set[str], data: AirData
 ) -> list[_Group]:
-    default = data.world["readiness_min"].value
+    # a commitment's own readiness is the package's choice and wins; pledges without one take the
+    # world's (the sampled parameter, or its default)
+    del given, data
     keys: dict[tuple[float, float], list[int]] = {}
     for i, pledge in enumerate(fighters):
         if pledge.count <= 0:
             continue
-        ready = default if pledge.readiness_min is None else pledge.readiness_min
-        ready = -1.0 if "readiness_min" in given else ready
+        ready = -1.0 if pledge.readiness_min is None else pledge.readiness_min
         keys.setdefault((ready, pledge.standoff_km), []).append(i)
     size = p["readiness_min"].size
     return [
@@ -205,6 +206,14 @@ def _shares(found: list[Target], mask: BoolArray) -> FloatArray:
     )
 
 
+def _shares_of(found: list[Target], mask: BoolArray, named: set[str]) -> FloatArray:
+    """:func:`_shares` over the targets a package names (NaN per world when it names none)."""
+    chosen = [k for k, t in enumerate(found) if t.place.id in named]
+    if not chosen:
+        return np.full(mask.shape[0], np.nan)
+    return _shares([found[k] for k in chosen], mask[:, chosen])
+
+
 def _section(theatre: Theatre, data: AirData, r: _Results) -> Section:
     pledges, p, grid, field, field_plain = r.pledges, r.p, r.grid, r.field, r.field_plain
     at_targets, cap, shielded, found = r.at_targets, r.cap, r.shielded, r.found
@@ -282,6 +291,12 @@ def _section(theatre: Theatre, data: AirData, r: _Results) -> Section:
             "QRA detachments at each base plus assigned aircraft for every reachable CAP station",
         ),
         metric(
+            "tanker_aircraft_required",
+            cap.tanker_aircraft_required,
+            "aircraft",
+            "tankers the refuelled CAP stations need, each from its best-placed tanker pledge",
+        ),
+        metric(
             "tanker_sorties_per_day",
             cap.tanker_sorties.sum(axis=0),
             "sorties/day",
@@ -295,6 +310,16 @@ def _section(theatre: Theatre, data: AirData, r: _Results) -> Section:
                 f"share of city population whose every {threat} path a fighter reaches in time",
             )
             for threat in THREAT_IDS
+        ),
+        *(
+            metric(
+                f"promised_population_protected_share_{threat}",
+                _shares_of(found, shielded[threat], set(pledges.protect)),
+                "1",
+                f"share of the population of the cities the package names that is protected "
+                f"from {threat}s (NaN when it names none)",
+            )
+            for threat in ("drone", "cruise")
         ),
     )
     return Section(

@@ -16,7 +16,7 @@ from pydantic import Field, model_validator
 from guarantor.sourcing import Quantity, Source, Strict, load_sourced
 from guarantor.theatre.schema import Identifier, Located
 
-DATA_FILE = Path(__file__).parent / "data" / "air.yaml"
+DATA_FILE = Path(__file__).parent / "data.yaml"
 
 WORLD_NAMES = (
     "mission_capable_rate",

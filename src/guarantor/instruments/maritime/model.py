@@ -7,7 +7,7 @@ Given a theatre, a package and a table of worlds, :func:`assess` answers four qu
 2. **Escorts and mine clearance**: how many warships must be on station (and in total, given
    rotation) to cover the track, and how much of it do the pledged ships cover?
 3. **Montreux**: which of the pledged ships may be in the Black Sea at all
-   (:mod:`guarantor.instruments.montreux`)?
+   (:mod:`guarantor.instruments.maritime.montreux`)?
 4. **Throughput and risk**: how many tonnes a month and ship calls the ports carry, and how many
    ships are damaged, with the package's protection and without it.
 
@@ -32,8 +32,8 @@ from numpy.typing import NDArray
 
 from guarantor.errors import DataError, Problem
 from guarantor.geo import GEOD, distance_km, feature_collection
-from guarantor.instruments.maritime_data import MaritimeData, load_maritime, theatre_problems
-from guarantor.instruments.montreux import Deployment, Ruling, WorldRulings, rule_worlds
+from guarantor.instruments.maritime.data import MaritimeData, load_maritime, theatre_problems
+from guarantor.instruments.maritime.montreux import Deployment, Ruling, WorldRulings, rule_worlds
 from guarantor.packages.schema import Instrument, MaritimeSecurity, Package, magnitude
 from guarantor.section import Metric, Section, Worlds, n_worlds, world_parameter
 from guarantor.sourcing import Quantity

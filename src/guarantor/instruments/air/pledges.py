@@ -117,7 +117,7 @@ def air_pledges(theatre: Theatre, package: Package) -> AirPledges:
                         count=count,
                         readiness_min=readiness,
                         standoff_km=standoff,
-                        tankers=bool(commitment.tankers),
+                        tankers=any(magnitude(t.count) > 0 for t in commitment.tankers),
                     )
                 )
         for field in ("cap_stations", "protect"):

@@ -1,6 +1,6 @@
 """The sea model's data: corridor waypoints, ports, Montreux limits, world parameters, records.
 
-The data lives in ``instruments/data/maritime.yaml``. Loading validates it against the schema
+The data lives in ``instruments/maritime/data.yaml``. Loading validates it against the schema
 below and checks its internal references (a port joins a known waypoint, a record's conditions
 are world parameters); :func:`theatre_problems` then checks it against a theatre (ports are theatre
 places, waypoints lie in the theatre's ``black-sea`` feature).
@@ -123,7 +123,7 @@ class MaritimeData:
 
 def shipped_path() -> Path:
     """Path of the shipped ``maritime.yaml``."""
-    return Path(__file__).resolve().parent / "data" / "maritime.yaml"
+    return Path(__file__).resolve().parent / "data.yaml"
 
 
 def _internal_problems(raw: dict[str, Any], lines: LineMap) -> list[Problem]:

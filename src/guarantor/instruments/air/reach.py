@@ -1,6 +1,6 @@
 """Reach of alert fighters: forbidden airspace, routes from bases and the reaction-time field.
 
-Glue between the package's pledges and :mod:`guarantor.instruments.air_geometry`: which airspace
+Glue between the package's pledges and :mod:`guarantor.instruments.air.geometry`: which airspace
 is forbidden for a stand-off, the routes from the pledged bases (cached per airspace and base
 set), transit minutes within each type's combat radius, and the world parameters' table.
 """
@@ -16,8 +16,8 @@ from shapely.geometry.base import BaseGeometry
 
 from guarantor.errors import DataError, Problem
 from guarantor.geo import Grid, equal_area_grid
-from guarantor.instruments.air_data import BOUNDS, WORLD_NAMES, AirData, shipped_data
-from guarantor.instruments.air_geometry import (
+from guarantor.instruments.air.data import BOUNDS, WORLD_NAMES, AirData, shipped_data
+from guarantor.instruments.air.geometry import (
     Airspace,
     Routes,
     build_airspace,
@@ -27,7 +27,7 @@ from guarantor.instruments.air_geometry import (
     route_km,
     routes_from,
 )
-from guarantor.instruments.air_package import Pledge
+from guarantor.instruments.air.pledges import Pledge
 from guarantor.section import Worlds, n_worlds, out_of_bounds
 from guarantor.theatre import Theatre
 

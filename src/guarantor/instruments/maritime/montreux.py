@@ -31,7 +31,7 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
-from guarantor.instruments.maritime_data import MontreuxRules
+from guarantor.instruments.maritime.data import MontreuxRules
 
 
 class Rule(StrEnum):

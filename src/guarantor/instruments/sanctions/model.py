@@ -42,7 +42,7 @@ from guarantor.sourcing import Quantity, Source, Strict, load_sourced
 from guarantor.theatre import Theatre
 
 FloatArray = NDArray[np.float64]
-DATA_FILE = Path(__file__).parent / "data" / "sanctions.yaml"
+DATA_FILE = Path(__file__).parent / "data.yaml"
 LEVELS = tuple(SanctionsLevel)
 _HARSHER = {
     SanctionsLevel.RELIEF: SanctionsLevel.STATUS_QUO,
@@ -408,7 +408,13 @@ def assess(
     regimes = {each: regime(each, data, parameters) for each in LEVELS}
     peace = regimes[data.levels[level].peace]
     violation = regimes[after]
-    probability = parameters["snapback_enforcement_probability"]
+    # an automatic snapback needs no vote: it is enforced for certain once Russia violates
+    automatic = any(c.automatic for c in commitments if c.level is level)
+    probability = (
+        np.ones_like(parameters["snapback_enforcement_probability"])
+        if automatic
+        else parameters["snapback_enforcement_probability"]
+    )
     lost = np.maximum(peace.revenue_usd_bn_per_month - violation.revenue_usd_bn_per_month, 0.0)
     cost = probability * lost
     budget_lost = np.maximum(peace.budget_rub_trn_per_year - violation.budget_rub_trn_per_year, 0.0)
@@ -453,7 +459,8 @@ def assess(
             "violation_cost_usd_bn_per_month",
             cost,
             "USD bn/month",
-            "expected revenue lost after a violation: P(snapback enforced) x (peace - snapback)",
+            "expected revenue lost after a violation: P(snapback enforced) x (peace - snapback);"
+            " an automatic snapback is enforced for certain",
             sources=sources,
             assumptions=assumptions,
         ),

@@ -1,0 +1,207 @@
+"""The guarantees instrument: the US backstop, the NATO track and bilateral treaties."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from guarantor.instruments.contract import (
+    CommitmentColumns,
+    DataKind,
+    EditorField,
+    Effect,
+    Handover,
+    Lever,
+)
+from guarantor.instruments.guarantees.model import assess as _assess
+from guarantor.instruments.guarantees.model import expires_month, prior_credibility
+from guarantor.instruments.levers import level_lever, replaced
+from guarantor.packages.schema import (
+    BackstopLevel,
+    BilateralTreaty,
+    Commitment,
+    Instrument,
+    NatoMembership,
+    NatoTrack,
+    Package,
+    TreatyForm,
+    UsBackstop,
+    magnitude,
+)
+from guarantor.sourcing import Quantity
+
+if TYPE_CHECKING:
+    from guarantor.durability.calibration import Calibration
+    from guarantor.section import Section, Worlds
+    from guarantor.theatre import Theatre
+
+
+def _up(field: str, ladder: tuple[object, ...]) -> object:
+    def change(commitment: Commitment, _: Theatre) -> Commitment | None:
+        index = ladder.index(getattr(commitment, field))
+        if index + 1 >= len(ladder):
+            return None
+        return replaced(commitment, **{field: ladder[index + 1]})
+
+    return change
+
+
+def _ratified(commitment: Commitment, _: Theatre) -> Commitment | None:
+    assert isinstance(commitment, UsBackstop)
+    if commitment.ratified or commitment.level is BackstopLevel.NONE:
+        return None
+    return replaced(commitment, ratified=True)
+
+
+def _shorter(commitment: Commitment, _: Theatre) -> Commitment | None:
+    assert isinstance(commitment, BilateralTreaty)
+    return replaced(commitment, years=max(1.0, magnitude(commitment.years, 10.0) / 5.0))
+
+
+@dataclass(frozen=True)
+class GuaranteesInstrument:
+    """Guarantees on paper: what their form makes Russia believe, and how long they last."""
+
+    name: str = "guarantees"
+    title: str = "Guarantees"
+    reads: tuple[Instrument, ...] = (
+        Instrument.US_BACKSTOP,
+        Instrument.NATO_MEMBERSHIP,
+        Instrument.BILATERAL_TREATY,
+    )
+
+    @property
+    def world_parameters(self) -> Mapping[str, Quantity]:
+        """None: the forms' credibilities are calibration parameters, not world draws."""
+        return {}
+
+    def assess(
+        self,
+        theatre: Theatre,
+        package: Package,
+        worlds: Worlds | None = None,
+        *,
+        rng: np.random.Generator | None = None,
+    ) -> Section:
+        """The guarantees section (see :func:`guarantor.instruments.guarantees.model.assess`)."""
+        return _assess(theatre, package, worlds, rng=rng)
+
+    def handover(self, section: Section, package: Package, calibration: Calibration) -> Handover:
+        """Each guarantee's prior credibility (with this calibration) and its term."""
+        n = section.metric("guarantees").value.size
+        columns = {}
+        for c in package.commitments:
+            credibility = prior_credibility(c, calibration)
+            if credibility is None:
+                continue
+            zeros = np.zeros(n)
+            columns[c.id] = CommitmentColumns(
+                np.zeros((n, 3)), zeros, np.full(n, credibility), zeros, expires_month(c)
+            )
+        return Handover(columns)
+
+    @property
+    def levers(self) -> tuple[Lever, ...]:
+        """The NATO track and the US backstop level."""
+        return (
+            level_lever(
+                "nato_track",
+                "Ukraine's track towards NATO",
+                kind=NatoMembership,
+                field="track",
+                levels=NatoTrack,
+                choices=tuple(NatoTrack),
+                added=lambda level: NatoMembership(
+                    id="lever-nato-track",
+                    actor="NATO",
+                    instrument=Instrument.NATO_MEMBERSHIP,
+                    track=level,
+                ),
+            ),
+            level_lever(
+                "backstop",
+                "the United States' backing",
+                kind=UsBackstop,
+                field="level",
+                levels=BackstopLevel,
+                choices=tuple(BackstopLevel),
+                added=lambda level: UsBackstop(
+                    id="lever-us-backstop",
+                    actor="USA",
+                    instrument=Instrument.US_BACKSTOP,
+                    level=level,
+                ),
+            ),
+        )
+
+    @property
+    def effects(self) -> tuple[Effect, ...]:
+        """Each settable field of a guarantee and what it moves."""
+        us, nato = Instrument.US_BACKSTOP.value, Instrument.NATO_MEMBERSHIP.value
+        treaty = Instrument.BILATERAL_TREATY.value
+        credibility = ("guarantees", "strongest_prior_credibility")
+        return (
+            Effect(
+                f"{us}.level",
+                _up("level", tuple(BackstopLevel)),  # type: ignore[arg-type]
+                ("durability", "credibility_end"),
+                1,
+                "a stronger US backstop carries more prior credibility",
+            ),
+            Effect(
+                f"{us}.ratified",
+                _ratified,
+                ("durability", "credibility_end"),
+                1,
+                "a ratified treaty is believed more than an executive promise",
+            ),
+            Effect(
+                f"{nato}.track",
+                _up("track", tuple(NatoTrack)),  # type: ignore[arg-type]
+                credibility,
+                1,
+                "a track closer to membership is a firmer guarantee",
+            ),
+            Effect(
+                f"{treaty}.form",
+                _up("form", tuple(TreatyForm)),  # type: ignore[arg-type]
+                credibility,
+                1,
+                "a more binding form is a firmer guarantee",
+            ),
+            Effect(
+                f"{treaty}.years",
+                _shorter,
+                ("durability", "credibility_end"),
+                -1,
+                "a treaty that lapses sooner leaves Russia less to fear at the end",
+            ),
+        )
+
+    @property
+    def editor_fields(self) -> Mapping[str, tuple[EditorField, ...]]:
+        """The guarantees' forms."""
+        return {
+            Instrument.US_BACKSTOP.value: (
+                EditorField("level", "level", "choice", choices=tuple(BackstopLevel)),
+                EditorField("ratified", "ratified by the Senate", "flag"),
+            ),
+            Instrument.NATO_MEMBERSHIP.value: (
+                EditorField("track", "track", "choice", choices=tuple(NatoTrack)),
+            ),
+            Instrument.BILATERAL_TREATY.value: (
+                EditorField("form", "form", "choice", choices=tuple(TreatyForm)),
+                EditorField("years", "term", "number", unit="years"),
+            ),
+        }
+
+    @property
+    def data_kinds(self) -> tuple[DataKind, ...]:
+        """None of its own: the forms' credibilities are in the durability calibration."""
+        return ()
+
+
+INSTRUMENT = GuaranteesInstrument()

@@ -1,0 +1,170 @@
+"""The maritime instrument: escorts and mine hunters on the lane to Odesa, under the contract."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from guarantor.instruments.contract import (
+    CommitmentColumns,
+    DataKind,
+    EditorField,
+    Effect,
+    Handover,
+    Lever,
+    per_year_to_per_month_bn,
+    spread,
+)
+from guarantor.instruments.levers import pledge_lever, replaced
+from guarantor.instruments.maritime.data import load_maritime
+from guarantor.instruments.maritime.model import (
+    ESCORT_ROLES,
+    WORLD_PARAMETERS,
+    cover_radius_km,
+)
+from guarantor.instruments.maritime.model import assess as _assess
+from guarantor.packages.schema import Commitment, Instrument, MaritimeSecurity, Package, magnitude
+from guarantor.sourcing import Quantity
+
+if TYPE_CHECKING:
+    from guarantor.durability.calibration import Calibration
+    from guarantor.section import Section, Worlds
+    from guarantor.theatre import Theatre
+
+
+def _ships(commitment: MaritimeSecurity) -> float:
+    return float(sum(magnitude(pledge.count) for pledge in commitment.ships))
+
+
+def _doubled(commitment: Commitment, _: Theatre) -> Commitment | None:
+    assert isinstance(commitment, MaritimeSecurity)
+    more = tuple(p.model_copy(update={"count": 2 * magnitude(p.count)}) for p in commitment.ships)
+    return replaced(commitment, ships=more)
+
+
+def _outside(commitment: Commitment, _: Theatre) -> Commitment | None:
+    assert isinstance(commitment, MaritimeSecurity)
+    return replaced(commitment, in_black_sea=False) if commitment.in_black_sea else None
+
+
+def _widest_cover(commitment: Commitment, theatre: Theatre) -> Commitment | None:
+    """Every escort pledge changed to the escort type that covers the widest circle."""
+    assert isinstance(commitment, MaritimeSecurity)
+    escorts = [t for t in theatre.data.platforms.ships if t.role in ESCORT_ROLES]
+    response = np.array([WORLD_PARAMETERS["response_time_h"].value])
+    best = max(escorts, key=lambda t: float(cover_radius_km(t, response)[0]))
+    ids = {t.id for t in escorts}
+    if all(p.type == best.id for p in commitment.ships if p.type in ids):
+        return None  # mine hunters stay mine hunters: only escorts change type
+    changed = tuple(
+        p.model_copy(update={"type": best.id}) if p.type in ids else p for p in commitment.ships
+    )
+    return replaced(commitment, ships=changed)
+
+
+@dataclass(frozen=True)
+class MaritimeInstrument:
+    """Warships and mine-countermeasure vessels protecting the sea lane to Odesa."""
+
+    name: str = "sea"
+    title: str = "Sea"
+    reads: tuple[Instrument, ...] = (Instrument.MARITIME_SECURITY,)
+
+    @property
+    def world_parameters(self) -> Mapping[str, Quantity]:
+        """The sea model's world parameters (``maritime/data.yaml``)."""
+        return WORLD_PARAMETERS
+
+    def assess(
+        self,
+        theatre: Theatre,
+        package: Package,
+        worlds: Worlds | None = None,
+        *,
+        rng: np.random.Generator | None = None,
+    ) -> Section:
+        """The sea section (see :func:`guarantor.instruments.maritime.model.assess`)."""
+        return _assess(theatre, package, worlds, rng=rng)
+
+    def handover(self, section: Section, package: Package, calibration: Calibration) -> Handover:
+        """Sea probes answered, split over the commitments by ships (escort coverage); costs."""
+        members = [c for c in package.commitments if isinstance(c, MaritimeSecurity)]
+        if not members:
+            return Handover()
+        coverage = section.metric("escort_coverage_share").value
+        n = coverage.size
+        shares = spread(coverage, {c.id: _ships(c) for c in members})
+        per_ship = per_year_to_per_month_bn(calibration.costs.ship_usd_m_per_year.value)
+        columns = {}
+        for c in members:
+            answer = np.zeros((n, 3))
+            answer[:, 1] = shares[c.id]
+            columns[c.id] = CommitmentColumns(
+                answer, np.zeros(n), np.zeros(n), np.full(n, _ships(c) * per_ship)
+            )
+        return Handover(columns)
+
+    @property
+    def levers(self) -> tuple[Lever, ...]:
+        """Total ships, spread over the package's pledges."""
+        return (
+            pledge_lever(
+                "ships",
+                "warships and mine hunters for the Black Sea",
+                "ships",
+                kind=MaritimeSecurity,
+                field="ships",
+                instrument=Instrument.MARITIME_SECURITY,
+                low=0,
+                high=24,
+                step=1,
+            ),
+        )
+
+    @property
+    def effects(self) -> tuple[Effect, ...]:
+        """Each settable field of a maritime-security commitment and what it moves."""
+        kind = Instrument.MARITIME_SECURITY.value
+        return (
+            Effect(
+                f"{kind}.ships.count",
+                _doubled,
+                ("sea", "escort_coverage_share"),
+                1,
+                "more escorts cover more of the lane",
+            ),
+            Effect(
+                f"{kind}.ships.type",
+                _widest_cover,
+                ("sea", "escort_coverage_share"),
+                1,
+                "escorts that cover a wider circle (speed and weapons' reach) cover more lane",
+            ),
+            Effect(
+                f"{kind}.in_black_sea",
+                _outside,
+                ("sea", "escort_coverage_share"),
+                -1,
+                "ships held outside the Black Sea escort nobody on the lane",
+            ),
+        )
+
+    @property
+    def editor_fields(self) -> Mapping[str, tuple[EditorField, ...]]:
+        """The maritime-security form: ship pledges."""
+        return {
+            Instrument.MARITIME_SECURITY.value: (
+                EditorField("ships", "ships", "number", unit="ships"),
+            )
+        }
+
+    @property
+    def data_kinds(self) -> tuple[DataKind, ...]:
+        """``maritime/data.yaml``: the corridor, its record and Montreux's rules."""
+        return (DataKind("maritime data", "corridor", load_maritime),)
+
+
+INSTRUMENT = MaritimeInstrument()

@@ -1,0 +1,134 @@
+"""The sanctions instrument: Russia's oil revenue and the snapback, under the contract."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from guarantor.instruments.contract import DataKind, EditorField, Effect, Handover, Lever
+from guarantor.instruments.levers import level_lever, replaced
+from guarantor.instruments.sanctions.model import WORLD_PARAMETERS, load_data
+from guarantor.instruments.sanctions.model import assess as _assess
+from guarantor.packages.schema import (
+    Commitment,
+    Instrument,
+    Package,
+    SanctionsLevel,
+    SanctionsSnapback,
+)
+from guarantor.sourcing import Quantity
+
+if TYPE_CHECKING:
+    from guarantor.durability.calibration import Calibration
+    from guarantor.section import Section, Worlds
+    from guarantor.theatre import Theatre
+
+_PEACE_LADDER = (SanctionsLevel.RELIEF, SanctionsLevel.STATUS_QUO, SanctionsLevel.TIGHTER)
+"""Levels that hold while the peace holds, mildest first (``full_snapback`` relieves in peace)."""
+
+
+def _harsher(commitment: Commitment, _: Theatre) -> Commitment | None:
+    assert isinstance(commitment, SanctionsSnapback)
+    if commitment.level not in _PEACE_LADDER[:-1]:
+        return None
+    return replaced(commitment, level=_PEACE_LADDER[_PEACE_LADDER.index(commitment.level) + 1])
+
+
+def _automatic(commitment: Commitment, _: Theatre) -> Commitment | None:
+    assert isinstance(commitment, SanctionsSnapback)
+    return None if commitment.automatic else replaced(commitment, automatic=True)
+
+
+@dataclass(frozen=True)
+class SanctionsInstrument:
+    """Sanctions on Russian oil, and whether they snap back after a violation."""
+
+    name: str = "sanctions"
+    title: str = "Sanctions"
+    reads: tuple[Instrument, ...] = (Instrument.SANCTIONS_SNAPBACK,)
+
+    @property
+    def world_parameters(self) -> Mapping[str, Quantity]:
+        """The sanctions model's world parameters (``sanctions/data.yaml``)."""
+        return WORLD_PARAMETERS
+
+    def assess(
+        self,
+        theatre: Theatre,
+        package: Package,
+        worlds: Worlds | None = None,
+        *,
+        rng: np.random.Generator | None = None,
+    ) -> Section:
+        """The sanctions section (see :func:`guarantor.instruments.sanctions.model.assess`)."""
+        return _assess(theatre, package, worlds, rng=rng)
+
+    def handover(self, section: Section, package: Package, calibration: Calibration) -> Handover:
+        """The sanctions threat: the expected share of oil revenue a violation would cost."""
+        del package, calibration
+        cost = section.metric("violation_cost_usd_bn_per_month").value
+        revenue = section.metric("revenue_usd_bn_per_month").value
+        threat = np.where(revenue > 0, cost / np.maximum(revenue, 1e-9), 0.0)
+        return Handover(world={"sanctions_threat": threat})
+
+    @property
+    def levers(self) -> tuple[Lever, ...]:
+        """The sanctions level."""
+        return (
+            level_lever(
+                "sanctions",
+                "sanctions on Russian oil",
+                kind=SanctionsSnapback,
+                field="level",
+                levels=SanctionsLevel,
+                choices=tuple(SanctionsLevel),
+                added=lambda level: SanctionsSnapback(
+                    id="lever-sanctions",
+                    actor="EU",
+                    instrument=Instrument.SANCTIONS_SNAPBACK,
+                    level=level,
+                ),
+            ),
+        )
+
+    @property
+    def effects(self) -> tuple[Effect, ...]:
+        """The level and whether the snapback is automatic."""
+        kind = Instrument.SANCTIONS_SNAPBACK.value
+        return (
+            Effect(
+                f"{kind}.level",
+                _harsher,
+                ("sanctions", "revenue_usd_bn_per_month"),
+                -1,
+                "harsher sanctions while the peace holds cut Russia's oil revenue",
+            ),
+            Effect(
+                f"{kind}.automatic",
+                _automatic,
+                ("sanctions", "violation_cost_usd_bn_per_month"),
+                1,
+                "an automatic snapback needs no vote, so it is enforced for certain",
+            ),
+        )
+
+    @property
+    def editor_fields(self) -> Mapping[str, tuple[EditorField, ...]]:
+        """The sanctions form: the level and the automatic flag."""
+        return {
+            Instrument.SANCTIONS_SNAPBACK.value: (
+                EditorField("level", "level", "choice", choices=tuple(SanctionsLevel)),
+                EditorField("automatic", "automatic snapback", "flag"),
+            )
+        }
+
+    @property
+    def data_kinds(self) -> tuple[DataKind, ...]:
+        """``sanctions/data.yaml``: exports, levels, the budget and the revenue record."""
+        return (DataKind("sanctions data", "levels", load_data),)
+
+
+INSTRUMENT = SanctionsInstrument()
