@@ -46,8 +46,28 @@ def test_istanbul_2022_maps_to_neutrality_caps_and_relief(actors) -> None:
     assert values["army_cap"] == 1.0  # 85,000 troops is the scale's 1
     assert values["sanctions"] == 1.0  # relief
     assert values["foreign_troops"] == 1.0  # no force inside Ukraine
-    assert values["territory"] == pytest.approx(0.33)
+    # freeze without recognition (0.33) over the three areas it names of five
+    assert values["territory"] == pytest.approx(0.33 * 3 / 5)
     assert "us_commitment: political" in how
+
+
+def test_a_recognition_over_more_areas_moves_the_territory_dimension(actors) -> None:
+    istanbul = _package(PACKAGES / "istanbul-2022.yaml")
+    every_area = istanbul.model_copy(
+        update={
+            "commitments": tuple(
+                c.model_copy(update={"areas": ()})
+                if c.instrument.value == "territorial_recognition"
+                else c
+                for c in istanbul.commitments
+            )
+        }
+    )
+    index = actors.dimension_ids.index("territory")
+    named = package_point(actors, istanbul)[0][0, index]
+    everywhere = package_point(actors, every_area)[0][0, index]
+    assert everywhere == pytest.approx(0.33)
+    assert everywhere > named
 
 
 def test_paris_declaration_counts_only_troops_inside_ukraine(actors) -> None:

@@ -30,6 +30,8 @@ estimator with far less noise, used by the calibration). No I/O; the only random
 :func:`guarantor.randomness.uniform_pair32` (and :func:`~guarantor.randomness.uniform_pair` for
 the election swings), so a world's history depends on its key alone, however worlds are chunked.
 
+One file on purpose (about 500 lines), like SimPy's core: the whole month loop reads in one sitting.
+
 Speed: the month loop works in float32 on arrays allocated once, in place; what changes only when
 commitments change is kept in :class:`_InForce` and recomputed for the worlds concerned.
 """

@@ -172,7 +172,7 @@ class EditorField:
 
     name: str
     label: str
-    kind: Literal["number", "choice", "place", "text", "flag"]
+    kind: Literal["number", "pledges", "choice", "flag"]
     default: Any = None
     choices: tuple[str, ...] = ()
     unit: str = ""

@@ -5,6 +5,9 @@ much (with units), where, and under which conditions; plus triggers that change 
 the peace is running ("if Russia violates the ceasefire, sanctions snap back"). Amounts are written
 as plain numbers or as quantities with units and provenance (``{value: 12, unit: aircraft,
 source: ...}``); a quantity's unit is checked against what the field expects.
+
+This module is longer than most (about 500 lines) on purpose: it is the package language's
+reference, every commitment kind side by side, and reads best as one page.
 """
 
 from __future__ import annotations

@@ -11,44 +11,48 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
+from functools import cache
 from typing import Any
 
 import yaml
 
 from guarantor.errors import DataError
-from guarantor.packages.schema import (
-    BackstopLevel,
-    IntelligenceLevel,
-    NatoTrack,
-    RecognitionLevel,
-    SanctionsLevel,
-    TreatyForm,
-)
+from guarantor.instruments import registry
+from guarantor.packages.schema import IntelligenceLevel, RecognitionLevel
 from guarantor.yamlio import load_yaml_text
 
-AMOUNT_FIELDS = (
-    "troops",
-    "monitors",
-    "instructors",
-    "trainees_per_year",
-    "usd_bn_per_year",
-    "tonnes_per_day",
-    "standoff_km",
-    "readiness_min",
-    "years",
-    "tanks",
-    "artillery",
-)
-PLEDGE_LISTS = ("aircraft", "tankers", "ships")
-LEVEL_FIELDS: dict[tuple[str, str], type[StrEnum]] = {
-    ("sanctions_snapback", "level"): SanctionsLevel,
-    ("us_backstop", "level"): BackstopLevel,
-    ("intelligence_sharing", "level"): IntelligenceLevel,
-    ("territorial_recognition", "level"): RecognitionLevel,
-    ("nato_membership", "track"): NatoTrack,
-    ("bilateral_treaty", "form"): TreatyForm,
+PLEDGE_KIND = "pledges"
+# Commitments no instrument reads (settlement terms the acceptability model reads, and
+# intelligence sharing until it is modelled): their levels are still editable.
+_UNREGISTERED_LEVELS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("intelligence_sharing", "level"): tuple(IntelligenceLevel),
+    ("territorial_recognition", "level"): tuple(RecognitionLevel),
 }
+
+
+@cache
+def editor_tables() -> tuple[
+    dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], dict[tuple[str, str], tuple[str, ...]]
+]:
+    """The form's fields from the instrument registry.
+
+    Amounts and pledge lists by commitment kind, and the choices of every level or flag field.
+    """
+    amounts: dict[str, tuple[str, ...]] = {}
+    pledges: dict[str, tuple[str, ...]] = {}
+    choices = dict(_UNREGISTERED_LEVELS)
+    for instrument in registry.instruments():
+        for kind, fields in instrument.editor_fields.items():
+            amounts[kind] = tuple(f.name for f in fields if f.kind == "number")
+            pledges[kind] = tuple(f.name for f in fields if f.kind == PLEDGE_KIND)
+            for f in fields:
+                if f.kind == "choice":
+                    choices[(kind, f.name)] = tuple(f.choices)
+                elif f.kind == "flag":
+                    choices[(kind, f.name)] = ("false", "true")
+    return amounts, pledges, choices
+
+
 KEEP_PREFIX = "keep:"
 NO_ROE = "(none)"
 
@@ -114,13 +118,14 @@ def package_form(
             index, str(item.get("id", index)), str(item.get("actor", "")), instrument
         )
         where = f"commitments.{index}"
-        for name in AMOUNT_FIELDS:
+        amounts, pledge_lists, choices = editor_tables()
+        for name in amounts.get(instrument, ()):
             if name in item:
                 value, unit = _number(item[name])
                 form.fields.append(
                     FormField(f"{where}.{name}", name.replace("_", " "), "number", value, unit=unit)
                 )
-        for group in PLEDGE_LISTS:
+        for group in pledge_lists.get(instrument, ()):
             pledges = item.get(group)
             for number, pledge in enumerate(pledges if isinstance(pledges, list) else []):
                 if not isinstance(pledge, dict) or "count" not in pledge:
@@ -131,12 +136,10 @@ def package_form(
                 form.fields.append(
                     FormField(f"{where}.{group}.{number}.count", label, "number", value, unit=unit)
                 )
-        for (kind, name), enum in LEVEL_FIELDS.items():
+        for (kind, name), options in choices.items():
             if instrument == kind and name in item:
-                options = tuple(member.value for member in enum)
-                form.fields.append(
-                    FormField(f"{where}.{name}", name, "select", str(item[name]), options)
-                )
+                value = str(item[name]).lower() if isinstance(item[name], bool) else str(item[name])
+                form.fields.append(FormField(f"{where}.{name}", name, "select", value, options))
         conditions = item.get("conditions")
         for number, condition in enumerate(conditions if isinstance(conditions, list) else []):
             form.conditions.append(
@@ -203,7 +206,9 @@ def apply_form(text: str, file: str, values: Mapping[str, str]) -> str:
             current = parent[key]
         except (KeyError, IndexError, TypeError):
             continue
-        if name.rsplit(".", 1)[-1] in {"level", "track", "form"}:
+        if isinstance(current, bool) and value in {"true", "false"}:
+            parent[key] = value == "true"
+        elif name.rsplit(".", 1)[-1] in {"level", "track", "form"}:
             parent[key] = value
         elif isinstance(current, dict) and "value" in current:
             current["value"] = _parse_number(value)

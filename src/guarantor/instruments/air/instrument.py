@@ -281,8 +281,8 @@ class AirInstrument:
         """The air-policing form: pledges, stand-off and readiness."""
         return {
             Instrument.AIR_POLICING.value: (
-                EditorField("aircraft", "fighters", "number", unit="aircraft"),
-                EditorField("tankers", "tankers", "number", unit="aircraft"),
+                EditorField("aircraft", "fighters", "pledges", unit="aircraft"),
+                EditorField("tankers", "tankers", "pledges", unit="aircraft"),
                 EditorField("standoff_km", "stand-off from Russia", "number", unit="km"),
                 EditorField("readiness_min", "alert readiness", "number", unit="min"),
             )

@@ -157,7 +157,7 @@ class MaritimeInstrument:
         """The maritime-security form: ship pledges."""
         return {
             Instrument.MARITIME_SECURITY.value: (
-                EditorField("ships", "ships", "number", unit="ships"),
+                EditorField("ships", "ships", "pledges", unit="ships"),
             )
         }
 
