@@ -7,7 +7,7 @@ import pytest
 
 from guarantor import durability
 from guarantor.assessment import assess
-from guarantor.durability import wilson_band, wilson_interval
+from guarantor.durability import simulation, wilson_band, wilson_interval
 
 
 def test_wilson_band_gives_the_textbook_interval() -> None:
@@ -24,13 +24,13 @@ def test_assessment_simulates_once_and_draws_the_curve_from_the_section(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     calls: list[int] = []
-    original = durability.run
+    original = simulation.run
 
     def counted(*args: object, **kwargs: object) -> durability.SimulationResult:
         calls.append(1)
         return original(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(durability, "run", counted)
+    monkeypatch.setattr(simulation, "run", counted)
     result = assess("sky-shield-2025", worlds=60, seed=4, models=["durability"])
     assert len(calls) == 1
     rows = result.section("durability").tables["survival"]

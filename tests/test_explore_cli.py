@@ -128,14 +128,33 @@ def swept(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def test_discover_command_prints_boxes(swept: tuple[Path, Path]) -> None:
     store, _ = swept
     result = CliRunner().invoke(
-        app, ["discover", "--store", str(store), "--case", "held_24m<1", "--json"]
+        app,
+        [
+            "discover",
+            "--store",
+            str(store),
+            "--case",
+            "held_24m<1",
+            "--min-coverage",
+            "0.3",
+            "--json",
+        ],
     )
     assert result.exit_code == 0, result.output
     found = json.loads(result.stdout)
     assert found["n_experiments"] == 600
     assert found["dimensions"] == ["risk", "resolve", "aircraft"]  # delay_s is constant
-    assert found["cases"][0]["prim"]["boxes"]
-    text = CliRunner().invoke(app, ["discover", "--store", str(store)])
+    boxes = found["cases"][0]["prim"]["boxes"]
+    assert boxes
+    # the stand-in's hazard rises with risk and falls with resolve and fighters: every limit
+    # PRIM draws points that way
+    for box in boxes:
+        for name, (low, high) in box["limits"].items():
+            if name == "risk":
+                assert low is not None and high is None
+            else:
+                assert low is None and high is not None
+    text = CliRunner().invoke(app, ["discover", "--store", str(store), "--min-coverage", "0.3"])
     assert "PRIM box 1" in text.stdout
 
 

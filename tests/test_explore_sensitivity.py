@@ -18,7 +18,12 @@ from guarantor.explore.sensitivity import (
     tornado_text,
 )
 from guarantor.explore.store import Store
-from guarantor.explore.uncertainty import Bounds, load_bounds, sample_worlds, uncertainty_bounds
+from guarantor.explore.uncertainty import (
+    Bounds,
+    sample_worlds,
+    uncertainty_bounds,
+    world_bounds,
+)
 from guarantor.sourcing import Quantity
 from test_explore_sweep import make_design
 
@@ -140,11 +145,15 @@ def test_tornado_blocks_share_their_draws(tmp_path: Path) -> None:
         tornado(make_design(), bounds, Store(tmp_path / "bad"), quantile=0.5)
 
 
-def test_sampling_bounds_reproduces_the_durability_models_worlds() -> None:
-    from guarantor import durability
+def test_sampling_the_world_bounds_reproduces_every_commands_worlds() -> None:
+    from guarantor import worlds
 
-    ours = sample_worlds(load_bounds(), 64, seed=3)
-    theirs = durability.sample_worlds(durability.load_uncertainties(), 64, seed=3)
+    ours = sample_worlds(world_bounds(), 64, seed=3)
+    theirs = worlds.sample(64, 3)
     assert list(ours) == list(theirs)
     for name in theirs:
         np.testing.assert_array_equal(ours[name], theirs[name])
+    one = sample_worlds(world_bounds(), 1, seed=3)
+    assert {k: float(v[0]) for k, v in one.items()} == {
+        k: float(v[0]) for k, v in worlds.sample(1, 3).items()
+    }

@@ -158,6 +158,27 @@ def sample(
     return {p.name: p.from_unit(cube[:, column]) for column, p in enumerate(chosen)}
 
 
+def digest(worlds: Mapping[str, FloatArray]) -> str:
+    """A short fingerprint of a world table (names and values): equal tables, equal digests.
+
+    Commands print it in their JSON (``worlds.digest``) so that a reader can check that two
+    commands saw the same worlds.
+    """
+    import hashlib
+
+    hasher = hashlib.sha256()
+    for name in sorted(worlds):
+        hasher.update(name.encode())
+        hasher.update(np.ascontiguousarray(worlds[name], dtype=np.float64).tobytes())
+    return hasher.hexdigest()[:16]
+
+
+def describe(worlds: Mapping[str, FloatArray], seed: int) -> dict[str, Any]:
+    """What a command's JSON says of its worlds: how many, the seed and the digest."""
+    sizes = {int(np.shape(values)[0]) for values in worlds.values()} or {1}
+    return {"n": max(sizes), "seed": int(seed), "digest": digest(worlds)}
+
+
 def columns(worlds: Mapping[str, FloatArray], names: Sequence[str]) -> dict[str, FloatArray]:
     """The columns of ``worlds`` a model reads (those it declares and the table has)."""
     return {name: worlds[name] for name in names if name in worlds}

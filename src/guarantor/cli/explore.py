@@ -82,9 +82,16 @@ def _like_the_sweep(store: Path, seed: int | None, months: int | None) -> tuple[
     )
 
 
-def _worlds(uncertainties: str | None, n: int, seed: int) -> dict[str, np.ndarray[Any, Any]]:
-    """The worlds every command draws for this number and seed (guarantor.worlds)."""
-    return sample_worlds(world_bounds(uncertainties), n, seed=seed, method="lhs")
+def _worlds(
+    uncertainties: str | None, n: int, seed: int, model: str = DEFAULT_MODEL
+) -> dict[str, np.ndarray[Any, Any]]:
+    """The worlds every command draws for this number and seed (:mod:`guarantor.worlds`).
+
+    The durability model reads every model's world parameters; another ``--model`` reads only
+    the uncertainties file it is given.
+    """
+    bounds = world_bounds(uncertainties) if model == DEFAULT_MODEL else load_bounds(uncertainties)
+    return sample_worlds(bounds, n, seed=seed, method="lhs")
 
 
 def _executor(workers: int | None, scheduler: str | None, processes: bool) -> Executor:
@@ -143,7 +150,7 @@ def sweep_command(
         points = _load_packages(packages, theatre)
         design = Design(
             points,
-            _worlds(uncertainties, worlds, seed),
+            _worlds(uncertainties, worlds, seed, model),
             seed=seed,
             months=months,
             model=model,
@@ -343,7 +350,7 @@ def optimize_command(
         base = load_package(package, load_theatre(theatre))
         objectives = [parse_objective(text) for text in objective]
         batch = Batch(
-            _worlds(uncertainties, worlds, seed),
+            _worlds(uncertainties, worlds, seed, model),
             seed=seed,
             months=months,
             model=model,
