@@ -33,6 +33,7 @@ def test_check_passes_shipped_and_fails_flawed(tmp_path: Path) -> None:
         "dead",
         "monotone",
         "invariant",
+        "scope",
     }
     rerun = runner.invoke(
         app, ["roe", "test", "flawed-example", str(saved), "--min-coverage", "0", "--json"]
@@ -45,7 +46,24 @@ def test_check_prints_findings_as_text() -> None:
     result = runner.invoke(app, ["roe", "check", "flawed-example"])
     assert result.exit_code == 1
     assert "engage-on-scene-missile" in result.stdout
-    assert "10 finding(s)" in result.stdout
+    assert "12 finding(s)" in result.stdout
+
+
+def test_check_prints_scope_limited_invariants() -> None:
+    result = runner.invoke(app, ["roe", "check", "maritime-escort"])
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    assert "scope: domain in [sea, air]" in text
+    assert (
+        "scope-limited invariant self-defence-always-permitted: claimed only within domain in "
+        "[sea, air]"
+    ) in text
+    assert "invariants proven over every incident: engage-needs-hostility-and-authority" in text
+    data = json.loads(runner.invoke(app, ["roe", "check", "air-policing", "--json"]).stdout)
+    assert data["invariants_limited"] == [
+        {"id": "self-defence-always-permitted", "within": "the rule set's scope (domain = air)"}
+    ]
+    assert "never-act-in-russian-airspace" in data["invariants_whole_space"]
 
 
 def test_decide_shows_rule_trace_and_logs(tmp_path: Path) -> None:
@@ -57,9 +75,15 @@ def test_decide_shows_rule_trace_and_logs(tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     assert (data["response"], data["rule"]) == ("disable", "bring-down-drone-near-site")
     assert len(data["trace"]) == 10
+    assert data["next_step"]["changes"] == [
+        {"field": "act", "from": "airspace_violation", "to": "hostile_act"}
+    ]
     record = json.loads(log.read_text(encoding="utf-8").splitlines()[0])
     assert record["response"] == "disable"
     assert record["revision"] == data["log"]["revision"]
+    # the log carries the rule trace, as OPA's decision logs carry the explanation
+    assert [item["rule"] for item in record["trace"]] == [item["rule"] for item in data["trace"]]
+    assert "bring-down-drone-near-site" in record["matched"]
     text = runner.invoke(app, ["roe", "decide", "air-policing", DRONE])
     assert "disable" in text.stdout
     assert "zone in [ukraine_west_of_line" in text.stdout
@@ -86,12 +110,17 @@ def test_diff_lists_changes() -> None:
     assert {"stronger", "weaker"} == {c["direction"] for c in data["changes"]}
     same = runner.invoke(app, ["roe", "diff", "air-policing", "air-policing"])
     assert "equivalent" in same.stdout
+    kinds = {fault["kind"] for fault in data["faults"]}
+    assert {"conflict-added", "gap-opened", "rule-dead", "invariant-broken"} <= kinds
+    text = runner.invoke(app, ["roe", "diff", "air-policing", "flawed-example"])
+    assert "conflict-added" in text.stdout
 
 
 def test_test_command_reports_coverage() -> None:
     result = runner.invoke(app, ["roe", "test", "air-policing", "air-policing"])
     assert result.exit_code == 0
     assert "15 passed, 0 failed; rule coverage 100%" in result.stdout
+    assert "region coverage" in result.stdout
 
 
 def test_probes_lists_every_class() -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from guarantor.errors import DataError
 from guarantor.roe import (
+    Act,
     Authority,
     Incident,
     ProbeClass,
@@ -69,7 +70,54 @@ def test_a_drone_near_a_site_is_brought_down_with_full_trace(air: Ruleset) -> No
     assert by_rule["engage-hostile-act"].failed == ("act ≥ hostile_act",)
     assert decision.reason.startswith("disable under rule bring-down-drone-near-site")
     assert decision.escalation[0].response is Response.ENGAGE
-    assert "act ≥ hostile_act" in decision.reason
+    assert "Next step up" not in decision.reason  # the solver is asked only on request
+
+
+def test_the_next_step_up_is_the_nearest_more_threatening_incident(air: Ruleset) -> None:
+    drone = incident(platform="drone", pid=True, distance_km=8, authority="mission_commander")
+    decision = decide(air, drone, next_step=True)
+    step = decision.next_step
+    assert step is not None
+    # one field, two steps up the act order; not "hostile intent with a heavy weapon" (two fields)
+    assert step.changes == (("act", "airspace_violation", "hostile_act"),)
+    assert (step.response, step.rule) == (Response.ENGAGE, "engage-hostile-act")
+    assert decide(air, step.incident).response is Response.ENGAGE
+    assert (
+        "Next step up: engage under engage-hostile-act if act airspace_violation → hostile_act"
+        in (decision.reason)
+    )
+
+
+def test_the_next_step_never_names_a_less_threatening_incident(air: Ruleset) -> None:
+    # a hostile act east of the line, without national command: warned. A rule's missing
+    # conditions can name less threat ("act = hostile_intent"); the next step only moves up.
+    east = incident(
+        act="hostile_act", zone="ukraine_east_of_line", pid=True, authority="mission_commander"
+    )
+    decision = decide(air, east, next_step=True)
+    step = decision.next_step
+    assert decision.response is Response.WARN
+    assert step is not None
+    # one step of authority is nearer than two steps of act (to an attack on the coalition)
+    assert step.changes == (("authority", "mission_commander", "national_command"),)
+    assert step.response is Response.ENGAGE
+    acts = list(Act)
+    assert acts.index(step.incident.act) >= acts.index(east.act)
+
+
+def test_a_far_drone_steps_up_just_across_the_ring(air: Ruleset) -> None:
+    far = incident(platform="drone", pid=True, distance_km=60, authority="mission_commander")
+    step = decide(air, far, next_step=True).next_step
+    assert step is not None
+    assert step.changes == (("distance_km", 60.0, 19.9),)
+    assert (step.response, step.rule) == (Response.DISABLE, "bring-down-drone-near-site")
+
+
+def test_the_strongest_response_has_no_next_step(air: Ruleset) -> None:
+    attack = incident(act="attack_on_coalition_forces", platform="missile", pid=True)
+    decision = decide(air, attack, next_step=True)
+    assert decision.response is Response.ENGAGE
+    assert decision.next_step is None
 
 
 def test_the_same_drone_further_out_is_intercepted(air: Ruleset) -> None:

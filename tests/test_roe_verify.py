@@ -24,7 +24,8 @@ from guarantor.roe import (
     verify,
 )
 from guarantor.roe.loader import ruleset_path
-from guarantor.roe.schema import INCIDENT_FIELDS, PLATFORM_DOMAINS, Platform, holds
+from guarantor.roe.rules import holds
+from guarantor.roe.schema import INCIDENT_FIELDS, PLATFORM_DOMAINS, Platform
 
 BAD = Path(__file__).parent / "data" / "roe"
 
@@ -34,9 +35,13 @@ def flawed() -> Ruleset:
     return load_ruleset("flawed-example")
 
 
-@pytest.mark.parametrize("name", ["air-policing", "maritime-escort"])
-def test_shipped_rule_sets_verify_clean(name: str) -> None:
-    report = verify(load_ruleset(name))
+SHIPPED_NAMES = ["air-policing", "maritime-escort", "reassurance-force"]
+
+
+@pytest.mark.parametrize("name", SHIPPED_NAMES)
+def test_shipped_rule_sets_verify_clean_over_the_whole_space(name: str) -> None:
+    ruleset = load_ruleset(name)
+    report = verify(ruleset)
     assert report.ok, [finding.message for finding in report.findings]
     assert report.checks == (
         "completeness",
@@ -45,8 +50,46 @@ def test_shipped_rule_sets_verify_clean(name: str) -> None:
         "shadowed",
         "monotone",
         "invariant",
+        "scope",
     )
-    assert report.solver_calls > len(load_ruleset(name).rules)
+    assert report.solver_calls > len(ruleset.rules)
+    # every invariant is proven over every incident but self-defence, limited to the domains
+    # the set answers for, and the report says so
+    assert [ident for ident, _ in report.limited] == ["self-defence-always-permitted"]
+    assert set(report.whole_space) == {i.id for i in ruleset.invariants} - {
+        "self-defence-always-permitted"
+    }
+
+
+def test_the_maritime_escort_hole_is_closed() -> None:
+    """A sea attack on the escort in port, west of the line, was 'monitor'; now it is engaged."""
+    sea = load_ruleset("maritime-escort")
+    in_port = Incident.model_validate(
+        {
+            "domain": "sea",
+            "actor": "russia",
+            "platform": "drone",
+            "act": "attack_on_coalition_forces",
+            "target": "coalition_forces",
+            "zone": "ukraine_west_of_line",
+            "distance_km": 0.5,
+        }
+    )
+    assert decide(sea, in_port).response is Response.ENGAGE
+    text = ruleset_path("maritime-escort").read_text(encoding="utf-8")
+    corridor_only = text.replace(
+        "scope:\n  domain: [sea, air]\n",
+        "scope:\n  domain: [sea, air]\n  zone: [black_sea_corridor, near_russian_territory, "
+        "russian_territory]\n",
+    ).replace("    within: {domain: [sea, air]}\n", "")
+    old = parse_ruleset(corridor_only, "corridor-only.yaml")
+    assert decide(old, in_port).response is Response.MONITOR
+    # the old shape: the hole is a finding with a counter-example outside the corridor's zones
+    (finding,) = verify(old).by_check("scope")
+    assert finding.subject == "self-defence-always-permitted"
+    assert finding.incident is not None
+    assert not decide(old, finding.incident).in_scope
+    assert decide(old, finding.incident).response is Response.MONITOR
 
 
 def test_the_flawed_example_shows_every_planted_fault(flawed: Ruleset) -> None:
@@ -57,13 +100,20 @@ def test_the_flawed_example_shows_every_planted_fault(flawed: Ruleset) -> None:
         "dead",
         "monotone",
         "invariant",
+        "scope",
     }
     assert [f.subject for f in report.by_check("conflict")] == ["intercept-west/down-drone"]
     assert [f.subject for f in report.by_check("dead")] == ["engage-on-scene-missile"]
-    assert [f.subject for f in report.by_check("monotone")] == ["act"]
+    assert [f.subject for f in report.by_check("monotone")] == ["act", "pid"]
     assert [f.subject for f in report.by_check("invariant")] == [
         "engage-needs-hostility-and-authority"
     ]
+    # self-defence is proven for air incidents only: a ground attack on the coalition is out of
+    # scope and gets the default
+    (hole,) = report.by_check("scope")
+    assert hole.subject == "self-defence-always-permitted"
+    assert hole.incident is not None and hole.incident.domain.value != "air"
+    assert decide(flawed, hole.incident).response is Response.MONITOR
     gaps = report.by_check("completeness")
     assert {f.incident.act.value for f in gaps if f.incident} == {"hostile_intent"}
 
@@ -86,11 +136,16 @@ def test_each_counter_example_replays_in_the_engine(flawed: Ruleset) -> None:
             assert decision.conflict
         elif finding.check == "monotone":
             assert finding.other is not None
-            acts = INCIDENT_FIELDS["act"].values
-            assert acts.index(finding.other.act.value) > acts.index(finding.incident.act.value)
+            name = finding.subject
+            order: tuple[Any, ...] = INCIDENT_FIELDS[name].values or (False, True)
+            low, high = finding.incident.value(name), finding.other.value(name)
+            assert order.index(high) > order.index(low)
             assert decide(flawed, finding.other).response < decision.response
-            same = [n for n in INCIDENT_FIELDS if n != "act"]
+            same = [n for n in INCIDENT_FIELDS if n != name]
             assert all(finding.other.value(n) == finding.incident.value(n) for n in same)
+        elif finding.check == "scope":
+            assert not decision.in_scope
+            assert decision.response is flawed.default
         elif finding.check == "invariant":
             invariant = next(i for i in flawed.invariants if i.id == finding.subject)
             values = {**finding.incident.as_data(), "response": decision.response.label}

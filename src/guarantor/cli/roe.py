@@ -23,6 +23,7 @@ from guarantor.roe import (
     run_fixtures,
     verify,
 )
+from guarantor.roe.verify import VerificationReport
 
 roe_app = typer.Typer(help="Rules of engagement: decide, verify, diff, test.", no_args_is_help=True)
 
@@ -54,8 +55,10 @@ def check(
         else:
             console.print(
                 f"[bold]{escape(ruleset.title)}[/] ({ruleset.name}, revision {ruleset.revision}, "
-                f"{len(ruleset.rules)} rules, hit policy {ruleset.hit_policy})"
+                f"{len(ruleset.rules)} rules, {len(ruleset.prohibitions)} prohibitions, "
+                f"hit policy {ruleset.hit_policy})"
             )
+            _print_claims(report)
             if report.ok:
                 console.print(
                     f"[green]verified[/]: {', '.join(report.checks)} hold "
@@ -90,6 +93,20 @@ def check(
         raise typer.Exit(code=1)
 
 
+def _print_claims(report: VerificationReport) -> None:
+    """What is claimed over which incidents: the scope, and every scope-limited invariant."""
+    console.print(f"scope: {escape(report.scope)} (outside it the default applies)")
+    if report.whole_space:
+        console.print(
+            f"invariants proven over every incident: {escape(', '.join(report.whole_space))}"
+        )
+    for ident, within in report.limited:
+        console.print(
+            f"[yellow]scope-limited invariant[/] {escape(ident)}: claimed only within "
+            f"{escape(within)}"
+        )
+
+
 @roe_app.command("decide")
 def decide_incident(
     rules: str = RulesArgument,
@@ -105,7 +122,7 @@ def decide_incident(
     with reporting(as_json):
         ruleset = load_ruleset(rules)
         loaded = load_incident(incident)
-        decision = decide(ruleset, loaded)
+        decision = decide(ruleset, loaded, next_step=True)
         record = log_decision(ruleset, loaded, decision)
         if log is not None:
             with log.open("a", encoding="utf-8") as stream:
@@ -118,10 +135,13 @@ def decide_incident(
         )
         table = Table("rule", "response", "matched", "met", "failed", title="Trace")
         for item in decision.trace:
+            matched = "yes" if item.matched else "no"
+            if item.denied_by:
+                matched = f"denied by {', '.join(item.denied_by)}"
             table.add_row(
                 item.rule,
                 item.response.label,
-                "yes" if item.matched else "no",
+                escape(matched),
                 escape("; ".join(item.met)),
                 escape("; ".join(item.failed)),
             )
@@ -137,26 +157,47 @@ def diff_versions(
     new: str = typer.Argument(..., help="The new rule set (file or shipped name)."),
     as_json: bool = JsonOption,
 ) -> None:
-    """Show which incidents change response between two versions, with an example each."""
+    """Show what changes between two versions: responses, conflicts, gaps, dead rules, invariants.
+
+    Each changed region of incidents and each appearing or disappearing conflict or gap comes
+    with an example incident. Exits 0 either way.
+    """
     with reporting(as_json):
         report = diff(load_ruleset(old), load_ruleset(new))
         if as_json:
             print_json(report.as_data())
             return
         if report.equivalent:
-            console.print("[green]equivalent[/]: every incident gets the same response")
-            return
-        table = Table("before", "after", "direction", "example incident", title="Changes")
-        for change in report.changes:
-            table.add_row(
-                f"{change.old_response.label} ({change.old_rule or 'default'})",
-                f"{change.new_response.label} ({change.new_rule or 'default'})",
-                "stronger" if change.stronger else "weaker",
-                json.dumps(change.incident.as_data()),
+            console.print(
+                "[green]equivalent[/]: every incident gets the same response, and no conflict, "
+                "gap, dead rule or invariant changes"
             )
-        console.print(table)
+            return
+        if report.changes:
+            table = Table("before", "after", "direction", "example incident", title="Responses")
+            for change in report.changes:
+                table.add_row(
+                    f"{change.old_response.label} ({change.old_rule or 'default'})",
+                    f"{change.new_response.label} ({change.new_rule or 'default'})",
+                    "stronger" if change.stronger else "weaker",
+                    json.dumps(change.incident.as_data()),
+                )
+            console.print(table)
+        else:
+            console.print("every incident gets the same response")
         if not report.complete:
             console.print("[yellow]more changes exist than shown[/]")
+        if report.faults:
+            faults = Table("change", "subject", "what", "example incident", title="Faults")
+            for fault in report.faults:
+                mark = "red" if fault.worse else "green"
+                faults.add_row(
+                    f"[{mark}]{fault.kind}[/]",
+                    escape(fault.subject),
+                    escape(fault.message),
+                    json.dumps(fault.incident.as_data()) if fault.incident else "",
+                )
+            console.print(faults)
 
 
 @roe_app.command("test")
@@ -202,6 +243,12 @@ def run_tests(
             )
             if report.uncovered_rules:
                 console.print(f"rules no fixture fires: {', '.join(report.uncovered_rules)}")
+            console.print(
+                f"region coverage {report.region_coverage:.0%} of {len(report.region_hits)} "
+                "(domain / zone) regions in scope"
+            )
+            if report.uncovered_regions:
+                console.print(f"regions no fixture visits: {', '.join(report.uncovered_regions)}")
     if not report.ok:
         raise typer.Exit(code=1)
 

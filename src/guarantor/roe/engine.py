@@ -11,40 +11,40 @@ import datetime as dt
 import hashlib
 import json
 import uuid
-from dataclasses import asdict, dataclass
-from enum import StrEnum
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-import numpy as np
-import numpy.typing as npt
-
 from guarantor.errors import DataError, Problem
-from guarantor.roe.schema import (
-    Act,
-    Actor,
-    Authority,
-    Domain,
-    HitPolicy,
-    Incident,
-    Platform,
-    Response,
-    Rule,
-    Ruleset,
-    Target,
-    Weapon,
-    Zone,
-)
+from guarantor.roe.rules import Prohibition, Rule, Ruleset, describe, holds
+from guarantor.roe.schema import Authority, HitPolicy, Incident, Response
 
 
 @dataclass(frozen=True)
 class RuleTrace:
-    """How one rule fared on an incident."""
+    """How one rule fared on an incident (``denied_by``: the prohibitions overriding it)."""
 
     rule: str
     response: Response
     matched: bool
     met: tuple[str, ...]
     failed: tuple[str, ...]
+    denied_by: tuple[str, ...] = ()
+
+    @property
+    def permitted(self) -> bool:
+        """Whether the rule matched and no prohibition overrides it."""
+        return self.matched and not self.denied_by
+
+    def as_data(self) -> dict[str, Any]:
+        """The trace as JSON-ready data."""
+        return {
+            "rule": self.rule,
+            "response": self.response.label,
+            "matched": self.matched,
+            "met": list(self.met),
+            "failed": list(self.failed),
+            "denied_by": list(self.denied_by),
+        }
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,35 @@ class Step:
     response: Response
     rule: str
     missing: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """The nearest more threatening incident that gets a stronger response, found by the solver.
+
+    ``changes`` are the fields moved up the threat lattice (``(field, from, to)``), as few as
+    possible and each by as few steps as possible.
+    """
+
+    response: Response
+    rule: str | None
+    changes: tuple[tuple[str, Any, Any], ...]
+    incident: Incident
+
+    @property
+    def text(self) -> str:
+        """The step in words."""
+        moves = ", ".join(f"{name} {old} → {new}" for name, old, new in self.changes)
+        return f"{self.response.label} under {self.rule or 'the default'} if {moves}"
+
+    def as_data(self) -> dict[str, Any]:
+        """The step as JSON-ready data."""
+        return {
+            "response": self.response.label,
+            "rule": self.rule,
+            "changes": [{"field": n, "from": old, "to": new} for n, old, new in self.changes],
+            "incident": self.incident.as_data(),
+        }
 
 
 @dataclass(frozen=True)
@@ -70,6 +99,8 @@ class Decision:
     in_scope: bool
     trace: tuple[RuleTrace, ...]
     escalation: tuple[Step, ...]
+    prohibitions: tuple[str, ...] = ()
+    next_step: NextStep | None = None
 
     def as_data(self) -> dict[str, Any]:
         """The decision as JSON-ready data."""
@@ -82,59 +113,66 @@ class Decision:
             "matched": list(self.matched),
             "conflict": self.conflict,
             "in_scope": self.in_scope,
-            "trace": [
-                {
-                    "rule": item.rule,
-                    "response": item.response.label,
-                    "matched": item.matched,
-                    "met": list(item.met),
-                    "failed": list(item.failed),
-                }
-                for item in self.trace
-            ],
+            "prohibitions": list(self.prohibitions),
+            "trace": [item.as_data() for item in self.trace],
             "escalation": [
                 {"response": step.response.label, "rule": step.rule, "missing": list(step.missing)}
                 for step in self.escalation
             ],
+            "next_step": self.next_step.as_data() if self.next_step else None,
         }
 
 
-def _trace(rule: Rule, values: dict[str, Any]) -> RuleTrace:
-    met = tuple(test.text for test in rule.all_conditions if test.holds(values))
-    failed = tuple(test.text for test in rule.all_conditions if not test.holds(values))
-    return RuleTrace(rule.id, rule.response, not failed, met, failed)
+def _trace(rule: Rule, values: dict[str, Any], active: list[Prohibition]) -> RuleTrace:
+    met = tuple(describe(item) for item in rule.all_conditions if holds(item, values))
+    failed = tuple(describe(item) for item in rule.all_conditions if not holds(item, values))
+    denied = tuple(p.id for p in active if p.denies(rule)) if not failed else ()
+    return RuleTrace(rule.id, rule.response, not failed, met, failed, denied)
 
 
-def decide(ruleset: Ruleset, incident: Incident) -> Decision:
-    """Decide the response to ``incident`` under ``ruleset``, with the full trace."""
-    values = incident.as_data()
-    in_scope = all(test.holds(values) for test in ruleset.scope)
-    traces = {rule.id: _trace(rule, values) for rule in ruleset.rules}
+def decide(ruleset: Ruleset, incident: Incident, *, next_step: bool = False) -> Decision:
+    """Decide the response to ``incident`` under ``ruleset``, with the full trace.
+
+    Prohibitions override permissions (deny-overrides): a rule whose response a matching
+    prohibition forbids does not fire. With ``next_step``, the solver also finds the nearest
+    more threatening incident that gets a stronger response (see :mod:`guarantor.roe.nextstep`).
+
+    Raises:
+        DataError: the incident carries a field the rule set does not declare, or a bad value.
+    """
+    values = ruleset.values(incident)
+    in_scope = all(holds(item, values) for item in ruleset.scope)
+    active = [
+        p for p in ruleset.prohibitions if in_scope and all(holds(c, values) for c in p.conditions)
+    ]
+    traces = {rule.id: _trace(rule, values, active) for rule in ruleset.rules}
     trace = tuple(traces[rule.id] for rule in ruleset.rules)
-    matched = tuple(item.rule for item in trace if item.matched) if in_scope else ()
+    matched = tuple(item.rule for item in trace if item.permitted) if in_scope else ()
     fired: Rule | None = None
     if in_scope:
-        fired = next((rule for rule in ruleset.precedence() if traces[rule.id].matched), None)
+        fired = next((rule for rule in ruleset.precedence() if traces[rule.id].permitted), None)
     conflict = (
         ruleset.hit_policy is HitPolicy.UNIQUE
         and len({ruleset.rule(ident).response for ident in matched}) > 1
     )
     response = fired.response if fired is not None else ruleset.default
+    forbidden = {r for p in active for r in p.forbidden}
     escalation = tuple(
         sorted(
             (
                 Step(item.response, item.rule, item.failed)
                 for item in trace
-                if item.response > response and in_scope
+                if item.response > response and in_scope and item.response not in forbidden
             ),
-            key=lambda step: (step.response, len(step.missing)),
+            key=lambda step: (len(step.missing), step.response),
         )
     )
+    denied = [item for item in trace if item.matched and item.denied_by and in_scope]
     if fired is None:
         authority = Authority.ON_SCENE
         met: tuple[str, ...] = ()
         if not in_scope:
-            outside = [test.text for test in ruleset.scope if not test.holds(values)]
+            outside = [describe(item) for item in ruleset.scope if not holds(item, values)]
             reason = (
                 f"{response.label}: outside the scope of {ruleset.name} "
                 f"({'; '.join(outside)}), so the default applies"
@@ -151,11 +189,17 @@ def decide(ruleset: Ruleset, incident: Incident) -> Decision:
         if conflict:
             others = ", ".join(ident for ident in matched if ident != fired.id)
             reason += f"; conflict with {others}: the weakest response was taken"
-    if escalation:
-        step = escalation[0]
+    if denied:
+        reason += "; prohibited: " + "; ".join(
+            f"{item.rule} ({item.response.label}) by {', '.join(item.denied_by)}" for item in denied
+        )
+    step: NextStep | None = None
+    if next_step:
+        from guarantor.roe.nextstep import nearest_stronger  # the solver, only when asked
+
+        step = nearest_stronger(ruleset, incident, response)
         reason += (
-            f". Next step up: {step.response.label} under {step.rule} "
-            f"would need {', '.join(step.missing)}"
+            f". Next step up: {step.text}" if step else ". No more threatening incident gets more"
         )
     return Decision(
         response=response,
@@ -168,6 +212,8 @@ def decide(ruleset: Ruleset, incident: Incident) -> Decision:
         in_scope=in_scope,
         trace=trace,
         escalation=escalation,
+        prohibitions=tuple(p.id for p in active),
+        next_step=step,
     )
 
 
@@ -194,6 +240,10 @@ class DecisionRecord:
     response: str
     rule: str | None
     reason: str
+    trace: list[dict[str, Any]] = field(default_factory=list)
+    matched: list[str] = field(default_factory=list)
+    prohibitions: list[str] = field(default_factory=list)
+    in_scope: bool = True
 
     def as_data(self) -> dict[str, Any]:
         """The record as JSON-ready data."""
@@ -220,6 +270,10 @@ def log_decision(
         response=decision.response.label,
         rule=decision.rule,
         reason=decision.reason,
+        trace=[item.as_data() for item in decision.trace],
+        matched=list(decision.matched),
+        prohibitions=list(decision.prohibitions),
+        in_scope=decision.in_scope,
     )
 
 
@@ -246,7 +300,7 @@ def replay(record: DecisionRecord | dict[str, Any], ruleset: Ruleset) -> Replay:
         except TypeError as error:
             raise DataError([Problem(f"not a decision record: {error}")]) from None
     try:
-        incident = Incident.model_validate(record.incident)
+        incident = Incident.from_data(record.incident)
     except ValueError as error:
         raise DataError([Problem(f"the logged incident is invalid: {error}")]) from None
     if input_hash(incident) != record.input_hash:
@@ -268,161 +322,3 @@ def replay(record: DecisionRecord | dict[str, Any], ruleset: Ruleset) -> Replay:
         same_response=decision.response.label == record.response,
         same_rule=decision.rule == record.rule,
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# What the durability simulation asks: per class of Russian probe, the response authorised
-
-
-class ProbeClass(StrEnum):
-    """Classes of Russian probe the durability simulation draws."""
-
-    AIRSPACE_VIOLATION_DRONE = "airspace_violation_drone"
-    AIRSPACE_VIOLATION_MANNED = "airspace_violation_manned"
-    MISSILE_OVERFLIGHT = "missile_overflight"
-    ATTACK_ON_SHIPPING = "attack_on_shipping"
-    SABOTAGE = "sabotage"
-    ATTACK_ON_COALITION_FORCES = "attack_on_coalition_forces"
-    LIMITED_GROUND_ATTACK = "limited_ground_attack"
-
-    def incident(self, **overrides: Any) -> Incident:
-        """The representative incident of this class (fields can be overridden).
-
-        The altitudes and distances are illustrative positions inside each class, chosen on
-        the near side of the shipped thresholds' ranges; docs/roe.md lists them, and
-        :func:`authorised_response` takes overrides so that callers can sweep them.
-        """
-        data: dict[str, Any] = {**_PROBES[self], **overrides}
-        return Incident.model_validate(data)
-
-
-_PROBES: dict[ProbeClass, dict[str, Any]] = {
-    # Geran/Shahed-type drone entering western Ukraine, as over Poland on 9-10 Sep 2025
-    ProbeClass.AIRSPACE_VIOLATION_DRONE: {
-        "domain": Domain.AIR,
-        "actor": Actor.RUSSIA,
-        "platform": Platform.DRONE,
-        "act": Act.AIRSPACE_VIOLATION,
-        "target": Target.NONE,
-        "zone": Zone.UKRAINE_WEST_OF_LINE,
-        "pid": True,
-        "weapon": Weapon.UNKNOWN,
-        "authority": Authority.MISSION_COMMANDER,
-        "altitude_m": 500.0,
-        "distance_km": 60.0,
-    },
-    # a Russian fighter crossing the line without a flight plan
-    ProbeClass.AIRSPACE_VIOLATION_MANNED: {
-        "domain": Domain.AIR,
-        "actor": Actor.RUSSIA,
-        "platform": Platform.MANNED_AIRCRAFT,
-        "act": Act.AIRSPACE_VIOLATION,
-        "target": Target.NONE,
-        "zone": Zone.UKRAINE_WEST_OF_LINE,
-        "pid": True,
-        "weapon": Weapon.MISSILE,
-        "authority": Authority.MISSION_COMMANDER,
-        "altitude_m": 8000.0,
-        "distance_km": 100.0,
-    },
-    # a cruise missile flying west over Ukraine towards a target
-    ProbeClass.MISSILE_OVERFLIGHT: {
-        "domain": Domain.AIR,
-        "actor": Actor.RUSSIA,
-        "platform": Platform.MISSILE,
-        "act": Act.HOSTILE_ACT,
-        "target": Target.UKRAINIAN_TERRITORY,
-        "zone": Zone.UKRAINE_WEST_OF_LINE,
-        "pid": True,
-        "weapon": Weapon.MISSILE,
-        "authority": Authority.MISSION_COMMANDER,
-        "altitude_m": 100.0,
-        "distance_km": 50.0,
-    },
-    # an attack drone diving on a merchant ship in the corridor
-    ProbeClass.ATTACK_ON_SHIPPING: {
-        "domain": Domain.AIR,
-        "actor": Actor.RUSSIA,
-        "platform": Platform.DRONE,
-        "act": Act.ATTACK_ON_SHIPPING,
-        "target": Target.SHIPPING,
-        "zone": Zone.BLACK_SEA_CORRIDOR,
-        "pid": True,
-        "weapon": Weapon.HEAVY,
-        "authority": Authority.MISSION_COMMANDER,
-        "altitude_m": 50.0,
-        "distance_km": 5.0,
-    },
-    # saboteurs against infrastructure, not attributed at once
-    ProbeClass.SABOTAGE: {
-        "domain": Domain.LAND,
-        "actor": Actor.UNIDENTIFIED,
-        "platform": Platform.SABOTEURS,
-        "act": Act.HOSTILE_ACT,
-        "target": Target.CIVILIAN_INFRASTRUCTURE,
-        "zone": Zone.UKRAINE_WEST_OF_LINE,
-        "pid": False,
-        "weapon": Weapon.LIGHT,
-        "authority": Authority.MISSION_COMMANDER,
-        "altitude_m": 0.0,
-        "distance_km": 1.0,
-    },
-    # a missile or drone strike on a coalition base
-    ProbeClass.ATTACK_ON_COALITION_FORCES: {
-        "domain": Domain.AIR,
-        "actor": Actor.RUSSIA,
-        "platform": Platform.MISSILE,
-        "act": Act.ATTACK_ON_COALITION_FORCES,
-        "target": Target.COALITION_FORCES,
-        "zone": Zone.UKRAINE_WEST_OF_LINE,
-        "pid": True,
-        "weapon": Weapon.MISSILE,
-        "authority": Authority.ON_SCENE,
-        "altitude_m": 100.0,
-        "distance_km": 10.0,
-    },
-    # a battalion-sized push across the line
-    ProbeClass.LIMITED_GROUND_ATTACK: {
-        "domain": Domain.LAND,
-        "actor": Actor.RUSSIA,
-        "platform": Platform.GROUND_UNIT,
-        "act": Act.HOSTILE_ACT,
-        "target": Target.UKRAINIAN_FORCES,
-        "zone": Zone.UKRAINE_EAST_OF_LINE,
-        "pid": True,
-        "weapon": Weapon.HEAVY,
-        "authority": Authority.MISSION_COMMANDER,
-        "altitude_m": 0.0,
-        "distance_km": 30.0,
-    },
-}
-
-
-def authorised_response(ruleset: Ruleset, probe_class: ProbeClass, **overrides: Any) -> Response:
-    """The response ``ruleset`` authorises against a probe of this class.
-
-    ``overrides`` change fields of the class's representative incident (e.g.
-    ``authority="on_scene"``).
-    """
-    return decide(ruleset, probe_class.incident(**overrides)).response
-
-
-def authorised_response_table(ruleset: Ruleset) -> npt.NDArray[np.int8]:
-    """Responses authorised per probe class and reachable authority, as a lookup table.
-
-    ``table[p, a]`` is the response (its rank on the ladder) against probe class
-    ``list(ProbeClass)[p]`` when authority ``list(Authority)[a]`` is the most senior reachable,
-    so that a simulation can look up every world at once:
-    ``table[probe_index, authority_index]`` with integer arrays.
-    """
-    authorities = list(Authority)
-    table = np.empty((len(ProbeClass), len(authorities)), dtype=np.int8)
-    for row, probe in enumerate(ProbeClass):
-        for column, authority in enumerate(authorities):
-            table[row, column] = authorised_response(ruleset, probe, authority=authority)
-    return table
-
-
-def authorised_responses(ruleset: Ruleset) -> dict[ProbeClass, Response]:
-    """The response authorised against every probe class."""
-    return {probe: authorised_response(ruleset, probe) for probe in ProbeClass}

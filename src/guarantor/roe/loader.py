@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from collections import Counter
 from functools import lru_cache
 from importlib import resources
@@ -14,35 +13,22 @@ from typing import Any
 from pydantic import ValidationError
 
 from guarantor.errors import DataError, Problem, short_repr
+from guarantor.roe.conditions import Compiler
+from guarantor.roe.documents import Fixture, Fixtures, FixturesDoc, RulesetDoc
+from guarantor.roe.rules import All, AnyOf, Expr, Invariant, Prohibition, Rule, Ruleset, describe
 from guarantor.roe.schema import (
     DEFAULT_MONOTONE,
     INCIDENT_FIELDS,
-    INVARIANT_FIELDS,
-    TRUE,
-    All,
-    AnyOf,
-    Expr,
+    RESPONSE_FIELD,
     FieldKind,
     FieldSpec,
-    Fixture,
-    Fixtures,
-    FixturesDoc,
     Incident,
-    Invariant,
-    Not,
     Response,
-    Rule,
-    Ruleset,
-    RulesetDoc,
-    Test,
 )
 from guarantor.sourcing import Quantity, check_source_refs, pydantic_problems, validate_as
 from guarantor.yamlio import LineMap, load_yaml, load_yaml_text
 
 Path_ = tuple[str | int, ...]
-_MEASURE_OPS = {"below": "<", "at_most": "<=", "above": ">", "at_least": ">="}
-_SET_OPS = ("in", "not_in", "at_least", "at_most")
-_PROVENANCE = {"unit", "source", "assumption", "low", "high", "note"}
 
 
 def _data_root() -> Path:
@@ -114,213 +100,6 @@ def revision(raw: Any) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Conditions
-
-
-class _Compiler:
-    """Compiles conditions and expressions, collecting located problems."""
-
-    def __init__(self, lines: LineMap, fields: dict[str, FieldSpec]) -> None:
-        self.lines = lines
-        self.fields = fields
-        self.problems: list[Problem] = []
-
-    def _problem(self, path: Path_, message: str, **details: Any) -> None:
-        self.problems.append(self.lines.problem(list(path), message, **details))
-
-    def conjunction(self, raw: Any, path: Path_) -> tuple[Test, ...]:
-        """A mapping of field conditions, all of which must hold."""
-        if raw is None:
-            return ()
-        if not isinstance(raw, dict):
-            self._problem(
-                path,
-                "conditions are a mapping of field: condition",
-                expected="a mapping",
-                received=short_repr(raw),
-            )
-            return ()
-        tests = [self.test(str(name), value, (*path, name)) for name, value in raw.items()]
-        return tuple(test for test in tests if test is not None)
-
-    def expression(self, raw: Any, path: Path_) -> Expr:
-        """A mapping of field conditions and ``all``/``any``/``not`` combinators."""
-        if raw is None:
-            return TRUE
-        if not isinstance(raw, dict) or not raw:
-            self._problem(
-                path,
-                "an expression is a non-empty mapping of field conditions, 'all', 'any' or 'not'",
-                expected="a mapping",
-                received=short_repr(raw),
-            )
-            return TRUE
-        parts: list[Expr] = []
-        for key, value in raw.items():
-            where = (*path, key)
-            if key in {"all", "any"}:
-                if not isinstance(value, list) or not value:
-                    self._problem(
-                        where,
-                        f"'{key}' takes a non-empty list of expressions",
-                        expected="a list",
-                        received=short_repr(value),
-                    )
-                    continue
-                items = tuple(self.expression(item, (*where, n)) for n, item in enumerate(value))
-                parts.append(All(items) if key == "all" else AnyOf(items))
-            elif key == "not":
-                parts.append(Not(self.expression(value, where)))
-            else:
-                test = self.test(str(key), value, where)
-                if test is not None:
-                    parts.append(test)
-        return parts[0] if len(parts) == 1 else All(tuple(parts))
-
-    def test(self, name: str, raw: Any, path: Path_) -> Test | None:
-        """One condition on one field."""
-        spec = self.fields.get(name)
-        if spec is None:
-            self._problem(
-                path,
-                "condition on a field that does not exist",
-                expected=f"one of {sorted(self.fields)}",
-                received=name,
-            )
-            return None
-        if spec.kind is FieldKind.FLAG:
-            if not isinstance(raw, bool):
-                self._problem(path, "a yes/no field", expected="true or false", received=repr(raw))
-                return None
-            return Test(name, f"{name} = {str(raw).lower()}", flag=raw, where=path)
-        if spec.kind is FieldKind.MEASURE:
-            return self._measure(spec, raw, path)
-        return self._set(spec, raw, path)
-
-    def _known(self, spec: FieldSpec, value: Any, path: Path_) -> bool:
-        if isinstance(value, str) and value in spec.values:
-            return True
-        self._problem(
-            path,
-            f"unknown {spec.name}",
-            expected=f"one of {list(spec.values)}",
-            received=short_repr(value),
-        )
-        return False
-
-    def _set(self, spec: FieldSpec, raw: Any, path: Path_) -> Test | None:
-        name = spec.name
-        if isinstance(raw, str):
-            return (
-                Test(name, f"{name} = {raw}", allowed=frozenset({raw}), where=path)
-                if self._known(spec, raw, path)
-                else None
-            )
-        if isinstance(raw, list):
-            if not raw:
-                self._problem(path, "an empty list never holds", expected="at least one value")
-                return None
-            good = [self._known(spec, item, (*path, n)) for n, item in enumerate(raw)]
-            if not all(good):
-                return None
-            return Test(name, f"{name} in [{', '.join(raw)}]", allowed=frozenset(raw), where=path)
-        if not isinstance(raw, dict) or len(raw) != 1 or next(iter(raw)) not in _SET_OPS:
-            self._problem(
-                path,
-                f"a condition on {name}",
-                expected=f"a value, a list, or one of {{{', '.join(_SET_OPS)}: ...}}",
-                received=short_repr(raw),
-            )
-            return None
-        op, value = next(iter(raw.items()))
-        where = (*path, op)
-        if op in {"at_least", "at_most"}:
-            if spec.kind is not FieldKind.ORDINAL:
-                self._problem(
-                    where,
-                    f"{name} has no order",
-                    expected="'in' or 'not_in'",
-                    received=op,
-                )
-                return None
-            if not self._known(spec, value, where):
-                return None
-            at = spec.index(value)
-            allowed = spec.values[at:] if op == "at_least" else spec.values[: at + 1]
-            symbol = "≥" if op == "at_least" else "≤"
-            return Test(name, f"{name} {symbol} {value}", allowed=frozenset(allowed), where=path)
-        items = value if isinstance(value, list) else [value]
-        if not items or not all(
-            self._known(spec, item, (*where, n)) for n, item in enumerate(items)
-        ):
-            return None
-        chosen = frozenset(items)
-        if op == "not_in":
-            return Test(
-                name,
-                f"{name} not in [{', '.join(items)}]",
-                allowed=frozenset(spec.values) - chosen,
-                where=path,
-            )
-        return Test(name, f"{name} in [{', '.join(items)}]", allowed=chosen, where=path)
-
-    def _measure(self, spec: FieldSpec, raw: Any, path: Path_) -> Test | None:
-        name = spec.name
-        ops = [key for key in raw if key in _MEASURE_OPS] if isinstance(raw, dict) else []
-        if not isinstance(raw, dict) or len(ops) != 1:
-            self._problem(
-                path,
-                f"a threshold on {name}",
-                expected=(
-                    f"{{below|at_most|above|at_least: number, unit: {spec.unit}, "
-                    "source: id}} or an assumption with low and high"
-                ),
-                received=short_repr(raw),
-            )
-            return None
-        op = ops[0]
-        extra = sorted(set(raw) - _PROVENANCE - {op})
-        if extra:
-            self._problem(
-                (*path, extra[0]),
-                "unknown field in a threshold",
-                expected=f"one of {sorted(_PROVENANCE | {op})}",
-                received=extra[0],
-            )
-            return None
-        value = raw[op]
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, float))
-            or not math.isfinite(value)
-        ):
-            self._problem((*path, op), "a threshold is a finite number", received=short_repr(value))
-            return None
-        data = {key: item for key, item in raw.items() if key != op}
-        try:
-            quantity = Quantity.model_validate({"value": value, **data})
-        except ValidationError as error:
-            self.problems.extend(pydantic_problems(error, self.lines, prefix=path))
-            return None
-        if quantity.unit != spec.unit:
-            self._problem(
-                (*path, "unit"),
-                f"wrong unit for {name}",
-                expected=spec.unit,
-                received=quantity.unit,
-            )
-            return None
-        symbol = _MEASURE_OPS[op]
-        return Test(
-            name,
-            f"{name} {symbol} {quantity.value:g} {spec.unit}",
-            op=symbol,
-            threshold=quantity,
-            where=path,
-        )
-
-
-# ---------------------------------------------------------------------------------------------
 # Rule sets
 
 
@@ -375,6 +154,59 @@ def _load_ruleset_file(path: str, modified_ns: int) -> Ruleset:
     return _ruleset(raw, lines)
 
 
+def _declared(
+    raw: Any, doc: RulesetDoc | None, lines: LineMap
+) -> tuple[dict[str, FieldSpec], list[Problem]]:
+    """The incident fields a rule set declares in its own schema (``fields:``)."""
+    problems: list[Problem] = []
+    declared: dict[str, FieldSpec] = {}
+    if doc is None:
+        return declared, problems
+    for name, field in doc.fields.items():
+        if name in INCIDENT_FIELDS or name == "response":
+            problems.append(
+                lines.problem(
+                    ["fields", name],
+                    "a declared field may not redefine a built-in one",
+                    expected=f"a name other than {sorted(INCIDENT_FIELDS)}",
+                    received=name,
+                )
+            )
+            continue
+        kind = FieldKind(field.kind)
+        default: str | bool | float
+        if kind is FieldKind.FLAG:
+            default = bool(field.default)
+        elif kind is FieldKind.MEASURE:
+            default = 0.0
+        else:
+            default = field.default if isinstance(field.default, str) else field.values[0]
+        declared[name] = FieldSpec(
+            name,
+            kind,
+            tuple(field.values),
+            unit=field.unit or "",
+            description=field.description,
+            default=default,
+        )
+    return declared, problems
+
+
+def _forbidden(
+    raw: Any, path: Path_, lines: LineMap, problems: list[Problem]
+) -> frozenset[Response]:
+    """The responses a prohibition's ``never`` names: one, a list, or ``{at_least: name}``."""
+    if isinstance(raw, dict) and list(raw) == ["at_least"]:
+        floor = _response(raw["at_least"], (*path, "at_least"), lines, problems)
+        return frozenset(r for r in Response if floor is not None and r >= floor)
+    items = raw if isinstance(raw, list) and raw else [raw]
+    found = [
+        _response(item, (*path, n) if isinstance(raw, list) else path, lines, problems)
+        for n, item in enumerate(items)
+    ]
+    return frozenset(r for r in found if r is not None)
+
+
 def _ruleset(raw: Any, lines: LineMap) -> Ruleset:
     if not isinstance(raw, dict):
         raise DataError([lines.problem([], "a rule set is a mapping", received=type(raw).__name__)])
@@ -384,8 +216,11 @@ def _ruleset(raw: Any, lines: LineMap) -> Ruleset:
         doc = validate_as(RulesetDoc, raw, lines)
     except DataError as error:
         problems.extend(error.problems)
-    compiler = _Compiler(lines, INCIDENT_FIELDS)
-    invariant_compiler = _Compiler(lines, INVARIANT_FIELDS)
+    declared, found = _declared(raw, doc, lines)
+    problems.extend(found)
+    fields = {**INCIDENT_FIELDS, **declared}
+    compiler = Compiler(lines, fields)
+    invariant_compiler = Compiler(lines, {**fields, "response": RESPONSE_FIELD})
     rules: list[Rule] = []
     raw_rules = _list(raw.get("rules"))
     for index, item in enumerate(raw_rules):
@@ -395,9 +230,6 @@ def _ruleset(raw: Any, lines: LineMap) -> Ruleset:
         response = _response(item.get("then"), ("rules", index, "then"), lines, problems)
         if doc is not None and index < len(doc.rules) and response is not None:
             rule_doc = doc.rules[index]
-            sources = [*rule_doc.sources]
-            if isinstance(rule_doc.source, str):
-                sources.append(rule_doc.source)
             rules.append(
                 Rule(
                     id=rule_doc.id,
@@ -406,15 +238,11 @@ def _ruleset(raw: Any, lines: LineMap) -> Ruleset:
                     response=response,
                     authority=rule_doc.authority,
                     reason=rule_doc.reason,
-                    sources=tuple(sources),
+                    sources=_sources(rule_doc.sources, rule_doc.source),
                     line=lines.line(["rules", index]),
                 )
             )
-    ids = [item.get("id") for item in raw_rules if isinstance(item, dict)]
-    for ident, count in Counter(i for i in ids if isinstance(i, str)).items():
-        if count > 1:
-            second = [n for n, i in enumerate(ids) if i == ident][1]
-            problems.append(lines.problem(["rules", second, "id"], f"duplicate rule id {ident!r}"))
+    problems.extend(_duplicates(raw_rules, "rules", "rule", lines))
     scope = compiler.conjunction(raw.get("scope"), ("scope",))
     raw_default = _dict(raw.get("default"))
     default = _response(
@@ -425,29 +253,59 @@ def _ruleset(raw: Any, lines: LineMap) -> Ruleset:
         if raw_default.get("allowed_when") is not None
         else AnyOf(())
     )
-    invariants: list[Invariant] = []
-    raw_invariants = _list(raw.get("invariants"))
-    for index, item in enumerate(raw_invariants):
+    prohibitions: list[Prohibition] = []
+    raw_prohibitions = _list(raw.get("prohibitions"))
+    for index, item in enumerate(raw_prohibitions):
         if not isinstance(item, dict):
             continue
-        when = invariant_compiler.expression(item.get("when"), ("invariants", index, "when"))
-        require = invariant_compiler.expression(
-            item.get("require"), ("invariants", index, "require")
-        )
+        where: Path_ = ("prohibitions", index)
+        conditions = compiler.conjunction(item.get("when"), (*where, "when"))
+        forbidden = _forbidden(item.get("never"), (*where, "never"), lines, problems)
+        if default is not None and default in forbidden:
+            problems.append(
+                lines.problem(
+                    [*where, "never"],
+                    "a prohibition may not forbid the default response",
+                    expected=f"responses above {default.label}",
+                    received=", ".join(r.label for r in sorted(forbidden)),
+                )
+            )
+        if doc is not None and index < len(doc.prohibitions):
+            prohibition_doc = doc.prohibitions[index]
+            prohibitions.append(
+                Prohibition(
+                    id=prohibition_doc.id,
+                    conditions=conditions,
+                    forbidden=forbidden,
+                    reason=prohibition_doc.reason,
+                    sources=_sources(prohibition_doc.sources, prohibition_doc.source),
+                    line=lines.line(list(where)),
+                )
+            )
+    problems.extend(_duplicates(raw_prohibitions, "prohibitions", "prohibition", lines))
+    invariants: list[Invariant] = []
+    for index, item in enumerate(_list(raw.get("invariants"))):
+        if not isinstance(item, dict):
+            continue
+        where = ("invariants", index)
+        when = invariant_compiler.expression(item.get("when"), (*where, "when"))
+        require = invariant_compiler.expression(item.get("require"), (*where, "require"))
+        within, within_text = _within(item.get("within"), scope, compiler, (*where, "within"))
         invariants.append(
             Invariant(
                 id=str(item.get("id")),
                 text=str(item.get("text")),
                 when=when,
                 require=require,
-                line=lines.line(["invariants", index]),
+                line=lines.line(list(where)),
+                within=within,
+                within_text=within_text,
             )
         )
-    monotone = dict(DEFAULT_MONOTONE)
     ordered = sorted(
         name
-        for name, spec in INCIDENT_FIELDS.items()
-        if spec.kind in {FieldKind.ORDINAL, FieldKind.MEASURE}
+        for name, spec in fields.items()
+        if spec.kind in {FieldKind.ORDINAL, FieldKind.MEASURE, FieldKind.FLAG}
     )
     for name in _dict(raw.get("monotone")):
         if str(name) not in ordered:
@@ -465,6 +323,10 @@ def _ruleset(raw: Any, lines: LineMap) -> Ruleset:
     problems.extend(check_source_refs(raw, set(known_sources), lines))
     if problems or doc is None or default is None:
         raise DataError(_unique(problems))
+    monotone = dict(DEFAULT_MONOTONE)
+    monotone.update(
+        {name: field.direction for name, field in doc.fields.items() if field.direction}
+    )
     if doc.monotone is not None:
         monotone = dict(doc.monotone)
     return Ruleset(
@@ -482,7 +344,38 @@ def _ruleset(raw: Any, lines: LineMap) -> Ruleset:
         file=lines.file,
         sources=dict(doc.sources),
         parameters=dict(doc.parameters),
+        prohibitions=tuple(prohibitions),
+        declared=declared,
     )
+
+
+def _sources(sources: tuple[str, ...], source: Any) -> tuple[str, ...]:
+    return (*sources, source) if isinstance(source, str) else tuple(sources)
+
+
+def _duplicates(items: list[Any], section: str, what: str, lines: LineMap) -> list[Problem]:
+    problems = []
+    ids = [item.get("id") for item in items if isinstance(item, dict)]
+    for ident, count in Counter(i for i in ids if isinstance(i, str)).items():
+        if count > 1:
+            second = [n for n, i in enumerate(ids) if i == ident][1]
+            problems.append(
+                lines.problem([section, second, "id"], f"duplicate {what} id {ident!r}")
+            )
+    return problems
+
+
+def _within(
+    raw: Any, scope: tuple[Expr, ...], compiler: Compiler, path: Path_
+) -> tuple[Expr | None, str]:
+    """An invariant's declared limitation: ``scope`` (the rule set's) or conditions."""
+    if raw is None:
+        return None, ""
+    if raw == "scope":
+        expr: Expr = All(scope)
+        return expr, f"the rule set's scope ({describe(expr)})"
+    expr = compiler.expression(raw, path)
+    return expr, describe(expr)
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
@@ -510,7 +403,11 @@ def parse_incident(
             lines.problem(list(path), "an incident is a mapping", received=short_repr(raw))
         )
         return None, bands, problems
-    values = dict(raw)
+    values = {key: value for key, value in raw.items() if key in INCIDENT_FIELDS}
+    # fields a rule set declares in its own schema; the rule set checks them when it decides
+    extra = {str(key): value for key, value in raw.items() if key not in INCIDENT_FIELDS}
+    if extra:
+        values["extra"] = extra
     for name, spec in INCIDENT_FIELDS.items():
         given = raw.get(name)
         if spec.kind is not FieldKind.MEASURE or not isinstance(given, dict):

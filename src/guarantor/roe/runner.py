@@ -1,16 +1,24 @@
 """The test runner: incident fixtures with expected responses, and coverage.
 
-Per-rule and per-condition coverage with a threshold, after ``opa test --coverage``.
+Per-rule and per-condition coverage with a threshold, after ``opa test --coverage``, and
+coverage by *region*: the (domain, zone) cells of the incident space inside the rule set's scope,
+each a place the rules must be right about, and which of them no fixture visits.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, field
 from typing import Any
 
+from guarantor.errors import DataError, Problem
+from guarantor.roe.documents import Fixtures
 from guarantor.roe.engine import Decision, decide
-from guarantor.roe.schema import Fixtures, Incident, Response, Ruleset
+from guarantor.roe.rules import Expr, Ruleset, describe, holds, tests_in
+from guarantor.roe.schema import INCIDENT_FIELDS, PLATFORM_DOMAINS, Domain, Incident, Response
 from guarantor.roe.verify import band_counterexample
+
+REGION_FIELDS = ("domain", "zone")
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,7 @@ class TestReport:
     condition_coverage: float
     uncovered_conditions: tuple[str, ...]
     min_coverage: float
+    region_hits: dict[str, int] = field(default_factory=dict)
 
     @property
     def passed(self) -> int:
@@ -82,6 +91,16 @@ class TestReport:
         return tuple(rule for rule, hits in self.rule_hits.items() if hits == 0)
 
     @property
+    def region_coverage(self) -> float:
+        """Share of the regions in scope (domain and zone) some fixture visits."""
+        return sum(hits > 0 for hits in self.region_hits.values()) / max(len(self.region_hits), 1)
+
+    @property
+    def uncovered_regions(self) -> tuple[str, ...]:
+        """Regions in scope no fixture visits."""
+        return tuple(region for region, hits in self.region_hits.items() if hits == 0)
+
+    @property
     def ok(self) -> bool:
         """Every fixture passes and rule coverage reaches the threshold."""
         return self.failed == 0 and self.rule_coverage >= self.min_coverage
@@ -98,6 +117,9 @@ class TestReport:
             "condition_coverage": round(self.condition_coverage, 4),
             "min_coverage": self.min_coverage,
             "rule_hits": dict(self.rule_hits),
+            "region_coverage": round(self.region_coverage, 4),
+            "region_hits": dict(self.region_hits),
+            "uncovered_regions": list(self.uncovered_regions),
             "uncovered_rules": list(self.uncovered_rules),
             "uncovered_conditions": list(self.uncovered_conditions),
             "results": [result.as_data() for result in self.results],
@@ -113,10 +135,29 @@ def run_fixtures(ruleset: Ruleset, fixtures: Fixtures, *, min_coverage: float = 
     results = []
     hits = {rule.id: 0 for rule in ruleset.rules}
     seen: dict[tuple[str, str], set[bool]] = {
-        (rule.id, test.text): set() for rule in ruleset.rules for test in rule.all_conditions
+        (rule.id, describe(item)): set() for rule in ruleset.rules for item in rule.all_conditions
     }
+    regions = dict.fromkeys(regions_in_scope(ruleset), 0)
     for fixture in fixtures.fixtures:
-        decision = decide(ruleset, fixture.incident)
+        try:
+            decision = decide(ruleset, fixture.incident)
+        except DataError as error:
+            raise DataError(
+                [
+                    Problem(
+                        problem.message,
+                        file=fixtures.file,
+                        line=fixture.line,
+                        field=f"fixtures.{fixture.id}.{problem.field}",
+                        expected=problem.expected,
+                        received=problem.received,
+                    )
+                    for problem in error.problems
+                ]
+            ) from None
+        region = _region(fixture.incident)
+        if region in regions:
+            regions[region] += 1
         if decision.rule is not None:
             hits[decision.rule] += 1
         for item in decision.trace:
@@ -145,4 +186,33 @@ def run_fixtures(ruleset: Ruleset, fixtures: Fixtures, *, min_coverage: float = 
             f"{rule}: {text}" for (rule, text), outcomes in seen.items() if len(outcomes) < 2
         ),
         min_coverage=min_coverage,
+        region_hits=regions,
     )
+
+
+def _region(incident: Incident) -> str:
+    return " / ".join(str(incident.value(name)) for name in REGION_FIELDS)
+
+
+def regions_in_scope(ruleset: Ruleset) -> list[str]:
+    """The (domain, zone) cells an incident in the rule set's scope can fall in.
+
+    A cell counts when some platform can move in its domain and the scope's conditions on
+    domain and zone alone admit it.
+    """
+    cells = []
+    for domain, zone in itertools.product(
+        INCIDENT_FIELDS["domain"].values, INCIDENT_FIELDS["zone"].values
+    ):
+        if not any(Domain(domain) in domains for domains in PLATFORM_DOMAINS.values()):
+            continue
+        values = {"domain": domain, "zone": zone}
+        if all(
+            holds(item, values) for item in ruleset.scope if _fields(item) <= set(REGION_FIELDS)
+        ):
+            cells.append(f"{domain} / {zone}")
+    return cells
+
+
+def _fields(item: Expr) -> set[str]:
+    return {test.field for test in tests_in(item)}

@@ -1,4 +1,4 @@
-"""The rules-of-engagement language: incidents, conditions, rules, invariants and rule sets.
+"""The rules-of-engagement vocabulary: the response ladder, incident fields and incidents.
 
 An *incident* is what a pilot or a ship's captain sees: where (zone, domain), who (actor,
 platform), what (act, target, weapon), how sure (positive identification), how close and how
@@ -8,23 +8,22 @@ hold and the authority it needs is available. A *hit policy* says which rule fir
 match; *invariants* state what must always hold (e.g. "engage requires a hostile act, or hostile
 intent with positive identification, and delegated authority").
 
-Conditions are written per field (``act: {at_least: hostile_intent}``, ``zone: [a, b]``,
-``pid: true``); thresholds on measured fields carry a unit and a source or a flagged assumption
-with a range (``distance_km: {below: 20, unit: km, assumption: ..., low: 10, high: 40}``), so
-that a threshold is never an unexplained number and can be swept.
+The rules themselves (conditions, rules, prohibitions, invariants, rule sets) are in
+:mod:`guarantor.roe.rules`; the files as written in :mod:`guarantor.roe.documents`. A rule set
+may declare incident fields beyond the built-in ones (``fields:``), so an incident carries
+those in ``extra``.
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from typing import Any, Self
 
 from pydantic import Field, model_validator
 
-from guarantor.sourcing import Quantity, Source, SourceRef, Strict
-from guarantor.theatre.schema import Identifier
+from guarantor.sourcing import Strict
 
 
 class Response(IntEnum):
@@ -179,6 +178,7 @@ class FieldSpec:
     values: tuple[str, ...] = ()
     unit: str = ""
     description: str = ""
+    default: str | bool | float | None = None  # declared fields: the value when not given
 
     def index(self, value: str) -> int:
         """Position of ``value`` in the field's list of values."""
@@ -220,10 +220,14 @@ RESPONSE_FIELD = FieldSpec(
 )
 # Invariants may also test the response decided for the incident.
 INVARIANT_FIELDS: dict[str, FieldSpec] = {**INCIDENT_FIELDS, "response": RESPONSE_FIELD}
+# The threat lattice: more of these never gets a weaker response. Positive identification and a
+# more senior authority within reach never *remove* an option either.
 DEFAULT_MONOTONE: dict[str, Direction] = {
     "act": Direction.INCREASING,
     "weapon": Direction.INCREASING,
     "distance_km": Direction.DECREASING,
+    "pid": Direction.INCREASING,
+    "authority": Direction.INCREASING,
 }
 
 
@@ -240,8 +244,15 @@ PLATFORM_DOMAINS: dict[Platform, frozenset[Domain]] = {
 }
 
 
+ExtraValue = str | bool | float
+
+
 class Incident(Strict):
-    """One incident the rules decide on."""
+    """One incident the rules decide on.
+
+    ``extra`` holds the values of fields a rule set declares in its own schema (``fields:``);
+    the rule set checks them and fills in its defaults when it decides.
+    """
 
     domain: Domain
     act: Act
@@ -254,6 +265,7 @@ class Incident(Strict):
     weapon: Weapon = Weapon.UNKNOWN
     authority: Authority = Authority.ON_SCENE
     altitude_m: float = Field(0.0, ge=0, allow_inf_nan=False)
+    extra: dict[str, ExtraValue] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _platform_fits_domain(self) -> Self:
@@ -266,294 +278,20 @@ class Incident(Strict):
             )
         return self
 
-    def value(self, name: str) -> str | bool | float:
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Incident:
+        """The incident of :meth:`as_data`'s plain data (declared fields at the top level)."""
+        known = {key: value for key, value in data.items() if key in INCIDENT_FIELDS}
+        extra = {key: value for key, value in data.items() if key not in INCIDENT_FIELDS}
+        return cls.model_validate({**known, "extra": extra} if extra else known)
+
+    def value(self, name: str) -> ExtraValue:
         """The incident's value of field ``name`` (enum values as text)."""
+        if name not in INCIDENT_FIELDS:
+            return self.extra[name]
         value = getattr(self, name)
         return str(value.value) if isinstance(value, enum.Enum) else value
 
     def as_data(self) -> dict[str, Any]:
-        """The incident as plain data (every field, enum values as text)."""
-        return {name: self.value(name) for name in INCIDENT_FIELDS}
-
-
-# ---------------------------------------------------------------------------------------------
-# Conditions and expressions (compiled from the YAML by guarantor.roe.loader)
-
-Path = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class Test:
-    """One condition on one field.
-
-    Category and ordinal tests hold when the value is in ``allowed`` (``at_least``, ``not_in``
-    and friends are compiled to that set); flag tests hold when the value equals ``flag``;
-    measure tests compare with ``threshold`` by ``op`` (``<``, ``<=``, ``>``, ``>=``).
-    """
-
-    field: str
-    text: str
-    allowed: frozenset[str] = frozenset()
-    flag: bool | None = None
-    op: str = ""
-    threshold: Quantity | None = None
-    where: Path = ()
-
-    def holds(self, values: dict[str, Any]) -> bool:
-        """Whether the test holds for a mapping of field values (plain data)."""
-        value = values[self.field]
-        spec = INVARIANT_FIELDS[self.field]
-        if spec.kind is FieldKind.FLAG:
-            return bool(value) is self.flag
-        if spec.kind is FieldKind.MEASURE:
-            assert self.threshold is not None
-            limit = self.threshold.value
-            return bool(
-                {
-                    "<": value < limit,
-                    "<=": value <= limit,
-                    ">": value > limit,
-                    ">=": value >= limit,
-                }[self.op]
-            )
-        return str(value) in self.allowed
-
-
-@dataclass(frozen=True)
-class All:
-    """Every part holds (an empty ``All`` always holds)."""
-
-    parts: tuple[Expr, ...]
-
-
-@dataclass(frozen=True)
-class AnyOf:
-    """At least one part holds."""
-
-    parts: tuple[Expr, ...]
-
-
-@dataclass(frozen=True)
-class Not:
-    """The part does not hold."""
-
-    part: Expr
-
-
-Expr = Test | All | AnyOf | Not
-TRUE = All(())
-
-
-def holds(expr: Expr, values: dict[str, Any]) -> bool:
-    """Evaluate an expression on plain field values."""
-    if isinstance(expr, Test):
-        return expr.holds(values)
-    if isinstance(expr, All):
-        return all(holds(part, values) for part in expr.parts)
-    if isinstance(expr, AnyOf):
-        return any(holds(part, values) for part in expr.parts)
-    return not holds(expr.part, values)
-
-
-def describe(expr: Expr) -> str:
-    """The expression in words."""
-    if isinstance(expr, Test):
-        return expr.text
-    if isinstance(expr, All):
-        return " and ".join(_wrapped(part) for part in expr.parts) if expr.parts else "always"
-    if isinstance(expr, AnyOf):
-        return " or ".join(_wrapped(part) for part in expr.parts) if expr.parts else "never"
-    return f"not {_wrapped(expr.part)}"
-
-
-def _wrapped(expr: Expr) -> str:
-    text = describe(expr)
-    return f"({text})" if isinstance(expr, (All, AnyOf)) and len(expr.parts) > 1 else text
-
-
-def tests_in(expr: Expr) -> list[Test]:
-    """Every test inside an expression."""
-    if isinstance(expr, Test):
-        return [expr]
-    if isinstance(expr, Not):
-        return tests_in(expr.part)
-    return [test for part in expr.parts for test in tests_in(part)]
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One rule: it authorises a response when its conditions hold and authority is reachable."""
-
-    id: str
-    index: int
-    conditions: tuple[Test, ...]
-    response: Response
-    authority: Authority
-    reason: str
-    sources: tuple[str, ...] = ()
-    line: int | None = None
-
-    @property
-    def authority_test(self) -> Test:
-        """The implicit condition that the rule's authority can be reached."""
-        reachable = _values(Authority)[_values(Authority).index(self.authority.value) :]
-        return Test(
-            "authority",
-            f"authority ≥ {self.authority.value}",
-            allowed=frozenset(reachable),
-            where=("rules", self.index, "authority"),
-        )
-
-    @property
-    def all_conditions(self) -> tuple[Test, ...]:
-        """The written conditions plus the authority condition."""
-        return (*self.conditions, self.authority_test)
-
-
-@dataclass(frozen=True)
-class Invariant:
-    """Something that must hold for every incident: ``when`` implies ``require``."""
-
-    id: str
-    text: str
-    when: Expr
-    require: Expr
-    line: int | None = None
-
-
-@dataclass(frozen=True)
-class Ruleset:
-    """A loaded, checked rule set."""
-
-    name: str
-    title: str
-    hit_policy: HitPolicy
-    rules: tuple[Rule, ...]
-    default: Response
-    default_allowed: Expr
-    scope: tuple[Test, ...]
-    invariants: tuple[Invariant, ...]
-    monotone: dict[str, Direction]
-    revision: str
-    file: str
-    description: str = ""
-    sources: dict[str, Source] = field(default_factory=dict)
-    parameters: dict[str, Quantity] = field(default_factory=dict)
-
-    def rule(self, rule_id: str) -> Rule:
-        """The rule with this id.
-
-        Raises:
-            KeyError: no such rule.
-        """
-        for rule in self.rules:
-            if rule.id == rule_id:
-                return rule
-        raise KeyError(f"rule set {self.name!r} has no rule {rule_id!r}")
-
-    def precedence(self) -> list[Rule]:
-        """Rules in the order the hit policy tries them (the first match fires)."""
-        if self.hit_policy is HitPolicy.PRIORITY:
-            return sorted(self.rules, key=lambda rule: (-rule.response, rule.index))
-        if self.hit_policy is HitPolicy.UNIQUE:
-            # a conflict resolves to the weakest response matched
-            return sorted(self.rules, key=lambda rule: (rule.response, rule.index))
-        return list(self.rules)
-
-
-# ---------------------------------------------------------------------------------------------
-# The file as written (pydantic checks its shape; conditions are compiled by the loader)
-
-
-class RuleDoc(Strict):
-    """A rule as written."""
-
-    id: Identifier
-    when: dict[str, Any] = Field(default_factory=dict)
-    then: str
-    authority: Authority = Authority.ON_SCENE
-    reason: str = Field(min_length=1)
-    source: SourceRef | None = None
-    sources: tuple[Identifier, ...] = ()
-    note: str | None = None
-
-
-class DefaultDoc(Strict):
-    """The default response, and the incidents allowed to fall through to it."""
-
-    response: str = "monitor"
-    allowed_when: Any = None
-
-
-class InvariantDoc(Strict):
-    """An invariant as written."""
-
-    id: Identifier
-    text: str = Field(min_length=1)
-    when: Any = None
-    require: Any
-    source: SourceRef | None = None
-    sources: tuple[Identifier, ...] = ()
-
-
-class RulesetDoc(Strict):
-    """A rule-set file as written."""
-
-    name: Identifier
-    title: str = Field(min_length=1)
-    description: str = ""
-    mission: str = ""
-    hit_policy: HitPolicy
-    sources: dict[Identifier, Source] = Field(default_factory=dict)
-    parameters: dict[Identifier, Quantity] = Field(default_factory=dict)
-    scope: dict[str, Any] = Field(default_factory=dict)
-    default: DefaultDoc = Field(default_factory=DefaultDoc)
-    monotone: dict[str, Direction] | None = None
-    rules: list[RuleDoc] = Field(min_length=1)
-    invariants: list[InvariantDoc] = Field(default_factory=list)
-
-
-class FixtureDoc(Strict):
-    """An incident with the response it should get."""
-
-    id: Identifier
-    incident: dict[str, Any]
-    expect: str
-    expect_rule: str | None = None
-    note: str | None = None
-    source: SourceRef | None = None
-
-
-class FixturesDoc(Strict):
-    """A fixtures file as written."""
-
-    ruleset: str | None = None
-    description: str = ""
-    sources: dict[Identifier, Source] = Field(default_factory=dict)
-    fixtures: list[FixtureDoc] = Field(min_length=1)
-
-
-@dataclass(frozen=True)
-class Fixture:
-    """A loaded fixture: an incident and the response expected.
-
-    ``bands`` are the ranges its measured fields are claimed to hold over
-    (``{field: (low, high)}``), checked by the solver.
-    """
-
-    id: str
-    incident: Incident
-    expect: Response
-    expect_rule: str | None = None
-    bands: dict[str, tuple[float, float]] = field(default_factory=dict)
-    note: str | None = None
-    line: int | None = None
-
-
-@dataclass(frozen=True)
-class Fixtures:
-    """A loaded fixtures file."""
-
-    fixtures: tuple[Fixture, ...]
-    ruleset: str | None
-    file: str
+        """The incident as plain data (every field, enum values as text; declared fields last)."""
+        return {**{name: self.value(name) for name in INCIDENT_FIELDS}, **self.extra}

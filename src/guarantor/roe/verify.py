@@ -1,16 +1,16 @@
-"""The verifier: z3 proofs that a rule set has no gaps, conflicts or dead rules.
+"""The verifier: z3 proofs that a rule set has no gaps, conflicts or dead rules, and more.
 
-It also proves that escalation never weakens and that the file's invariants hold, and finds
-what changes between two versions.
+It also proves that escalation never weakens along the threat lattice and that the file's
+invariants hold *over every incident*, not only inside the rule set's scope: an invariant that
+holds inside the scope but fails outside it is a **scope hole** (check ``scope``), unless the
+invariant says ``within`` which incidents its claim is limited to, in which case the report
+lists the limitation.
 
-Each incident field becomes a solver variable (categories and ordinals as integers indexing
-their list of values, flags as booleans, measures as non-negative reals); each rule becomes the
-conjunction of its conditions and its authority condition; the hit policy becomes a chain of
-if-then-else over the rules in precedence order. Every property is asked as "is there an
-incident that breaks it?": *unsat* is a proof over the whole, continuous incident space, and
-*sat* gives a concrete counter-example incident that can be saved as a fixture. This is the
-approach of Zelkova (Backes et al., FMCAD 2018) and Cedar's symbolic compiler, applied to rules
-of engagement.
+Every property is asked as "is there an incident that breaks it?": *unsat* is a proof over the
+whole, continuous incident space, and *sat* gives a concrete counter-example incident that can
+be saved as a fixture. This is the approach of Zelkova (Backes et al., FMCAD 2018) and Cedar's
+symbolic compiler, applied to rules of engagement. Version diffs are in
+:mod:`guarantor.roe.diff`, the next step up in :mod:`guarantor.roe.nextstep`.
 """
 
 from __future__ import annotations
@@ -18,144 +18,16 @@ from __future__ import annotations
 import itertools
 import time
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 import z3
 
+from guarantor.roe.encoding import Compiled, Encoding, Session, real
 from guarantor.roe.engine import decide
-from guarantor.roe.schema import (
-    INCIDENT_FIELDS,
-    INVARIANT_FIELDS,
-    PLATFORM_DOMAINS,
-    All,
-    AnyOf,
-    Direction,
-    Expr,
-    FieldKind,
-    Fixture,
-    HitPolicy,
-    Incident,
-    Not,
-    Platform,
-    Response,
-    Rule,
-    Ruleset,
-    Test,
-)
+from guarantor.roe.rules import Rule, Ruleset, Test, describe
+from guarantor.roe.schema import Direction, FieldKind, HitPolicy, Incident
 
-CHECKS = ("completeness", "conflict", "dead", "shadowed", "monotone", "invariant")
-
-
-class _Encoding:
-    """Solver variables for one incident, and the translation of conditions into formulas."""
-
-    def __init__(self, tag: str) -> None:
-        self.vars: dict[str, Any] = {}
-        for name, spec in INCIDENT_FIELDS.items():
-            label = f"{name}_{tag}"
-            if spec.kind is FieldKind.FLAG:
-                self.vars[name] = z3.Bool(label)
-            elif spec.kind is FieldKind.MEASURE:
-                self.vars[name] = z3.Real(label)
-            else:
-                self.vars[name] = z3.Int(label)
-
-    def domain(self) -> list[Any]:
-        """Constraints every incident satisfies."""
-        constraints = []
-        for name, spec in INCIDENT_FIELDS.items():
-            var = self.vars[name]
-            if spec.kind is FieldKind.MEASURE:
-                constraints.append(var >= 0)
-            elif spec.kind is not FieldKind.FLAG:
-                constraints.extend([var >= 0, var < len(spec.values)])
-        platform, domain = self.vars["platform"], self.vars["domain"]
-        domains = INCIDENT_FIELDS["domain"]
-        for index, name in enumerate(INCIDENT_FIELDS["platform"].values):
-            allowed = PLATFORM_DOMAINS[Platform(name)]
-            constraints.append(
-                z3.Implies(
-                    platform == index,
-                    z3.Or([domain == domains.index(item.value) for item in allowed]),
-                )
-            )
-        return constraints
-
-    def test(self, test: Test, response: Any = None) -> Any:
-        """The formula of one condition (``response`` stands for the decided response)."""
-        spec = INVARIANT_FIELDS[test.field]
-        var = response if test.field == "response" else self.vars[test.field]
-        if spec.kind is FieldKind.FLAG:
-            return var if test.flag else z3.Not(var)
-        if spec.kind is FieldKind.MEASURE:
-            assert test.threshold is not None
-            limit = _real(test.threshold.value)
-            return {
-                "<": var < limit,
-                "<=": var <= limit,
-                ">": var > limit,
-                ">=": var >= limit,
-            }[test.op]
-        indices = sorted(spec.index(value) for value in test.allowed)
-        if not indices:
-            return z3.BoolVal(False)
-        if indices == list(range(indices[0], indices[-1] + 1)):
-            if indices[0] == 0 and indices[-1] == len(spec.values) - 1:
-                return z3.BoolVal(True)
-            return z3.And(var >= indices[0], var <= indices[-1])
-        return z3.Or([var == index for index in indices])
-
-    def expr(self, expr: Expr, response: Any = None) -> Any:
-        """The formula of an expression."""
-        if isinstance(expr, Test):
-            return self.test(expr, response)
-        if isinstance(expr, All):
-            return z3.And([self.expr(part, response) for part in expr.parts])
-        if isinstance(expr, AnyOf):
-            return z3.Or([self.expr(part, response) for part in expr.parts])
-        assert isinstance(expr, Not)
-        return z3.Not(self.expr(expr.part, response))
-
-    def rule(self, rule: Rule) -> Any:
-        """The formula under which a rule matches."""
-        return z3.And([self.test(test) for test in rule.all_conditions])
-
-    def incident(self, model: Any) -> Incident:
-        """The incident a model describes."""
-        data: dict[str, Any] = {}
-        for name, spec in INCIDENT_FIELDS.items():
-            value = model.eval(self.vars[name], model_completion=True)
-            if spec.kind is FieldKind.FLAG:
-                data[name] = z3.is_true(value)
-            elif spec.kind is FieldKind.MEASURE:
-                data[name] = float(value.as_fraction())
-            else:
-                data[name] = spec.values[value.as_long()]
-        return Incident.model_validate(data)
-
-
-def _real(value: float) -> Any:
-    fraction = Fraction(value)
-    return z3.RealVal(f"{fraction.numerator}/{fraction.denominator}")
-
-
-class _Compiled:
-    """A rule set's formulas over one encoding."""
-
-    def __init__(self, ruleset: Ruleset, enc: _Encoding) -> None:
-        self.ruleset = ruleset
-        self.enc = enc
-        self.match = {rule.id: enc.rule(rule) for rule in ruleset.rules}
-        self.scope = z3.And([enc.test(test) for test in ruleset.scope])
-        response: Any = z3.IntVal(int(ruleset.default))
-        fired: Any = z3.IntVal(-1)
-        for rule in reversed(ruleset.precedence()):
-            response = z3.If(self.match[rule.id], z3.IntVal(int(rule.response)), response)
-            fired = z3.If(self.match[rule.id], z3.IntVal(rule.index), fired)
-        # outside the scope the default applies
-        self.response = z3.If(self.scope, response, z3.IntVal(int(ruleset.default)))
-        self.fired = z3.If(self.scope, fired, z3.IntVal(-1))
+CHECKS = ("completeness", "conflict", "dead", "shadowed", "monotone", "invariant", "scope")
 
 
 @dataclass(frozen=True)
@@ -196,7 +68,11 @@ class Finding:
 
 @dataclass(frozen=True)
 class VerificationReport:
-    """Every finding of a verification, and what was checked."""
+    """Every finding of a verification, what was checked, and over which incidents.
+
+    ``limited`` lists the invariants whose claim is limited (``(id, to what)``); every other
+    invariant is proven over the whole incident space.
+    """
 
     ruleset: str
     revision: str
@@ -206,6 +82,9 @@ class VerificationReport:
     checks: tuple[str, ...]
     seconds: float
     solver_calls: int
+    scope: str = "every incident"
+    limited: tuple[tuple[str, str], ...] = ()
+    whole_space: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -225,6 +104,9 @@ class VerificationReport:
             "rules": self.rules,
             "ok": self.ok,
             "checks": list(self.checks),
+            "scope": self.scope,
+            "invariants_whole_space": list(self.whole_space),
+            "invariants_limited": [{"id": i, "within": text} for i, text in self.limited],
             "seconds": round(self.seconds, 4),
             "solver_calls": self.solver_calls,
             "findings": [finding.as_data() for finding in self.findings],
@@ -253,78 +135,59 @@ class VerificationReport:
         return {"ruleset": ruleset.name, "fixtures": items}
 
 
-class _Session:
-    def __init__(self) -> None:
-        self.solver = z3.Solver()
-        self.calls = 0
-
-    def model(self, *constraints: Any) -> Any | None:
-        """A model of the constraints, or None when unsatisfiable."""
-        self.solver.push()
-        self.solver.add(*constraints)
-        self.calls += 1
-        result = self.solver.check()
-        model = self.solver.model() if result == z3.sat else None
-        self.solver.pop()
-        if result == z3.unknown:
-            raise RuntimeError(f"z3 returned unknown: {self.solver.reason_unknown()}")
-        return model
-
-
 def _disjoint(first: Rule, second: Rule) -> bool:
     """Whether two rules cannot both match, seen from their set conditions alone."""
     sets: dict[str, frozenset[str]] = {}
     for test in first.all_conditions:
-        if test.allowed:
+        if isinstance(test, Test) and test.allowed:
             sets[test.field] = sets.get(test.field, test.allowed) & test.allowed
     for test in second.all_conditions:
-        if test.allowed and test.field in sets and not sets[test.field] & test.allowed:
+        known = isinstance(test, Test) and test.allowed and test.field in sets
+        if known and isinstance(test, Test) and not sets[test.field] & test.allowed:
             return True
     return False
 
 
-def verify(
-    ruleset: Ruleset, *, checks: tuple[str, ...] = CHECKS, max_gaps: int = 8
-) -> VerificationReport:
-    """Prove or refute every property of a rule set; each failure carries a counter-example.
+class _Verifier:
+    """One verification: the solver session, the encoding and the findings so far."""
 
-    Checks: ``completeness`` (every incident in scope matches a rule, or is allowed to fall to
-    the default), ``conflict`` (under ``unique``, no incident matches rules with different
-    responses), ``dead`` (a rule's conditions contradict each other), ``shadowed`` (a rule can
-    match but never fires under the hit policy), ``monotone`` (a more threatening incident never
-    gets a weaker response, along each field of ``monotone`` and jointly), ``invariant`` (each
-    of the file's invariants holds for every incident).
-    """
-    start = time.perf_counter()
-    session = _Session()
-    enc = _Encoding("x")
-    compiled = _Compiled(ruleset, enc)
-    session.solver.add(*enc.domain())
-    session.solver.add(compiled.scope)
-    findings: list[Finding] = []
-    dead: set[str] = set()
-    if "dead" in checks:
+    def __init__(self, ruleset: Ruleset) -> None:
+        self.ruleset = ruleset
+        self.session = Session()
+        self.enc = Encoding("x", ruleset.fields)
+        self.compiled = Compiled(ruleset, self.enc)
+        self.session.solver.add(*self.enc.domain())
+        self.findings: list[Finding] = []
+        self.dead: set[str] = set()
+
+    def incident(self, model: Any, enc: Encoding | None = None) -> Incident:
+        return (enc or self.enc).incident(model, self.ruleset.declared)
+
+    def dead_rules(self) -> None:
+        """Rules whose conditions contradict each other (within the scope)."""
+        ruleset, enc, solver = self.ruleset, self.enc, self.session.solver
         for rule in ruleset.rules:
-            tests = rule.all_conditions
-            labels = [z3.Bool(f"c{rule.index}_{n}") for n in range(len(tests))]
-            session.solver.push()
-            session.solver.add(
+            items = rule.all_conditions
+            labels = [z3.Bool(f"c{rule.index}_{n}") for n in range(len(items))]
+            solver.push()
+            solver.add(self.compiled.scope)
+            solver.add(
                 *(
-                    z3.Implies(label, enc.test(test))
-                    for label, test in zip(labels, tests, strict=True)
+                    z3.Implies(label, enc.expr(item))
+                    for label, item in zip(labels, items, strict=True)
                 )
             )
-            session.calls += 1
-            if session.solver.check(*labels) == z3.unsat:
-                core = {str(label) for label in session.solver.unsat_core()}
+            self.session.calls += 1
+            if solver.check(*labels) == z3.unsat:
+                core = {str(label) for label in solver.unsat_core()}
                 contradicting = tuple(
-                    test.text
-                    for label, test in zip(labels, tests, strict=True)
+                    describe(item)
+                    for label, item in zip(labels, items, strict=True)
                     if str(label) in core
                 )
                 scope_note = " within the rule set's scope" if ruleset.scope else ""
-                dead.add(rule.id)
-                findings.append(
+                self.dead.add(rule.id)
+                self.findings.append(
                     Finding(
                         "dead",
                         rule.id,
@@ -335,41 +198,48 @@ def verify(
                         line=rule.line,
                     )
                 )
-            session.solver.pop()
-    if "shadowed" in checks and ruleset.hit_policy is not HitPolicy.UNIQUE:
+            solver.pop()
+
+    def shadowed(self) -> None:
+        """Rules that match but never fire: earlier rules or prohibitions take every incident."""
+        ruleset, compiled = self.ruleset, self.compiled
         order = ruleset.precedence()
         for position, rule in enumerate(order):
-            if rule.id in dead:
+            if rule.id in self.dead:
                 continue
-            earlier = [compiled.match[other.id] for other in order[:position]]
-            if session.model(compiled.match[rule.id], z3.Not(z3.Or(earlier))) is None:
-                model = session.model(compiled.match[rule.id])
-                assert model is not None
-                incident = enc.incident(model)
-                winner = decide(ruleset, incident).rule
-                findings.append(
-                    Finding(
-                        "shadowed",
-                        rule.id,
-                        f"rule {rule.id} matches but never fires under the '{ruleset.hit_policy}' "
-                        f"policy: e.g. here {winner} fires instead",
-                        incident=incident,
-                        rules=(rule.id, str(winner)),
-                        line=rule.line,
-                    )
+            earlier = [compiled.permitted[other.id] for other in order[:position]]
+            fires = z3.And(compiled.scope, compiled.permitted[rule.id], z3.Not(z3.Or(earlier)))
+            if self.session.model(fires) is not None:
+                continue
+            model = self.session.model(compiled.scope, compiled.match[rule.id])
+            assert model is not None
+            incident = self.incident(model)
+            decision = decide(ruleset, incident)
+            denied = next((t.denied_by for t in decision.trace if t.rule == rule.id), ())
+            winner = decision.rule
+            why = f"prohibited by {', '.join(denied)}" if denied else f"{winner} fires instead"
+            self.findings.append(
+                Finding(
+                    "shadowed",
+                    rule.id,
+                    f"rule {rule.id} matches but never fires under the '{ruleset.hit_policy}' "
+                    f"policy: e.g. here {why}",
+                    incident=incident,
+                    rules=(rule.id, *(denied or (str(winner),))),
+                    line=rule.line,
                 )
-    if "completeness" in checks:
+            )
+
+    def gaps(self, max_gaps: int) -> None:
+        """Incidents in scope no rule decides and the default is not allowed for."""
+        enc = self.enc
         blocked: list[Any] = []
-        uncovered = z3.And(
-            z3.Not(z3.Or(list(compiled.match.values()))),
-            z3.Not(enc.expr(ruleset.default_allowed)),
-        )
         for _ in range(max_gaps):
-            model = session.model(uncovered, *blocked)
+            model = self.session.model(self.compiled.gap(), *blocked)
             if model is None:
                 break
-            incident = enc.incident(model)
-            findings.append(
+            incident = self.incident(model)
+            self.findings.append(
                 Finding(
                     "completeness",
                     "gap",
@@ -389,36 +259,47 @@ def verify(
                     )
                 )
             )
-    if "conflict" in checks and ruleset.hit_policy is HitPolicy.UNIQUE:
-        live = [rule for rule in ruleset.rules if rule.id not in dead]
+
+    def conflicts(self) -> None:
+        """Under ``unique``: incidents two permitted rules with different responses match."""
+        compiled = self.compiled
+        live = [rule for rule in self.ruleset.rules if rule.id not in self.dead]
         for first, second in itertools.combinations(live, 2):
             if first.response == second.response or _disjoint(first, second):
                 continue
-            model = session.model(compiled.match[first.id], compiled.match[second.id])
+            model = self.session.model(
+                compiled.scope, compiled.permitted[first.id], compiled.permitted[second.id]
+            )
             if model is not None:
-                findings.append(
+                self.findings.append(
                     Finding(
                         "conflict",
                         f"{first.id}/{second.id}",
                         f"rules {first.id} ({first.response.label}) and {second.id} "
                         f"({second.response.label}) both match this incident",
-                        incident=enc.incident(model),
+                        incident=self.incident(model),
                         rules=(first.id, second.id),
                         line=second.line,
                     )
                 )
-    if "monotone" in checks and ruleset.monotone:
-        findings.extend(_monotone(ruleset, session, enc, compiled))
-    if "invariant" in checks:
+
+    def invariants(self, checks: tuple[str, ...]) -> None:
+        """Each invariant over every incident (or within its declared limitation)."""
+        ruleset, enc, compiled = self.ruleset, self.enc, self.compiled
         for invariant in ruleset.invariants:
-            model = session.model(
+            within = enc.expr(invariant.within) if invariant.within is not None else True
+            broken = z3.And(
+                within,
                 enc.expr(invariant.when, compiled.response),
                 z3.Not(enc.expr(invariant.require, compiled.response)),
             )
+            # a limited invariant is proven over its whole limitation, scope or not
+            region = compiled.scope if invariant.within is None else z3.BoolVal(True)
+            model = self.session.model(region, broken) if "invariant" in checks else None
             if model is not None:
-                incident = enc.incident(model)
+                incident = self.incident(model)
                 decision = decide(ruleset, incident)
-                findings.append(
+                self.findings.append(
                     Finding(
                         "invariant",
                         invariant.id,
@@ -429,206 +310,147 @@ def verify(
                         line=invariant.line,
                     )
                 )
+                continue
+            if "scope" not in checks or not ruleset.scope or invariant.within is not None:
+                continue
+            model = self.session.model(z3.Not(compiled.scope), broken)
+            if model is not None:
+                incident = self.incident(model)
+                outside = "; ".join(describe(item) for item in ruleset.scope)
+                self.findings.append(
+                    Finding(
+                        "scope",
+                        invariant.id,
+                        f"invariant {invariant.id} ({invariant.text}) holds only inside the "
+                        f"rule set's scope ({outside}): outside it this incident gets the "
+                        f"default, {ruleset.default.label}. Cover it with rules, or limit the "
+                        "invariant with 'within'",
+                        incident=incident,
+                        line=invariant.line,
+                    )
+                )
+
+    def monotone(self) -> None:
+        """Pairs where the more threatening incident gets the weaker response, over every incident.
+
+        Per field of the threat lattice, then jointly.
+        """
+        ruleset, enc = self.ruleset, self.enc
+        more = Encoding("y", ruleset.fields)
+        other = Compiled(ruleset, more)
+        base = more.domain()
+
+        def worse(name: str) -> Any:
+            low, high = enc.vars[name], more.vars[name]
+            if ruleset.fields[name].kind is FieldKind.FLAG:
+                if ruleset.monotone[name] is Direction.DECREASING:
+                    return z3.Or(low, z3.Not(high))
+                return z3.Or(z3.Not(low), high)
+            if ruleset.monotone[name] is Direction.DECREASING:
+                return high <= low
+            return high >= low
+
+        found: list[Finding] = []
+        fields = list(ruleset.monotone)
+        weaker = other.response < self.compiled.response
+        for name in fields:
+            same = [enc.vars[n] == more.vars[n] for n in ruleset.fields if n != name]
+            model = self.session.model(*base, *same, worse(name), weaker)
+            if model is not None:
+                found.append(self._monotone_finding(more, model, name))
+        if not found and len(fields) > 1:
+            same = [enc.vars[n] == more.vars[n] for n in ruleset.fields if n not in fields]
+            model = self.session.model(*base, *same, *(worse(n) for n in fields), weaker)
+            if model is not None:
+                found.append(self._monotone_finding(more, model, "+".join(fields)))
+        self.findings.extend(found)
+
+    def _monotone_finding(self, more: Encoding, model: Any, name: str) -> Finding:
+        ruleset = self.ruleset
+        lower, higher = self.incident(model), self.incident(model, more)
+        low_decision, high_decision = decide(ruleset, lower), decide(ruleset, higher)
+        low_data, high_data = lower.as_data(), higher.as_data()
+        changes = ", ".join(
+            f"{field} {low_data[field]} → {high_data[field]}"
+            for field in low_data
+            if low_data[field] != high_data[field]
+        )
+        return Finding(
+            "monotone",
+            name,
+            f"more threat ({changes}) gets a weaker response: "
+            f"{low_decision.response.label} ({low_decision.rule or 'default'}) → "
+            f"{high_decision.response.label} ({high_decision.rule or 'default'})",
+            incident=lower,
+            other=higher,
+            rules=tuple(r for r in (low_decision.rule, high_decision.rule) if r),
+        )
+
+
+def verify(
+    ruleset: Ruleset, *, checks: tuple[str, ...] = CHECKS, max_gaps: int = 8
+) -> VerificationReport:
+    """Prove or refute every property of a rule set; each failure carries a counter-example.
+
+    Checks: ``completeness`` (every incident in scope is permitted by a rule, or allowed to fall
+    to the default), ``conflict`` (under ``unique``, no incident is permitted by rules with
+    different responses), ``dead`` (a rule's conditions contradict each other), ``shadowed`` (a
+    rule can match but never fires: the hit policy or a prohibition always takes over),
+    ``monotone`` (over every incident, a more threatening one never gets a weaker response, along
+    each field of ``monotone`` and jointly), ``invariant`` (each invariant holds in scope, or
+    within its declared limitation) and ``scope`` (an invariant without a limitation also holds
+    outside the scope, where the default applies).
+    """
+    start = time.perf_counter()
+    verifier = _Verifier(ruleset)
+    if "dead" in checks:
+        verifier.dead_rules()
+    if "shadowed" in checks and ruleset.hit_policy is not HitPolicy.UNIQUE:
+        verifier.shadowed()
+    if "completeness" in checks:
+        verifier.gaps(max_gaps)
+    if "conflict" in checks and ruleset.hit_policy is HitPolicy.UNIQUE:
+        verifier.conflicts()
+    if "monotone" in checks and ruleset.monotone:
+        verifier.monotone()
+    if "invariant" in checks or "scope" in checks:
+        verifier.invariants(checks)
+    limited = tuple((i.id, i.within_text) for i in ruleset.invariants if i.within is not None)
     return VerificationReport(
         ruleset=ruleset.name,
         revision=ruleset.revision,
         hit_policy=ruleset.hit_policy,
         rules=len(ruleset.rules),
-        findings=tuple(findings),
+        findings=tuple(verifier.findings),
         checks=checks,
         seconds=time.perf_counter() - start,
-        solver_calls=session.calls,
+        solver_calls=verifier.session.calls,
+        scope="; ".join(describe(item) for item in ruleset.scope) or "every incident",
+        limited=limited,
+        whole_space=tuple(i.id for i in ruleset.invariants if i.within is None),
     )
 
 
-def _monotone(
-    ruleset: Ruleset, session: _Session, enc: _Encoding, compiled: _Compiled
-) -> list[Finding]:
-    """Pairs where the more threatening incident gets the weaker response."""
-    more = _Encoding("y")
-    other = _Compiled(ruleset, more)
-    base = [*more.domain(), other.scope]
-
-    def worse(name: str) -> Any:
-        low, high = enc.vars[name], more.vars[name]
-        if ruleset.monotone[name] is Direction.DECREASING:
-            return high <= low
-        return high >= low
-
-    findings: list[Finding] = []
-    fields = list(ruleset.monotone)
-    for name in fields:
-        same = [enc.vars[n] == more.vars[n] for n in INCIDENT_FIELDS if n != name]
-        model = session.model(*base, *same, worse(name), other.response < compiled.response)
-        if model is not None:
-            findings.append(_monotone_finding(ruleset, enc, more, model, name))
-    if not findings and len(fields) > 1:
-        same = [enc.vars[n] == more.vars[n] for n in INCIDENT_FIELDS if n not in fields]
-        model = session.model(
-            *base, *same, *(worse(n) for n in fields), other.response < compiled.response
-        )
-        if model is not None:
-            findings.append(_monotone_finding(ruleset, enc, more, model, "+".join(fields)))
-    return findings
-
-
-def _monotone_finding(
-    ruleset: Ruleset, enc: _Encoding, more: _Encoding, model: Any, name: str
-) -> Finding:
-    lower, higher = enc.incident(model), more.incident(model)
-    low_decision, high_decision = decide(ruleset, lower), decide(ruleset, higher)
-    changes = ", ".join(
-        f"{field_name} {lower.value(field_name)} → {higher.value(field_name)}"
-        for field_name in INCIDENT_FIELDS
-        if lower.value(field_name) != higher.value(field_name)
-    )
-    return Finding(
-        "monotone",
-        name,
-        f"more threat ({changes}) gets a weaker response: "
-        f"{low_decision.response.label} ({low_decision.rule or 'default'}) → "
-        f"{high_decision.response.label} ({high_decision.rule or 'default'})",
-        incident=lower,
-        other=higher,
-        rules=tuple(r for r in (low_decision.rule, high_decision.rule) if r),
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Version diffs
-
-
-@dataclass(frozen=True)
-class Change:
-    """A region of incidents whose response changes between two versions, with an example."""
-
-    old_rule: str | None
-    old_response: Response
-    new_rule: str | None
-    new_response: Response
-    incident: Incident
-
-    @property
-    def stronger(self) -> bool:
-        """Whether the new version responds more strongly."""
-        return self.new_response > self.old_response
-
-    def as_data(self) -> dict[str, Any]:
-        """The change as JSON-ready data."""
-        return {
-            "old_rule": self.old_rule,
-            "old_response": self.old_response.label,
-            "new_rule": self.new_rule,
-            "new_response": self.new_response.label,
-            "direction": "stronger" if self.stronger else "weaker",
-            "incident": self.incident.as_data(),
-        }
-
-
-@dataclass(frozen=True)
-class DiffReport:
-    """Which incidents change response between two versions of a rule set."""
-
-    old: str
-    old_revision: str
-    new: str
-    new_revision: str
-    changes: tuple[Change, ...]
-    complete: bool
-    seconds: float
-
-    @property
-    def equivalent(self) -> bool:
-        """Whether both versions decide every incident alike."""
-        return self.complete and not self.changes
-
-    def as_data(self) -> dict[str, Any]:
-        """The diff as JSON-ready data."""
-        return {
-            "old": self.old,
-            "old_revision": self.old_revision,
-            "new": self.new,
-            "new_revision": self.new_revision,
-            "equivalent": self.equivalent,
-            "complete": self.complete,
-            "seconds": round(self.seconds, 4),
-            "changes": [change.as_data() for change in self.changes],
-        }
-
-
-def diff(old: Ruleset, new: Ruleset, *, max_changes: int = 200) -> DiffReport:
-    """Find every region of incidents whose response differs between two versions.
-
-    A region is a pair (rule fired before, rule fired after); each comes with an example
-    incident. The search is exhaustive up to ``max_changes`` regions.
-    """
-    start = time.perf_counter()
-    enc = _Encoding("x")
-    before, after = _Compiled(old, enc), _Compiled(new, enc)
-    solver = z3.Solver()
-    solver.add(*enc.domain(), before.response != after.response)
-    changes: list[Change] = []
-    complete = False
-    by_index_old = {rule.index: rule.id for rule in old.rules}
-    by_index_new = {rule.index: rule.id for rule in new.rules}
-    while len(changes) < max_changes:
-        if solver.check() != z3.sat:
-            complete = True
-            break
-        model = solver.model()
-        fired_old = model.eval(before.fired, model_completion=True).as_long()
-        fired_new = model.eval(after.fired, model_completion=True).as_long()
-        changes.append(
-            Change(
-                old_rule=by_index_old.get(fired_old),
-                old_response=Response(model.eval(before.response).as_long()),
-                new_rule=by_index_new.get(fired_new),
-                new_response=Response(model.eval(after.response).as_long()),
-                incident=enc.incident(model),
-            )
-        )
-        solver.add(z3.Not(z3.And(before.fired == fired_old, after.fired == fired_new)))
-    return DiffReport(
-        old=old.name,
-        old_revision=old.revision,
-        new=new.name,
-        new_revision=new.revision,
-        changes=tuple(changes),
-        complete=complete,
-        seconds=time.perf_counter() - start,
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Fixtures over bands
-
-
-def band_counterexample(ruleset: Ruleset, fixture: Fixture) -> Incident | None:
+def band_counterexample(ruleset: Ruleset, fixture: Any) -> Incident | None:
     """An incident inside the fixture's bands that does not get the expected response.
 
-    The fixture's categorical fields stay fixed; each measured field with a band ranges over
-    it. None means the expectation is proven for the whole band.
+    The fixture's other fields stay fixed; each measured field with a band ranges over it.
+    None means the expectation is proven for the whole band.
     """
     if not fixture.bands:
         return None
-    enc = _Encoding("x")
-    compiled = _Compiled(ruleset, enc)
+    enc = Encoding("x", ruleset.fields)
+    compiled = Compiled(ruleset, enc)
     solver = z3.Solver()
     solver.add(*enc.domain())
-    for name, spec in INCIDENT_FIELDS.items():
-        var = enc.vars[name]
-        value = fixture.incident.value(name)
+    values = ruleset.values(fixture.incident)
+    for name in ruleset.fields:
         if name in fixture.bands:
             low, high = fixture.bands[name]
-            solver.add(var >= _real(low), var <= _real(high))
-        elif spec.kind is FieldKind.FLAG:
-            solver.add(var == z3.BoolVal(bool(value)))
-        elif spec.kind is FieldKind.MEASURE:
-            assert isinstance(value, float)
-            solver.add(var == _real(value))
+            solver.add(enc.vars[name] >= real(low), enc.vars[name] <= real(high))
         else:
-            solver.add(var == spec.index(str(value)))
+            solver.add(enc.equals(name, values[name]))
     solver.add(compiled.response != int(fixture.expect))
     if solver.check() == z3.sat:
-        return enc.incident(solver.model())
+        return enc.incident(solver.model(), ruleset.declared)
     return None
