@@ -183,7 +183,17 @@ def test_form_rewrites_amounts_conditions_and_roe() -> None:
     uk = forms[0]
     assert uk.id == "uk-reassurance-force"
     assert uk.fields[0].name == "commitments.0.troops"
-    assert len(uk.conditions) == 2 and roe.value == "air-policing"
+    assert len(uk.conditions) == 2
+    assert roe.value == "air: air-policing, sea: maritime-escort, land: reassurance-force"
+    assert roe.value in roe.options
+    unchanged = apply_form(text, "p.yaml", {"form": "1", "roe": roe.value})
+    import yaml
+
+    assert yaml.safe_load(unchanged)["roe"] == {
+        "air": "air-policing",
+        "sea": "maritime-escort",
+        "land": "reassurance-force",
+    }
     rewritten = apply_form(
         text,
         "p.yaml",
@@ -195,8 +205,6 @@ def test_form_rewrites_amounts_conditions_and_roe() -> None:
             "commitments.3.aircraft.0.count": "five",
         },
     )
-    import yaml
-
     data = yaml.safe_load(rewritten)
     assert data["commitments"][0]["troops"]["value"] == 6000
     assert data["commitments"][0]["troops"]["source"] == "times-15000"

@@ -86,22 +86,20 @@ def _per_world(values: FloatArray, n: int) -> FloatArray:
     return np.broadcast_to(array, (n, *array.shape[1:])).copy()
 
 
-def _roe_factor(package: Package, notes: list[str]) -> dict[str, float]:
-    """Share of each probe class the package's rules of engagement let forces answer."""
-    if package.roe is None:
-        notes.append("rules of engagement: none given; forces may answer every probe")
-        return {"air": 1.0, "sea": 1.0, "ground": 1.0}
-    ruleset = roe.load_ruleset(package.roe)
-    intercept = float(roe.Response.INTERCEPT)
+def _roe_factor(package: Package, notes: list[str]) -> roe.ProbeAnswers:
+    """The graded answer each probe class gets under the package's ROE for its domain.
 
-    def level(kind: roe.ProbeClass) -> float:
-        return min(1.0, float(roe.authorised_response(ruleset, kind)) / intercept)
-
-    return {
-        "air": level(roe.ProbeClass.AIRSPACE_VIOLATION_DRONE),
-        "sea": level(roe.ProbeClass.ATTACK_ON_SHIPPING),
-        "ground": level(roe.ProbeClass.LIMITED_GROUND_ATTACK),
-    }
+    Its ``credibility`` (a share of a full answer) multiplies what each commitment can answer;
+    its ``clash`` factors scale the chance that an answer becomes a clash. A domain with no
+    rules of engagement has no authority: its probes are not answered.
+    """
+    answers = roe.probe_answers(roe.rulesets_by_domain(package.roe))
+    for kind in answers.answers:
+        ruleset = answers.rulesets[kind] or "none: no authority to answer"
+        notes.append(
+            f"rules of engagement, {kind} probes: {ruleset}; answer {answers.answers[kind].label}"
+        )
+    return answers
 
 
 def _condition_chance(
@@ -201,7 +199,8 @@ def package_inputs(
     credibility = np.zeros((n, m))
     monthly_cost = np.zeros((n, m))
     expires = [float("inf")] * m
-    roe_share = _roe_factor(package, notes)
+    answers = _roe_factor(package, notes)
+    roe_share = answers.credibility
     roe_columns = np.array([roe_share["air"], roe_share["sea"], roe_share["ground"]])
     world: dict[str, FloatArray] = {}
     for instrument in registry.instruments():
@@ -258,6 +257,7 @@ def package_inputs(
         election_months=election_months(START_YEAR, START_MONTH, US_ELECTION_YEARS, months),
         triggers=triggers,
         expires_month=tuple(expires),
+        clash_factor=(answers.clash["air"], answers.clash["sea"], answers.clash["ground"]),
     )
     return PackageInputs(kernel, notes, ids)
 

@@ -132,6 +132,9 @@ class KernelInputs:
     election_months: tuple[int, ...] = ()
     triggers: tuple[TriggerRule, ...] = ()
     expires_month: tuple[float, ...] = ()  # (m,) month each commitment lapses by its terms
+    # per probe class (air, sea, ground): the factor the graded answer the rules of engagement
+    # authorise puts on the clash chance (guarantor.roe.probe_answers); 1: the calibrated chance
+    clash_factor: tuple[float, float, float] = (1.0, 1.0, 1.0)
 
     @property
     def n_worlds(self) -> int:
@@ -304,6 +307,8 @@ def simulate(
     first_cut, second_cut = (f32(cut) for cut in np.cumsum(shares)[:2])
     clash_probe = f32(b.clash_after_answered_probe)
     clash_attack = f32(b.clash_after_answered_attack)
+    clash_factor = np.asarray(inputs.clash_factor, dtype=f32)
+    graded = bool(np.any(clash_factor != 1.0))
     elections = set(inputs.election_months)
 
     # the state of every world
@@ -415,6 +420,8 @@ def simulate(
         # P(clash | answered) is the clash chance: reply < answerable × chance
         np.multiply(attack, clash_attack - clash_probe, out=clash_bar)
         clash_bar += clash_probe
+        if graded:
+            _graded_clash(clash_bar, draw, (first_cut, second_cut), clash_factor, scratch)
         clash_bar *= answerable
         np.less(reply, clash_bar, out=clash)
         clash &= acted
@@ -502,6 +509,26 @@ def simulate(
         trace_offensive=trace_offensive,
         trace_log_rest=trace_log_rest,
     )
+
+
+def _graded_clash(
+    chance: Float32Array,
+    position: Float32Array,
+    cuts: tuple[np.float32, np.float32],
+    factor: Float32Array,
+    work: Float32Array,
+) -> None:
+    """Scale each world's clash chance by its probe class's factor, capped at 1.
+
+    ``position`` is the world's place within the probe odds (below the first cut an air probe,
+    below the second a sea probe, else a ground probe or a limited attack, answered on the
+    ground). The rules of engagement's graded answer sets the factors (``clash_factor``).
+    """
+    work.fill(factor[2])
+    work += (position < cuts[1]) * (factor[1] - factor[2])
+    work += (position < cuts[0]) * (factor[0] - factor[1])
+    chance *= work
+    np.minimum(chance, np.float32(1.0), out=chance)
 
 
 def election_months(

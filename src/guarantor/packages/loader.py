@@ -116,19 +116,23 @@ def check_references(raw: Any, lines: LineMap, theatre: Theatre) -> list[Problem
             check([*spot, "parliament_approves"], "actor", _text(condition, "parliament_approves"))
             check([*spot, "commitment_active"], "commitment", _text(condition, "commitment_active"))
     roe = raw.get("roe")
-    if isinstance(roe, str):
+    named: dict[str, Any] = {"": roe} if isinstance(roe, str) else {}
+    named |= {str(domain): name for domain, name in roe.items()} if isinstance(roe, dict) else {}
+    if named:
         from guarantor.roe import shipped_rulesets
 
         rulesets = shipped_rulesets()
-        if roe not in rulesets and not Path(roe).is_file():
-            problems.append(
-                lines.problem(
-                    ["roe"],
-                    "unknown rules of engagement",
-                    expected=f"a rule-set file or one of {rulesets}",
-                    received=roe,
+        for domain, name in named.items():
+            at: list[str | int] = ["roe", domain] if domain else ["roe"]
+            if isinstance(name, str) and name not in rulesets and not Path(name).is_file():
+                problems.append(
+                    lines.problem(
+                        at,
+                        "unknown rules of engagement",
+                        expected=f"a rule-set file or one of {rulesets}",
+                        received=name,
+                    )
                 )
-            )
     for index, trigger in _items(raw.get("triggers")):
         check(["triggers", index, "commitment"], "commitment", _text(trigger, "commitment"))
     package_sources: dict[str, Any] = raw["sources"] if isinstance(raw.get("sources"), dict) else {}

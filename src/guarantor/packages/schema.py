@@ -472,7 +472,11 @@ class Package(Strict):
     description: str = ""
     theatre: Identifier = "ukraine-2025"
     as_of: str | None = None
-    roe: str | None = None
+    # rules of engagement: one rule set for every domain, or one per domain (a domain not named
+    # has no rules of engagement, so no authority to answer probes there)
+    roe: str | dict[Literal["air", "sea", "land"], Annotated[str, Field(min_length=1)]] | None = (
+        None
+    )
     sources: dict[Identifier, Source] = Field(default_factory=dict)
     source: SourceRef | None = None
     commitments: tuple[Commitment, ...]

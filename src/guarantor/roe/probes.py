@@ -354,7 +354,7 @@ def probe_answers(
     )
 
 
-def rulesets_by_domain(roe: str | Mapping[str, str] | None) -> dict[str, Ruleset | None]:
+def rulesets_by_domain(roe: str | Mapping[Any, str] | None) -> dict[str, Ruleset | None]:
     """A package's ``roe`` as one rule set per domain.
 
     One name (as packages wrote it before) serves every domain, each answer then limited by the

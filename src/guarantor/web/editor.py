@@ -152,9 +152,17 @@ def package_form(
             )
         forms.append(form)
     roe = raw.get("roe")
-    options = (NO_ROE, *rulesets)
-    roe_field = FormField("roe", "rules of engagement", "select", str(roe or NO_ROE), options)
+    # a mapping by domain is shown (and kept) as one option; choosing a name applies it to all
+    current = _roe_label(roe)
+    options = (NO_ROE, *rulesets, *([current] if isinstance(roe, dict) else []))
+    roe_field = FormField("roe", "rules of engagement", "select", current, options)
     return forms, roe_field
+
+
+def _roe_label(roe: Any) -> str:
+    if isinstance(roe, dict):
+        return ", ".join(f"{domain}: {name}" for domain, name in roe.items())
+    return str(roe or NO_ROE)
 
 
 def _parse_number(text: str) -> float | int | str:
@@ -214,7 +222,7 @@ def apply_form(text: str, file: str, values: Mapping[str, str]) -> str:
             current["value"] = _parse_number(value)
         else:
             parent[key] = _parse_number(value)
-    if "roe" in values:
+    if "roe" in values and values["roe"] != _roe_label(raw.get("roe")):
         if values["roe"] == NO_ROE:
             raw.pop("roe", None)
         else:
