@@ -18,8 +18,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from guarantor.roe import Incident, Ruleset, decide, load_ruleset, verify
-from guarantor.roe import rules
+from guarantor.roe import Incident, Ruleset, decide, load_ruleset, rules, verify
 from guarantor.roe.rules import holds
 from guarantor.roe.schema import (
     INCIDENT_FIELDS,
@@ -120,9 +119,9 @@ def grid_faults(ruleset: Ruleset, sample: int = SAMPLE, seed: int = 0) -> set[tu
             continue
         decision = decide(ruleset, incident)
         data = {**ruleset.values(incident), "response": decision.response.label}
-        if decision.in_scope and decision.rule is None:
-            if not holds(ruleset.default_allowed, data):
-                found.add(("completeness", "gap"))
+        unanswered = decision.in_scope and decision.rule is None
+        if unanswered and not holds(ruleset.default_allowed, data):
+            found.add(("completeness", "gap"))
         if ruleset.hit_policy is HitPolicy.UNIQUE:
             matched = [ruleset.rule(ident) for ident in decision.matched]
             for i, first in enumerate(matched):
