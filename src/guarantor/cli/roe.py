@@ -23,7 +23,7 @@ from guarantor.roe import (
     run_fixtures,
     verify,
 )
-from guarantor.roe.verify import VerificationReport
+from guarantor.roe.findings import VerificationReport
 
 roe_app = typer.Typer(help="Rules of engagement: decide, verify, diff, test.", no_args_is_help=True)
 

@@ -19,15 +19,9 @@ from guarantor.roe.engine import (
     log_decision,
     replay,
 )
-from guarantor.roe.loader import (
-    load_fixtures,
-    load_incident,
-    load_ruleset,
-    parse_fixtures,
-    parse_ruleset,
-    shipped_fixtures,
-    shipped_rulesets,
-)
+from guarantor.roe.findings import Finding, VerificationReport
+from guarantor.roe.incidents import load_fixtures, load_incident, parse_fixtures
+from guarantor.roe.loader import load_ruleset, parse_ruleset, shipped_fixtures, shipped_rulesets
 from guarantor.roe.nextstep import nearest_stronger
 from guarantor.roe.probes import (
     Answer,
@@ -42,7 +36,7 @@ from guarantor.roe.probes import (
     rulesets_by_domain,
 )
 from guarantor.roe.rules import Invariant, Prohibition, Rule, Ruleset
-from guarantor.roe.runner import FixtureResult, TestReport, run_fixtures
+from guarantor.roe.runner import FixtureResult, TestReport, band_counterexample, run_fixtures
 from guarantor.roe.schema import (
     Act,
     Actor,
@@ -56,7 +50,7 @@ from guarantor.roe.schema import (
     Weapon,
     Zone,
 )
-from guarantor.roe.verify import Finding, VerificationReport, band_counterexample, verify
+from guarantor.roe.verify import verify
 
 __all__ = [
     "Act",

@@ -1,4 +1,7 @@
-"""Loading rule sets, incidents and fixtures: every problem located by file, line and field."""
+"""Loading rule sets: every problem located by file, line and field.
+
+Incidents and fixtures are read by :mod:`guarantor.roe.incidents`.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +13,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from guarantor.errors import DataError, Problem, short_repr
 from guarantor.roe.conditions import Compiler
-from guarantor.roe.documents import Fixture, Fixtures, FixturesDoc, RulesetDoc
+from guarantor.roe.documents import RulesetDoc
 from guarantor.roe.rules import All, AnyOf, Expr, Invariant, Prohibition, Rule, Ruleset, describe
 from guarantor.roe.schema import (
     DEFAULT_MONOTONE,
@@ -22,10 +23,9 @@ from guarantor.roe.schema import (
     RESPONSE_FIELD,
     FieldKind,
     FieldSpec,
-    Incident,
     Response,
 )
-from guarantor.sourcing import Quantity, check_source_refs, pydantic_problems, validate_as
+from guarantor.sourcing import check_source_refs, validate_as
 from guarantor.yamlio import LineMap, load_yaml, load_yaml_text
 
 Path_ = tuple[str | int, ...]
@@ -103,7 +103,8 @@ def revision(raw: Any) -> str:
 # Rule sets
 
 
-def _list(value: Any) -> list[Any]:
+def list_of(value: Any) -> list[Any]:
+    """The value if it is a list, else an empty one (its shape is reported elsewhere)."""
     return value if isinstance(value, list) else []
 
 
@@ -111,7 +112,8 @@ def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _response(raw: Any, path: Path_, lines: LineMap, problems: list[Problem]) -> Response | None:
+def response_at(raw: Any, path: Path_, lines: LineMap, problems: list[Problem]) -> Response | None:
+    """The response named at ``path``, or None with a located problem."""
     try:
         return Response.parse(raw) if isinstance(raw, str) else Response.parse("?")
     except KeyError:
@@ -197,11 +199,11 @@ def _forbidden(
 ) -> frozenset[Response]:
     """The responses a prohibition's ``never`` names: one, a list, or ``{at_least: name}``."""
     if isinstance(raw, dict) and list(raw) == ["at_least"]:
-        floor = _response(raw["at_least"], (*path, "at_least"), lines, problems)
+        floor = response_at(raw["at_least"], (*path, "at_least"), lines, problems)
         return frozenset(r for r in Response if floor is not None and r >= floor)
     items = raw if isinstance(raw, list) and raw else [raw]
     found = [
-        _response(item, (*path, n) if isinstance(raw, list) else path, lines, problems)
+        response_at(item, (*path, n) if isinstance(raw, list) else path, lines, problems)
         for n, item in enumerate(items)
     ]
     return frozenset(r for r in found if r is not None)
@@ -222,12 +224,12 @@ def _ruleset(raw: Any, lines: LineMap) -> Ruleset:
     compiler = Compiler(lines, fields)
     invariant_compiler = Compiler(lines, {**fields, "response": RESPONSE_FIELD})
     rules: list[Rule] = []
-    raw_rules = _list(raw.get("rules"))
+    raw_rules = list_of(raw.get("rules"))
     for index, item in enumerate(raw_rules):
         if not isinstance(item, dict):
             continue
         conditions = compiler.conjunction(item.get("when"), ("rules", index, "when"))
-        response = _response(item.get("then"), ("rules", index, "then"), lines, problems)
+        response = response_at(item.get("then"), ("rules", index, "then"), lines, problems)
         if doc is not None and index < len(doc.rules) and response is not None:
             rule_doc = doc.rules[index]
             rules.append(
@@ -242,10 +244,10 @@ def _ruleset(raw: Any, lines: LineMap) -> Ruleset:
                     line=lines.line(["rules", index]),
                 )
             )
-    problems.extend(_duplicates(raw_rules, "rules", "rule", lines))
+    problems.extend(duplicate_ids(raw_rules, "rules", "rule", lines))
     scope = compiler.conjunction(raw.get("scope"), ("scope",))
     raw_default = _dict(raw.get("default"))
-    default = _response(
+    default = response_at(
         raw_default.get("response", "monitor"), ("default", "response"), lines, problems
     )
     allowed = (
@@ -254,7 +256,7 @@ def _ruleset(raw: Any, lines: LineMap) -> Ruleset:
         else AnyOf(())
     )
     prohibitions: list[Prohibition] = []
-    raw_prohibitions = _list(raw.get("prohibitions"))
+    raw_prohibitions = list_of(raw.get("prohibitions"))
     for index, item in enumerate(raw_prohibitions):
         if not isinstance(item, dict):
             continue
@@ -282,9 +284,9 @@ def _ruleset(raw: Any, lines: LineMap) -> Ruleset:
                     line=lines.line(list(where)),
                 )
             )
-    problems.extend(_duplicates(raw_prohibitions, "prohibitions", "prohibition", lines))
+    problems.extend(duplicate_ids(raw_prohibitions, "prohibitions", "prohibition", lines))
     invariants: list[Invariant] = []
-    for index, item in enumerate(_list(raw.get("invariants"))):
+    for index, item in enumerate(list_of(raw.get("invariants"))):
         if not isinstance(item, dict):
             continue
         where = ("invariants", index)
@@ -322,7 +324,7 @@ def _ruleset(raw: Any, lines: LineMap) -> Ruleset:
     known_sources = raw["sources"] if isinstance(raw.get("sources"), dict) else {}
     problems.extend(check_source_refs(raw, set(known_sources), lines))
     if problems or doc is None or default is None:
-        raise DataError(_unique(problems))
+        raise DataError(unique_problems(problems))
     monotone = dict(DEFAULT_MONOTONE)
     monotone.update(
         {name: field.direction for name, field in doc.fields.items() if field.direction}
@@ -353,7 +355,8 @@ def _sources(sources: tuple[str, ...], source: Any) -> tuple[str, ...]:
     return (*sources, source) if isinstance(source, str) else tuple(sources)
 
 
-def _duplicates(items: list[Any], section: str, what: str, lines: LineMap) -> list[Problem]:
+def duplicate_ids(items: list[Any], section: str, what: str, lines: LineMap) -> list[Problem]:
+    """A problem at the second occurrence of every repeated id in a section."""
     problems = []
     ids = [item.get("id") for item in items if isinstance(item, dict)]
     for ident, count in Counter(i for i in ids if isinstance(i, str)).items():
@@ -378,149 +381,7 @@ def _within(
     return expr, describe(expr)
 
 
-def _unique(problems: list[Problem]) -> list[Problem]:
+def unique_problems(problems: list[Problem]) -> list[Problem]:
+    """Problems without repeats, in file order."""
     unique = list(dict.fromkeys(problems))
     return sorted(unique, key=lambda problem: (problem.line or 0, problem.field))
-
-
-# ---------------------------------------------------------------------------------------------
-# Incidents and fixtures
-
-
-def parse_incident(
-    raw: Any, lines: LineMap, path: Path_ = ()
-) -> tuple[Incident | None, dict[str, tuple[float, float]], list[Problem]]:
-    """Check one incident written as plain data.
-
-    Measured fields may be plain numbers or quantities (``{value, unit, source}`` or an
-    assumption with ``low``/``high``); a quantity's range becomes a band the fixture claims
-    to hold over. Returns the incident (None when invalid), the bands and the problems.
-    """
-    problems: list[Problem] = []
-    bands: dict[str, tuple[float, float]] = {}
-    if not isinstance(raw, dict):
-        problems.append(
-            lines.problem(list(path), "an incident is a mapping", received=short_repr(raw))
-        )
-        return None, bands, problems
-    values = {key: value for key, value in raw.items() if key in INCIDENT_FIELDS}
-    # fields a rule set declares in its own schema; the rule set checks them when it decides
-    extra = {str(key): value for key, value in raw.items() if key not in INCIDENT_FIELDS}
-    if extra:
-        values["extra"] = extra
-    for name, spec in INCIDENT_FIELDS.items():
-        given = raw.get(name)
-        if spec.kind is not FieldKind.MEASURE or not isinstance(given, dict):
-            continue
-        try:
-            quantity = Quantity.model_validate(given)
-        except ValidationError as error:
-            problems.extend(pydantic_problems(error, lines, prefix=(*path, name)))
-            continue
-        if quantity.unit != spec.unit:
-            problems.append(
-                lines.problem(
-                    [*path, name, "unit"],
-                    f"wrong unit for {name}",
-                    expected=spec.unit,
-                    received=quantity.unit,
-                )
-            )
-            continue
-        values[name] = quantity.value
-        if quantity.low is not None and quantity.high is not None:
-            bands[name] = (max(quantity.low, 0.0), quantity.high)
-    try:
-        incident = Incident.model_validate(values)
-    except ValidationError as error:
-        problems.extend(pydantic_problems(error, lines, prefix=path))
-        return None, bands, problems
-    return (incident if not problems else None), bands, problems
-
-
-def load_incident(source: str | Path) -> Incident:
-    """Read an incident from a YAML/JSON file, or from inline YAML (``{domain: air, ...}``).
-
-    Raises:
-        DataError: with every problem found, located.
-    """
-    text = str(source)
-    if text.lstrip().startswith("{"):
-        raw, lines = load_yaml_text(text, "<incident>")
-    else:
-        raw, lines = load_yaml(Path(source))
-    path: Path_ = ()
-    if isinstance(raw, dict) and isinstance(raw.get("incident"), dict):
-        raw, path = raw["incident"], ("incident",)
-    incident, _, problems = parse_incident(raw, lines, path)
-    if problems or incident is None:
-        raise DataError(problems)
-    return incident
-
-
-def parse_fixtures(text: str, file: str) -> Fixtures:
-    """Parse and check incident fixtures from YAML text.
-
-    Raises:
-        DataError: with every problem found, each located by file, line and field.
-    """
-    raw, lines = load_yaml_text(text, file)
-    return _fixtures(raw, lines)
-
-
-def load_fixtures(name_or_path: str | Path) -> Fixtures:
-    """Load incident fixtures (shipped name or path) and check them.
-
-    Raises:
-        DataError: with every problem found, each located by file, line and field.
-    """
-    raw, lines = load_yaml(fixtures_path(name_or_path))
-    return _fixtures(raw, lines)
-
-
-def _fixtures(raw: Any, lines: LineMap) -> Fixtures:
-    if not isinstance(raw, dict):
-        raise DataError(
-            [lines.problem([], "a fixtures file is a mapping", received=type(raw).__name__)]
-        )
-    problems: list[Problem] = []
-    doc: FixturesDoc | None = None
-    try:
-        doc = validate_as(FixturesDoc, raw, lines)
-    except DataError as error:
-        problems.extend(error.problems)
-    fixtures: list[Fixture] = []
-    raw_items = _list(raw.get("fixtures"))
-    for index, item in enumerate(raw_items):
-        if not isinstance(item, dict):
-            continue
-        where: Path_ = ("fixtures", index)
-        incident, bands, found = parse_incident(item.get("incident"), lines, (*where, "incident"))
-        problems.extend(found)
-        expect = _response(item.get("expect"), (*where, "expect"), lines, problems)
-        if incident is not None and expect is not None and isinstance(item.get("id"), str):
-            rule = item.get("expect_rule")
-            note = item.get("note")
-            fixtures.append(
-                Fixture(
-                    id=item["id"],
-                    incident=incident,
-                    expect=expect,
-                    expect_rule=rule if isinstance(rule, str) else None,
-                    bands=bands,
-                    note=note if isinstance(note, str) else None,
-                    line=lines.line(list(where)),
-                )
-            )
-    ids = [item.get("id") for item in raw_items if isinstance(item, dict)]
-    for ident, count in Counter(i for i in ids if isinstance(i, str)).items():
-        if count > 1:
-            second = [n for n, i in enumerate(ids) if i == ident][1]
-            problems.append(
-                lines.problem(["fixtures", second, "id"], f"duplicate fixture id {ident!r}")
-            )
-    known_sources = raw["sources"] if isinstance(raw.get("sources"), dict) else {}
-    problems.extend(check_source_refs(raw, set(known_sources), lines))
-    if problems or doc is None:
-        raise DataError(_unique(problems))
-    return Fixtures(fixtures=tuple(fixtures), ruleset=doc.ruleset, file=lines.file)

@@ -11,12 +11,14 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
+import z3
+
 from guarantor.errors import DataError, Problem
-from guarantor.roe.documents import Fixtures
+from guarantor.roe.documents import Fixture, Fixtures
+from guarantor.roe.encoding import Compiled, Encoding, real
 from guarantor.roe.engine import Decision, decide
 from guarantor.roe.rules import Expr, Ruleset, describe, holds, tests_in
 from guarantor.roe.schema import INCIDENT_FIELDS, PLATFORM_DOMAINS, Domain, Incident, Response
-from guarantor.roe.verify import band_counterexample
 
 REGION_FIELDS = ("domain", "zone")
 
@@ -216,3 +218,28 @@ def regions_in_scope(ruleset: Ruleset) -> list[str]:
 
 def _fields(item: Expr) -> set[str]:
     return {test.field for test in tests_in(item)}
+
+
+def band_counterexample(ruleset: Ruleset, fixture: Fixture) -> Incident | None:
+    """An incident inside the fixture's bands that does not get the expected response.
+
+    The fixture's other fields stay fixed; each measured field with a band ranges over it.
+    None means the expectation is proven for the whole band.
+    """
+    if not fixture.bands:
+        return None
+    enc = Encoding("x", ruleset.fields)
+    compiled = Compiled(ruleset, enc)
+    solver = z3.Solver()
+    solver.add(*enc.domain())
+    values = ruleset.values(fixture.incident)
+    for name in ruleset.fields:
+        if name in fixture.bands:
+            low, high = fixture.bands[name]
+            solver.add(enc.vars[name] >= real(low), enc.vars[name] <= real(high))
+        else:
+            solver.add(enc.equals(name, values[name]))
+    solver.add(compiled.response != int(fixture.expect))
+    if solver.check() == z3.sat:
+        return enc.incident(solver.model(), ruleset.declared)
+    return None

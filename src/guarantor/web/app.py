@@ -606,7 +606,7 @@ def _decide(ruleset_name: str, incident: dict[str, Any]) -> dict[str, Any]:
     import yaml
 
     from guarantor.roe import decide, load_ruleset, shipped_rulesets
-    from guarantor.roe.loader import parse_incident
+    from guarantor.roe.incidents import parse_incident
     from guarantor.yamlio import load_yaml_text
 
     if ruleset_name not in shipped_rulesets():
