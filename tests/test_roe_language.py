@@ -24,6 +24,7 @@ from guarantor.roe import (
     shipped_rulesets,
 )
 from guarantor.roe.loader import ruleset_path
+from guarantor.roe.rules import describe
 from guarantor.validation import validate_file
 
 BAD = Path(__file__).parent / "data" / "roe"
@@ -267,3 +268,189 @@ def test_mutated_fixture_files_raise_only_data_errors(choice: int, action: str, 
         parse_fixtures(yaml.safe_dump(mutated), "fixtures.yaml")
     except DataError as error:
         assert error.problems
+
+
+# ---------------------------------------------------------------------------------------------
+# The richer language: prohibitions, ranges and disjunctions, declared fields
+
+
+RICH = """
+name: rich
+title: a rule set using the richer language
+hit_policy: priority
+fields:
+  weapons_status:
+    kind: ordinal
+    values: [hold, tight, free]
+    default: tight
+    direction: increasing
+    description: weapons control status
+  warning_given: {kind: flag, description: a warning was given and ignored}
+scope: {domain: air}
+default: {response: monitor, allowed_when: {act: presence}}
+rules:
+  - id: report
+    when: {act: {at_least: airspace_violation}}
+    then: monitor
+    reason: report
+  - id: intercept-in-band
+    when:
+      act: {at_least: airspace_violation, at_most: attack_on_shipping}
+      altitude_m: {above: 100, below: 5000, unit: m, assumption: a band, low: 50, high: 8000}
+    then: intercept
+    authority: mission_commander
+    reason: a threat inside the band is intercepted
+  - id: engage-hostile
+    when:
+      any:
+        - act: {at_least: hostile_act}
+        - {act: hostile_intent, pid: true}
+        - {act: hostile_intent, warning_given: true}
+    then: engage
+    authority: mission_commander
+    reason: hostility, identified or warned
+prohibitions:
+  - id: weapons-hold
+    when: {weapons_status: hold, act: {at_most: attack_on_shipping}}
+    never: {at_least: disable}
+    reason: under weapons hold, force only in self-defence
+invariants:
+  - id: hold-means-no-force
+    text: under weapons hold no force below an attack on the coalition
+    when: {weapons_status: hold, act: {at_most: attack_on_shipping}}
+    require: {response: {at_most: escort_out}}
+    within: scope
+"""
+
+
+def _incident(**fields: Any) -> Any:
+    base = {"domain": "air", "act": "hostile_intent", "zone": "ukraine_west_of_line"}
+    return load_incident("{" + ", ".join(f"{k}: {v}" for k, v in {**base, **fields}.items()) + "}")
+
+
+def test_a_prohibition_overrides_every_permission() -> None:
+    from guarantor.roe import decide, verify
+
+    rules = parse_ruleset(RICH, "rich.yaml")
+    assert rules.prohibitions[0].text == "never disable, engage"
+    identified = _incident(
+        pid="true", authority="mission_commander", distance_km=10, altitude_m=1000
+    )
+    assert decide(rules, identified).response is Response.ENGAGE
+    held = _incident(
+        pid="true",
+        authority="mission_commander",
+        distance_km=10,
+        altitude_m=1000,
+        weapons_status="hold",
+    )
+    decision = decide(rules, held)
+    # deny-overrides: engage is forbidden, the strongest permitted rule fires instead
+    assert (decision.response, decision.rule) == (Response.INTERCEPT, "intercept-in-band")
+    assert decision.prohibitions == ("weapons-hold",)
+    (denied,) = [t for t in decision.trace if t.denied_by]
+    assert (denied.rule, denied.denied_by) == ("engage-hostile", ("weapons-hold",))
+    assert "prohibited: engage-hostile (engage) by weapons-hold" in decision.reason
+    report = verify(rules)
+    assert report.ok, [f.message for f in report.findings]
+    assert report.limited == (("hold-means-no-force", "the rule set's scope (domain = air)"),)
+
+
+def test_a_rule_without_its_prohibition_breaks_the_invariant() -> None:
+    from guarantor.roe import verify
+
+    text = RICH.split("prohibitions:")[0] + "invariants:" + RICH.split("invariants:")[1]
+    (finding,) = verify(parse_ruleset(text, "no-prohibition.yaml")).findings
+    assert (finding.check, finding.subject) == ("invariant", "hold-means-no-force")
+    assert finding.incident is not None
+    assert finding.incident.extra["weapons_status"] == "hold"
+
+
+def test_ranges_and_disjunctions_inside_a_rule() -> None:
+    from guarantor.roe import decide
+
+    rules = parse_ruleset(RICH, "rich.yaml")
+    band = rules.rule("intercept-in-band")
+    assert [describe(item) for item in band.conditions] == [
+        "act ≥ airspace_violation and ≤ attack_on_shipping",
+        "altitude_m > 100 m and altitude_m < 5000 m",
+    ]
+    inside = _incident(authority="mission_commander", distance_km=20, altitude_m=1000)
+    outside = _incident(authority="mission_commander", distance_km=20, altitude_m=6000)
+    assert decide(rules, inside).rule == "intercept-in-band"
+    assert decide(rules, outside).rule == "report"
+    warned = _incident(
+        authority="mission_commander", distance_km=60, altitude_m=6000, warning_given="true"
+    )
+    decision = decide(rules, warned)
+    assert decision.rule == "engage-hostile"
+    assert any(" or " in text for text in decision.met)
+
+
+def test_declared_fields_join_the_threat_lattice_and_are_checked() -> None:
+    from guarantor.roe import decide
+
+    rules = parse_ruleset(RICH, "rich.yaml")
+    assert rules.monotone["weapons_status"].value == "increasing"
+    assert set(rules.declared) == {"weapons_status", "warning_given"}
+    assert rules.values(_incident(distance_km=1))["weapons_status"] == "tight"
+    with pytest.raises(DataError) as caught:
+        decide(rules, _incident(distance_km=1, weapons_status="loose"))
+    (problem,) = caught.value.problems
+    assert (problem.field, problem.expected) == (
+        "incident.weapons_status",
+        "one of ['hold', 'tight', 'free']",
+    )
+    with pytest.raises(DataError) as caught:
+        decide(rules, _incident(distance_km=1, colour="red"))
+    assert caught.value.problems[0].message == "field not declared by rule set rich"
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        (
+            ("never: {at_least: disable}", "never: {at_least: monitor}"),
+            "prohibitions.0.never",
+            "a prohibition may not forbid the default response",
+        ),
+        (
+            (
+                "at_most: attack_on_shipping}\n      altitude_m",
+                "at_most: presence}\n      altitude_m",
+            ),
+            "rules.1.when.act",
+            "an empty range never holds",
+        ),
+        (
+            ("{above: 100, below: 5000,", "{above: 5000, below: 100,"),
+            "rules.1.when.altitude_m",
+            "an empty range never holds",
+        ),
+        (
+            ("kind: ordinal\n    values: [hold, tight, free]", "kind: ordinal\n    values: [hold]"),
+            "fields.weapons_status",
+            "needs at least two distinct values",
+        ),
+        (
+            ("  warning_given: {kind: flag,", "  act: {kind: flag,"),
+            "fields.act",
+            "a declared field may not redefine a built-in one",
+        ),
+        (
+            ("    within: scope", "    within: {colour: red}"),
+            "invariants.0.within.colour",
+            "condition on a field that does not exist",
+        ),
+    ],
+)
+def test_the_richer_language_gets_located_errors(
+    change: tuple[str, str], field: str, message: str
+) -> None:
+    old, new = change
+    assert old in RICH
+    with pytest.raises(DataError) as caught:
+        parse_ruleset(RICH.replace(old, new), "rich.yaml")
+    problems = [(p.field, p.message) for p in caught.value.problems]
+    assert any(f == field and message in m for f, m in problems), problems
+    assert all(p.line is not None for p in caught.value.problems)

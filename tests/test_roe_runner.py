@@ -7,7 +7,7 @@ import pytest
 from guarantor.roe import Response, load_fixtures, load_ruleset, parse_fixtures, run_fixtures
 
 
-@pytest.mark.parametrize("name", ["air-policing", "maritime-escort"])
+@pytest.mark.parametrize("name", ["air-policing", "maritime-escort", "reassurance-force"])
 def test_shipped_fixtures_pass_with_full_rule_coverage(name: str) -> None:
     report = run_fixtures(load_ruleset(name), load_fixtures(name))
     assert report.failed == 0, [r.as_data() for r in report.results if not r.passed]
@@ -74,3 +74,27 @@ def test_the_coverage_threshold_gates() -> None:
     assert report.rule_coverage == pytest.approx(1 / 10)
     assert "self-defence" in report.uncovered_rules
     assert any(text.startswith("self-defence:") for text in report.uncovered_conditions)
+
+
+def test_coverage_by_region_lists_the_cells_no_fixture_visits() -> None:
+    ruleset = load_ruleset("air-policing")
+    report = run_fixtures(ruleset, load_fixtures("air-policing"))
+    # the scope is the air domain: six (domain, zone) regions
+    assert list(report.region_hits) == [
+        f"air / {zone}"
+        for zone in (
+            "ukraine_west_of_line",
+            "ukraine_east_of_line",
+            "black_sea_corridor",
+            "nato_airspace",
+            "near_russian_territory",
+            "russian_territory",
+        )
+    ]
+    assert sum(report.region_hits.values()) == len(report.results)
+    assert report.region_coverage == sum(h > 0 for h in report.region_hits.values()) / 6
+    assert set(report.uncovered_regions) == {r for r, h in report.region_hits.items() if h == 0}
+    sea = run_fixtures(load_ruleset("maritime-escort"), load_fixtures("maritime-escort"))
+    assert len(sea.region_hits) == 12  # sea and air, every zone
+    assert sea.region_hits["sea / ukraine_west_of_line"] == 2  # the escort in port, a warship
+    assert sea.as_data()["region_coverage"] == round(sea.region_coverage, 4)
