@@ -4,7 +4,8 @@ The peer is what one does with a policy engine such as OPA that cannot prove pro
 enumerate a discretised incident space and evaluate every rule on every point, here as
 vectorised numpy over the whole grid (every categorical value, the measured fields at 0 and
 on both sides of every threshold). Both check the same properties (completeness, dead and
-shadowed rules, monotone escalation along act/weapon/distance, invariants) and must agree;
+shadowed rules, monotone escalation along act/weapon/distance/pid/authority, invariants over
+every incident, out-of-scope holes) and must agree;
 the grid is exact only because it is built from the thresholds, and grows as the product of
 every field's values, while the solver's proof covers the continuous space.
 
@@ -23,17 +24,13 @@ import numpy as np
 import yaml
 
 from guarantor.roe import Ruleset, load_ruleset, verify
+from guarantor.roe.rules import All, AnyOf, Expr, Not, Test, tests_in
 from guarantor.roe.schema import (
     INCIDENT_FIELDS,
     PLATFORM_DOMAINS,
-    All,
-    AnyOf,
     Direction,
-    Expr,
     FieldKind,
-    Not,
     Platform,
-    Test,
 )
 
 PROTECTED = ["ukraine_west_of_line", "black_sea_corridor"]
@@ -270,18 +267,27 @@ def _grid_points(ruleset: Ruleset) -> dict[str, np.ndarray]:
             # each threshold needs one point on either side of it, no more
             values = {0.0}
             for rule in ruleset.rules:
-                for test in rule.conditions:
+                for test in (t for item in rule.conditions for t in tests_in(item)):
                     if test.field == name and test.threshold is not None:
                         limit = test.threshold.value
                         beside = limit - 1e-6 if test.op in {"<", ">="} else limit + 1e-6
                         values |= {v for v in (limit, beside) if v >= 0}
             points[name] = np.array(sorted(values))
         elif name == "domain":
-            allowed = set.intersection(
-                *[set(t.allowed) for t in ruleset.scope if t.field == "domain"]
+            # the scope's domains, and one outside it: there the default applies to every
+            # incident, so one domain stands for all (the whole-space checks need it)
+            inside = set.intersection(
+                *[
+                    set(t.allowed)
+                    for t in ruleset.scope
+                    if isinstance(t, Test) and t.field == "domain"
+                ]
                 or [set(spec.values)]
             )
-            points[name] = np.array([spec.index(v) for v in spec.values if v in allowed])
+            outside = [v for v in spec.values if v not in inside][:1]
+            points[name] = np.array(
+                [spec.index(v) for v in spec.values if v in inside or v in outside]
+            )
         else:
             points[name] = np.arange(len(spec.values))
     return points
@@ -325,7 +331,7 @@ def brute_force(ruleset: Ruleset) -> dict[str, Any]:
             }[test.op]
         return np.isin(value, [spec.index(v) for v in test.allowed])
 
-    def expr_mask(expr: Expr, response: np.ndarray) -> np.ndarray:
+    def expr_mask(expr: Expr, response: np.ndarray | None) -> np.ndarray:
         if isinstance(expr, Test):
             return np.broadcast_to(test_mask(expr, response), shape)
         if isinstance(expr, All):
@@ -347,13 +353,14 @@ def brute_force(ruleset: Ruleset) -> dict[str, Any]:
     for index, platform in enumerate(platforms):
         allowed = [domains.index(d.value) for d in PLATFORM_DOMAINS[Platform(platform)]]
         valid &= ~((grid["platform"] == index) & ~np.isin(grid["domain"], allowed))
-    for test in ruleset.scope:
-        valid &= test_mask(test)
+    in_scope = valid.copy()
+    for item in ruleset.scope:
+        in_scope &= expr_mask(item, None)
     matches = {}
     for rule in ruleset.rules:
-        mask = valid.copy()
-        for test in rule.all_conditions:
-            mask &= test_mask(test)
+        mask = in_scope.copy()
+        for item in rule.all_conditions:
+            mask &= expr_mask(item, None)
         matches[rule.id] = mask
     response = np.full(shape, int(ruleset.default), dtype=np.int8)
     fired = np.full(shape, -1, dtype=np.int16)
@@ -366,13 +373,14 @@ def brute_force(ruleset: Ruleset) -> dict[str, Any]:
     allowed_default = expr_mask(ruleset.default_allowed, response)
     findings: dict[str, Any] = {
         "grid_points": int(np.prod(shape)),
-        "gaps": int((valid & ~any_match & ~allowed_default).sum()),
+        "gaps": int((in_scope & ~any_match & ~allowed_default).sum()),
         "dead": [r.id for r in ruleset.rules if not matches[r.id].any()],
         "shadowed": [
             r.id for r in ruleset.rules if matches[r.id].any() and not (fired == r.index).any()
         ],
         "monotone": [],
         "invariant": [],
+        "scope": [],
         "conflicts": [],
     }
     if ruleset.hit_policy.value == "unique":
@@ -390,11 +398,16 @@ def brute_force(ruleset: Ruleset) -> dict[str, Any]:
         if (both & (response[tuple(high)] < response[tuple(low)])).any():
             findings["monotone"].append(name)
     for invariant in ruleset.invariants:
+        # over every incident, as the verifier proves them: outside the scope the default applies
         breach = (
             valid & expr_mask(invariant.when, response) & ~expr_mask(invariant.require, response)
         )
-        if breach.any():
+        if invariant.within is not None:
+            breach &= expr_mask(invariant.within, response)
+        if (breach & in_scope).any() or (invariant.within is not None and breach.any()):
             findings["invariant"].append(invariant.id)
+        elif breach.any():
+            findings["scope"].append(invariant.id)
     return findings
 
 
@@ -418,6 +431,7 @@ def main() -> None:
         and not peer["shadowed"]
         and not peer["monotone"]
         and not peer["invariant"]
+        and not peer["scope"]
     )
     flawed = load_ruleset("flawed-example")
     flawed_ours = {f.check for f in verify(flawed).findings}
@@ -433,7 +447,8 @@ def main() -> None:
     print(
         f"flawed example: z3 finds {sorted(flawed_ours)}; brute force finds gaps="
         f"{flawed_peer['gaps']} dead={flawed_peer['dead']} monotone={flawed_peer['monotone']} "
-        f"invariant={flawed_peer['invariant']} conflicts={flawed_peer['conflicts']}"
+        f"invariant={flawed_peer['invariant']} scope={flawed_peer['scope']} "
+        f"conflicts={flawed_peer['conflicts']}"
     )
 
 
