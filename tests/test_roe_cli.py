@@ -140,3 +140,20 @@ def test_bad_files_exit_1_with_located_problems() -> None:
     assert as_json.exit_code == 1
     problems = json.loads(as_json.stdout)["problems"]
     assert {p["field"] for p in problems} == {"act", "zone", "distance_km"}
+
+
+def test_answers_shows_each_domain_under_its_own_rules() -> None:
+    result = runner.invoke(app, ["roe", "answers", "paris-declaration-2026", "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)["answers"]
+    assert {kind: item["answer"] for kind, item in data.items()} == {
+        "air": "intercept",
+        "sea": "engage",
+        "ground": "disable",
+    }
+    assert data["ground"]["ruleset"] == "reassurance-force"
+    text = runner.invoke(app, ["roe", "answers", "sky-shield-2025"])
+    assert "none (no authority)" in text.stdout
+    missing = runner.invoke(app, ["roe", "answers", "no-such-package"])
+    assert missing.exit_code == 1
+    assert "Traceback" not in missing.stdout

@@ -20,12 +20,16 @@ from guarantor.roe import (
     load_incident,
     load_ruleset,
     log_decision,
+    probe_answers,
+    rulesets_by_domain,
     run_fixtures,
     verify,
 )
 from guarantor.roe.findings import VerificationReport
 
-roe_app = typer.Typer(help="Rules of engagement: decide, verify, diff, test.", no_args_is_help=True)
+roe_app = typer.Typer(
+    help="Rules of engagement: decide, verify, diff, test, graded answers.", no_args_is_help=True
+)
 
 RulesArgument = typer.Argument(..., help="A rule-set file or a shipped rule set's name.")
 
@@ -264,6 +268,44 @@ def probes(rules: str = RulesArgument, as_json: bool = JsonOption) -> None:
         table = Table("probe class", "response", "rank", title="Authorised responses")
         for probe in ProbeClass:
             table.add_row(probe.value, responses[probe].label, str(int(responses[probe])))
+        console.print(table)
+
+
+@roe_app.command("answers")
+def answers(
+    package: str | None = typer.Argument(None, help="Package name or YAML path."),
+    as_json: bool = JsonOption,
+) -> None:
+    """The graded answer a package's rules of engagement give each probe class, per domain.
+
+    What the durability simulation uses: the rule set of each domain, the strongest answer it
+    authorises against the class's probes, and that answer's credibility share and clash factor.
+    A domain without rules of engagement has no authority (answer none).
+    """
+    from guarantor.packages import load_package
+
+    with reporting(as_json):
+        loaded = load_package(package)
+        result = probe_answers(rulesets_by_domain(loaded.roe))
+        if as_json:
+            print_json({"package": loaded.name, "answers": result.as_data()})
+            return
+        table = Table(
+            "probe class",
+            "rules of engagement",
+            "answer",
+            "credibility",
+            "clash factor",
+            title=f"Graded answers: {loaded.name}",
+        )
+        for kind, data in result.as_data().items():
+            table.add_row(
+                kind,
+                escape(data["ruleset"] or "none (no authority)"),
+                data["answer"],
+                f"{data['credibility']:.2f}",
+                f"{data['clash_factor']:.2f}",
+            )
         console.print(table)
 
 

@@ -27,6 +27,7 @@ from pydantic import Field
 
 from guarantor.errors import DataError
 from guarantor.roe.engine import decide
+from guarantor.roe.loader import load_ruleset
 from guarantor.roe.rules import Ruleset
 from guarantor.roe.schema import (
     Act,
@@ -363,8 +364,6 @@ def rulesets_by_domain(roe: str | Mapping[Any, str] | None) -> dict[str, Ruleset
     Raises:
         DataError: a named rule set cannot be loaded.
     """
-    from guarantor.roe.loader import load_ruleset
-
     domains = [domain.value for domain in Domain]
     if roe is None:
         return dict.fromkeys(domains)

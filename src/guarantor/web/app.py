@@ -620,5 +620,5 @@ def _decide(ruleset_name: str, incident: dict[str, Any]) -> dict[str, Any]:
     parsed, _, problems = parse_incident(raw, lines)
     if problems or parsed is None:
         raise DataError(problems)
-    decision = decide(load_ruleset(ruleset_name), parsed)
+    decision = decide(load_ruleset(ruleset_name), parsed, next_step=True)
     return {"ruleset": ruleset_name, "incident": parsed.as_data(), **decision.as_data()}
