@@ -359,7 +359,7 @@ def test_a_prohibition_overrides_every_permission() -> None:
 def test_a_rule_without_its_prohibition_breaks_the_invariant() -> None:
     from guarantor.roe import verify
 
-    text = RICH.split("prohibitions:")[0] + "invariants:" + RICH.split("invariants:")[1]
+    text = RICH.split("prohibitions:", maxsplit=1)[0] + "invariants:" + RICH.split("invariants:")[1]
     (finding,) = verify(parse_ruleset(text, "no-prohibition.yaml")).findings
     assert (finding.check, finding.subject) == ("invariant", "hold-means-no-force")
     assert finding.incident is not None
