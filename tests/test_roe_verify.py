@@ -276,22 +276,31 @@ def incidents(draw: st.DrawFn) -> Incident:
     return Incident.model_validate(data)
 
 
-SHIPPED = {name: load_ruleset(name) for name in ("air-policing", "maritime-escort")}
+SHIPPED = {name: load_ruleset(name) for name in SHIPPED_NAMES}
 
 
 @given(incident=incidents(), name=st.sampled_from(sorted(SHIPPED)))
-def test_proofs_hold_on_random_incidents(incident: Incident, name: str) -> None:
+def test_proofs_hold_on_random_incidents_in_scope_or_not(incident: Incident, name: str) -> None:
+    """What the solver proves holds on any incident: in scope or not, up every lattice field."""
     ruleset = SHIPPED[name]
     decision = decide(ruleset, incident)
     if decision.in_scope and incident.act.value != "presence":
         assert decision.rule is not None
-    values = {**incident.as_data(), "response": decision.response.label}
-    if decision.in_scope:
-        for invariant in ruleset.invariants:
-            assert not holds(invariant.when, values) or holds(invariant.require, values)
-    acts = INCIDENT_FIELDS["act"].values
-    position = acts.index(incident.act.value)
-    if position + 1 < len(acts):
-        worse = incident.model_copy(update={"act": type(incident.act)(acts[position + 1])})
-        if decide(ruleset, worse).in_scope:
+    values = {**ruleset.values(incident), "response": decision.response.label}
+    for invariant in ruleset.invariants:
+        if invariant.within is not None and not holds(invariant.within, values):
+            continue
+        assert not holds(invariant.when, values) or holds(invariant.require, values)
+    for field in ("act", "weapon", "authority"):
+        order = INCIDENT_FIELDS[field].values
+        position = order.index(str(incident.value(field)))
+        if position + 1 < len(order):
+            worse = incident.model_copy(
+                update={field: type(getattr(incident, field))(order[position + 1])}
+            )
             assert decide(ruleset, worse).response >= decision.response
+    if not incident.pid:
+        identified = incident.model_copy(update={"pid": True})
+        assert decide(ruleset, identified).response >= decision.response
+    closer = incident.model_copy(update={"distance_km": incident.distance_km / 2})
+    assert decide(ruleset, closer).response >= decision.response
