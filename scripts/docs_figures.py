@@ -1063,6 +1063,105 @@ def bargaining_foreman() -> str:
     )
 
 
+BARGAINING_DATA = ROOT / "src" / "guarantor" / "bargaining" / "data"
+
+
+def _series(values: Sequence[float], digits: int, *, signed: bool = False) -> str:
+    sign = "+" if signed else ""
+    return " ".join(f"{v:{sign}.{digits}f}".replace("-", "−") for v in values)
+
+
+def bargaining_checks() -> str:
+    """The BDM and SMP engines against the published example and KTAB's reference run."""
+    from guarantor.bargaining import read_bdm_csv, read_ktab_csv, run_bdm_table, run_smp
+    from guarantor.bargaining.bdm import COMPROMISE
+
+    bdm_table = read_bdm_csv(BARGAINING_DATA / "bdm-example.csv")
+    bdm = run_bdm_table(bdm_table)
+    moved = [int(i) for i in np.flatnonzero(bdm.offer_kind[0, 0])]
+    moves = []
+    for i in moved:
+        name = bdm_table.actors[i]
+        other = bdm_table.actors[int(bdm.offer_from[0, 0, i])]
+        position = float(bdm.positions[1, 0, i])
+        if bdm.offer_kind[0, 0, i] == COMPROMISE:
+            eu = bdm.offer_eu[0, 0, i]
+            moves.append(
+                f"{name} compromises with {other} ({_num(eu[0], 4)} vs {_num(eu[1], 4)}) → "
+                f"{position:.4f}"
+            )
+        else:
+            moves.append(f"{name} → {position:.1f} (from {other})")
+    published_means = [7.461, 7.553, 7.590, 7.358, 7.349, 7.415, 7.510, 7.572, 7.325, 7.242]
+    means = np.round(bdm.mean[1:, 0], 3).tolist()
+    smp_table = read_ktab_csv(BARGAINING_DATA / "ktab-dummy-3dim.csv")
+    smp = run_smp(smp_table)
+    first = smp.turns[0]
+    example = next(
+        c
+        for c in first.challenges
+        if (c["initiator"], c["target"]) == (smp_table.actors[0], smp_table.actors[6])
+    )
+    rows = [
+        (
+            "BDM example, initial median / mean",
+            "7.0 / 7.390",
+            f"{bdm.median[0, 0]:.1f} / {bdm.mean[0, 0]:.5f}",
+            "`test_initial_median_and_mean_match_the_published_example`",
+        ),
+        (
+            "BDM round 1 moves (dmasad `Example.log`)",
+            "Belgium compromises with France (−0.1148 vs 0.2433) → 8.4159; Luxembourg → 7.0; "
+            "Ireland → 4.0",
+            "; ".join(moves),
+            "`test_round_one_moves_match_the_published_log`",
+        ),
+        (
+            "BDM mean after rounds 1–10",
+            _series(published_means, 3),
+            "identical to 3 decimals" if means == published_means else _series(means, 3),
+            "`test_ten_round_mean_trajectory_matches_the_published_log`",
+        ),
+        (
+            "KTAB SMP `dummyData_3Dim.csv`, turn-1 risk attitudes "
+            "(`20170530_ref-dummyData_3Dim.txt`)",
+            "−0.500 −0.459 −0.499 −0.274 +1.000 −0.232 −0.430",
+            _series(first.risk, 3, signed=True),
+            "`test_first_turn_risk_attitudes_match_ktab`",
+        ),
+        (
+            "KTAB turn-1 challenges (P and expected gains, both perspectives)",
+            "7 challenges, e.g. 0>6: 0.7643, +0.0947, −0.1548",
+            f"{len(first.challenges)} challenges, 0>6: "
+            f"{example['probability_by_initiator']:.4f}, "
+            f"{_series([example['gain_to_initiator_by_initiator']], 4, signed=True)}, "
+            f"{_series([example['gain_to_target_by_initiator']], 4, signed=True)}",
+            "`test_first_turn_challenges_match_ktab`",
+        ),
+        (
+            "KTAB position history, 10 turns, 7 actors × 3 dims",
+            "one-decimal table",
+            f"{len(smp.turns)} turns; within 0.05 of KTAB's printed table (tested)",
+            "`test_position_history_matches_ktab_over_ten_turns`",
+        ),
+        (
+            "KTAB winning probabilities, first and last state",
+            "0.0047 … / 0.3340 0.3340 0.0183 0.0957 0.1512 0.4009 0.1512",
+            f"{first.win_probability[0]:.4f} … / {_series(smp.final_win_probability, 4)}",
+            "`test_win_probabilities_match_ktab`",
+        ),
+    ]
+    return "\n\n".join(
+        [
+            _table(("check", "published figure", "ours", "test"), rows),
+            _generated(
+                "`guarantor.bargaining.run_bdm_table` on `bdm-example.csv` and "
+                "`guarantor.bargaining.run_smp` on `ktab-dummy-3dim.csv`"
+            ),
+        ]
+    )
+
+
 # --- explore ------------------------------------------------------------------------------
 
 NATO_WORLDS = 30
@@ -1190,6 +1289,7 @@ BLOCKS: tuple[Block, ...] = (
     Block("air-worlds", "docs/air.md", air_worlds),
     Block("bargaining-packages", "docs/bargaining.md", bargaining_packages),
     Block("bargaining-foreman", "docs/bargaining.md", bargaining_foreman),
+    Block("bargaining-checks", "docs/bargaining.md", bargaining_checks),
     Block("explore-nato-track", "docs/explore.md", explore_nato_track),
     Block("explore-sobol", "docs/explore.md", explore_sobol),
 )
