@@ -462,7 +462,7 @@ def land_paris() -> str:
     caps = istanbul.metric("ukraine_force_troops").value
     return (
         f"{_num(value['troops_pledged'])} troops pledged"
-        + (" (all conditional: ceasefire, parliaments, the US backstop)" if conditional else "")
+        + (" (all conditional)" if conditional else "")
         + f", {_num(value['troops_sustainable'])} troops and monitors sustainable: the UK's pool "
         f"keeps {_num(uk['sustainable'])} of its {_num(uk['pledged'])} on station and runs out "
         f"of fresh soldiers after about {uk['months_sustained']:.0f} months at full strength. "
