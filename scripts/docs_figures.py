@@ -530,9 +530,9 @@ def sea_records() -> str:
     from guarantor.instruments import maritime
 
     _, data = _maritime_geometry()
-    rng = np.random.default_rng(RECORD_SEED)
     rows = []
     for record in data.file.records:
+        rng = np.random.default_rng(RECORD_SEED)  # as `guarantor sea --records`: one per record
         for row in maritime.record_check(_theatre(), record, n=RECORD_WORLDS, rng=rng):
             digits = 2 if row["unit"].startswith("Mt") or row["value"] < 10 else 0
             peak = row["observed"].startswith("peak_")
@@ -556,7 +556,7 @@ def sea_records() -> str:
             _table(("record", "figure", "observed", "model 5 / 50 / 95 % (max)", "inside"), rows),
             _generated(
                 f"`guarantor.instruments.maritime.record_check` ({_num(RECORD_WORLDS)} worlds a "
-                f"record, one generator seeded {RECORD_SEED}: `guarantor sea --records`)"
+                f"record, seed {RECORD_SEED}: `guarantor sea --records`)"
             ),
         ]
     )
