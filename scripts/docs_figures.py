@@ -66,7 +66,7 @@ def _num(value: float, digits: int = 0) -> str:
 
 
 def _pct(share: float, digits: int = 0) -> str:
-    """A share as a percentage: ``0.573`` → ``57 %`` (no space before %, as the pages write)."""
+    """A share as a percentage, with a space before % as the pages write: ``0.573`` → ``57 %``."""
     return f"{_num(100.0 * share, digits)} %"
 
 
