@@ -468,8 +468,8 @@ def land_paris() -> str:
         f"of fresh soldiers after about {uk['months_sustained']:.0f} months at full strength. "
         f"{value['hubs_covered']:.0f} of {hubs_named} named hubs garrisoned; "
         f"{_pct(value['line_coverage_share'])} of the "
-        f"{_num(value['contact_line_length_km'])} km line is watched "
-        f"(the US-led monitors, {_num(monitors)}). Holding the line would take about "
+        f"{_num(value['contact_line_length_km'])} km line is watched or held ({_num(monitors)} "
+        "of the sustainable force are monitors). Holding the line would take about "
         f"{value['brigades_required_line_holding']:.0f} brigades "
         f"({_num(_round_to(value['troops_required_line_holding'], 1000))} troops). Training "
         f"{_num(_round_to(value['trainees_per_year'], 100))} a year; arms "
@@ -483,14 +483,12 @@ def land_paris() -> str:
 # --- sea ----------------------------------------------------------------------------------
 
 
-def _maritime_geometry() -> Any:
+def _maritime_geometry() -> tuple[Any, Any]:
+    """The corridor's geometry and the sea model's data (the shipped file)."""
     from guarantor.instruments import maritime
+    from guarantor.instruments.maritime.data import load_maritime
 
-    data = maritime.load_data() if hasattr(maritime, "load_data") else None
-    if data is None:
-        from guarantor.instruments.maritime_data import load_maritime
-
-        data = load_maritime()
+    data = load_maritime()
     return maritime.corridor_geometry(_theatre(), data), data
 
 
