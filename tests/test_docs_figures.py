@@ -11,6 +11,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# rendering every block runs the models (about 30 s of CPU on two cores)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
+
 
 def _load_generator() -> ModuleType:
     spec = importlib.util.spec_from_file_location(
