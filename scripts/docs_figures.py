@@ -20,6 +20,10 @@ Speed figures are measured by ``benchmarks/`` and are not generated here; the pa
 measured, with the command and the date.
 
 World counts are chosen so that rendering every block takes a few tens of seconds on two cores.
+
+One file, longer than our modules usually are, on purpose: it is one command, and it reads as a
+list of short independent functions, one per block, grouped by page under ``# ---`` headings,
+with the registry (``BLOCKS``) and the marker handling at the end.
 """
 
 from __future__ import annotations
