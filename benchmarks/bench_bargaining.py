@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 
-from guarantor.bargaining.smp import SmpOptions, _assess, _bargains, _choose
+from guarantor.bargaining.smp import SmpOptions, assess_state, choose_positions, find_bargains
 from guarantor.bargaining.table import ActorTable
 
 N_ACTORS, N_DIMS = 160, 6
@@ -37,9 +37,9 @@ def make_table(seed: int = 20250101) -> ActorTable:
 
 def numpy_turn(table: ActorTable) -> list[tuple[str, str]]:
     options = SmpOptions()
-    state = _assess(table, table.position, options)
-    challenges, bargains = _bargains(table, state, options)
-    _choose(table, state, options, bargains, None)
+    state = assess_state(table, table.position, options)
+    challenges, bargains = find_bargains(table, state, options)
+    choose_positions(table, state, options, bargains, None)
     return [(c["initiator"], c["target"]) for c in challenges]
 
 

@@ -13,31 +13,31 @@ that decides by unanimity (NATO accession, EU sanctions) that rejects the packag
 does any actor whose red line is crossed. Each world draws every position, salience,
 capability, war cost, threshold and scale anchor uniformly within its range, so the mean of the
 0/1 acceptance over worlds is the probability of acceptance.
+
+The package's point and its utility are in :mod:`~guarantor.bargaining.package_point`
+(re-exported here).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from numpy.typing import NDArray
 
-from guarantor.bargaining.actors import ActorSet, Dimension, load_actors
+from guarantor.bargaining.actors import ActorSet, load_actors
 from guarantor.bargaining.bdm import BdmOptions, run_bdm
-from guarantor.errors import DataError, Problem
+from guarantor.bargaining.package_point import (
+    OCCUPIED_AREAS,
+    describe_point,
+    draw_in_range,
+    package_point,
+    utility_of_point,
+)
 from guarantor.packages.schema import (
-    ArmyCap,
-    ForceLocation,
-    Instrument,
     NatoMembership,
     NatoTrack,
     Package,
-    ReassuranceForce,
     SanctionsLevel,
     SanctionsSnapback,
-    TerritorialRecognition,
-    UsBackstop,
-    magnitude,
 )
 from guarantor.section import Metric, Section, Worlds, n_worlds, world_parameter
 from guarantor.sourcing import Quantity
@@ -59,146 +59,15 @@ BDM_ROUNDS = 10
 """Rounds of the BDM model behind the settlement forecast (as in the published example)."""
 _CHUNK_WORLDS = 256
 
-
-def _levels(package: Package, dimension: str) -> list[str]:
-    """Named levels a package sets on an anchored dimension."""
-    if dimension == "nato":
-        return [
-            c.track.value
-            for c in package.of(Instrument.NATO_MEMBERSHIP)
-            if isinstance(c, NatoMembership)
-        ]
-    if dimension == "us_commitment":
-        return [
-            c.level.value for c in package.of(Instrument.US_BACKSTOP) if isinstance(c, UsBackstop)
-        ]
-    if dimension == "territory":
-        return [
-            c.level.value
-            for c in package.of(Instrument.TERRITORIAL_RECOGNITION)
-            if isinstance(c, TerritorialRecognition)
-        ]
-    if dimension == "sanctions":
-        return [
-            c.level.value
-            for c in package.of(Instrument.SANCTIONS_SNAPBACK)
-            if isinstance(c, SanctionsSnapback)
-        ]
-    return []
-
-
-def _amount(package: Package, dimension: str) -> float | None:
-    """The amount a package sets on a numeric dimension (None: no commitment)."""
-    if dimension == "foreign_troops":
-        forces = [
-            magnitude(c.troops)
-            for c in package.of(Instrument.REASSURANCE_FORCE)
-            if isinstance(c, ReassuranceForce) and c.location is ForceLocation.INSIDE_UKRAINE
-        ]
-        return float(sum(forces))
-    if dimension == "army_cap":
-        caps = [
-            magnitude(c.troops) for c in package.of(Instrument.ARMY_CAP) if isinstance(c, ArmyCap)
-        ]
-        return min(caps) if caps else None
-    return None
-
-
-OCCUPIED_AREAS = 5
-"""Crimea, Donetsk, Luhansk, Zaporizhzhia and Kherson: the areas a recognition can name."""
-
-
-def _territory_share(package: Package) -> float:
-    """Share of the occupied areas a recognition covers: all of them when it names none.
-
-    Each named area counts equally (an assumption: the areas differ in size and in what Russia
-    holds of them); the position on the territory dimension scales with the share.
-    """
-    shares = [
-        len(set(c.areas)) / OCCUPIED_AREAS if c.areas else 1.0
-        for c in package.of(Instrument.TERRITORIAL_RECOGNITION)
-        if isinstance(c, TerritorialRecognition)
-    ]
-    return max(shares, default=1.0)
-
-
-# Where two commitments set one dimension, the one furthest towards Russia's end counts for
-# recognition (a concession made is made); elsewhere the strongest guarantee counts.
-_TAKE_MAX = {"territory"}
-
-
-def _draw(quantity: Quantity, size: int, rng: np.random.Generator | None) -> FloatArray:
-    if rng is None:
-        return np.full(size, quantity.value)
-    low, high = quantity.range
-    return low + (high - low) * rng.random(size)
-
-
-def _scale_position(
-    dimension: Dimension, amount: float, size: int, rng: np.random.Generator | None
-) -> FloatArray:
-    assert dimension.scale is not None
-    zero = _draw(dimension.scale.zero_at, size, rng)
-    one = _draw(dimension.scale.one_at, size, rng)
-    return np.clip((amount - zero) / (one - zero), 0.0, 1.0)
-
-
-def package_point(
-    actor_set: ActorSet,
-    package: Package | None,
-    size: int = 1,
-    rng: np.random.Generator | None = None,
-) -> tuple[FloatArray, list[str]]:
-    """The point of a package (or of the status quo, for ``None``) on every dimension, per world.
-
-    Returns the points (size, d) and, per dimension, how the point was set.
-    """
-    columns, how = [], []
-    for dimension in actor_set.dimensions:
-        if dimension.anchors:
-            levels = _levels(package, dimension.id) if package is not None else []
-            levels = [level for level in levels if level in dimension.anchors]
-            if not levels:
-                level = actor_set.status_quo.get(dimension.id)
-                if level is None or level not in dimension.anchors:
-                    raise DataError(
-                        [
-                            Problem(
-                                "the package sets nothing on this dimension and the actor file "
-                                "gives no status-quo level",
-                                field=f"status_quo.{dimension.id}",
-                            )
-                        ]
-                    )
-                levels = [level]
-                how.append(f"{dimension.id}: status quo ({level})")
-            else:
-                how.append(f"{dimension.id}: {', '.join(levels)}")
-            values = np.stack([_draw(dimension.anchors[level], size, rng) for level in levels])
-            column = values.max(axis=0) if dimension.id in _TAKE_MAX else values.min(axis=0)
-            if dimension.id == "territory" and package is not None:
-                column = column * _territory_share(package)
-            columns.append(column)
-        else:
-            amount = _amount(package, dimension.id) if package is not None else None
-            if amount is None:
-                columns.append(
-                    np.zeros(size)
-                    if dimension.id == "army_cap"
-                    else _scale_position(dimension, 0.0, size, rng)
-                )
-                how.append(f"{dimension.id}: no commitment")
-            else:
-                columns.append(_scale_position(dimension, amount, size, rng))
-                how.append(f"{dimension.id}: {amount:g}")
-    return np.stack(columns, axis=1), how
-
-
-def utility_of_point(ideal: FloatArray, salience: FloatArray, point: FloatArray) -> FloatArray:
-    """KTAB's risk-neutral utility ``1 − d`` of ``point`` (w, d) to each actor (w, n, d)."""
-    weighted = salience * (ideal - point[:, None, :])
-    distance = np.sqrt(np.sum(weighted**2, axis=2) / np.sum(salience**2, axis=2))
-    return np.asarray(1.0 - distance, dtype=np.float64)
+__all__ = [
+    "BDM_ROUNDS",
+    "OCCUPIED_AREAS",
+    "WORLD_PARAMETERS",
+    "acceptability",
+    "describe_point",
+    "package_point",
+    "utility_of_point",
+]
 
 
 def _needs_body(package: Package, approves: tuple[str, ...]) -> list[str]:
@@ -274,7 +143,7 @@ def acceptability(
     for index, actor in enumerate(actor_set.actors):
         for line in actor.red_lines:
             value = point[:, dims.index(line.dimension)]
-            threshold = _draw(line.threshold, size, rng)
+            threshold = draw_in_range(line.threshold, size, rng)
             crossed = value < threshold if line.veto_if == "below" else value > threshold
             breached[:, index] |= crossed
             if crossed.any():
@@ -418,12 +287,3 @@ def acceptability(
         },
         notes=(f"{size} world(s); actor file {actor_set.name}",),
     )
-
-
-def describe_point(actor_set: ActorSet, package: Package) -> dict[str, Any]:
-    """The package's point on each dimension at central values, with how it was set."""
-    point, how = package_point(actor_set, package)
-    return {
-        dim: {"position": float(point[0, k]), "set_by": how[k]}
-        for k, dim in enumerate(actor_set.dimension_ids)
-    }
