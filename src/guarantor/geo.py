@@ -143,6 +143,11 @@ def equal_area_grid(region: BaseGeometry, cell_km: float) -> Grid:
     inside = shapely.intersects_xy(projected, grid_x, grid_y)
     x_m, y_m = grid_x[inside], grid_y[inside]
     lon, lat = inverse.transform(x_m, y_m)
+    # the densified edges are chords in the projection: a centre within a chord's sag of an edge
+    # can fall outside the region itself, whose edges are straight in longitude and latitude
+    kept = contains(region, lon, lat)
+    x_m, y_m = x_m[kept], y_m[kept]
+    lon, lat = np.asarray(lon)[kept], np.asarray(lat)[kept]
     return Grid(
         lon=np.asarray(lon, dtype=np.float64),
         lat=np.asarray(lat, dtype=np.float64),
