@@ -373,7 +373,8 @@ def kernel_means(
     n = inputs.n_worlds // replicates
 
     def mean(values: FloatArray) -> FloatArray:
-        return np.asarray(values, dtype=np.float64).reshape(replicates, n).mean(axis=0)
+        grid = np.asarray(values, dtype=np.float64).reshape(replicates, n)
+        return np.asarray(grid.mean(axis=0), dtype=np.float64)
 
     return {
         "held": mean(out.world_expected_survival),
