@@ -989,3 +989,98 @@ def score_table_rows(result: Backtest) -> list[dict[str, Any]]:
     for row in rows:
         row.pop("reliability", None)
     return rows
+
+
+def _kappa(first: Sequence[str], second: Sequence[str]) -> float:
+    """Cohen's kappa of two codings of one field (1 full agreement, 0 chance)."""
+    n = len(first)
+    observed = sum(a == b for a, b in zip(first, second, strict=True)) / n
+    labels = set(first) | set(second)
+    chance = sum((first.count(v) / n) * (second.count(v) / n) for v in labels)
+    return 1.0 if chance >= 1.0 else float((observed - chance) / (1.0 - chance))
+
+
+@dataclass(frozen=True)
+class CodingSensitivity:
+    """How far the results move between the first and the second coding of the cases."""
+
+    agreement: dict[str, tuple[float, float]]  # field: (share identical, Cohen's kappa)
+    loo: dict[str, Scores]  # coding: leave-one-out scores (every fold refitted)
+    fits: dict[str, Fit]
+    forecasts: dict[str, FloatArray]  # coding: in-sample P(hold) (cases, horizons)
+    case_ids: tuple[str, ...]
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per coding: the table the docs show."""
+        rows = []
+        for coding in ("first", "second"):
+            fitted = self.fits[coding]
+            rows.append(
+                {
+                    "coding": coding,
+                    "loo_brier": self.loo[coding].brier,
+                    "loo_brier_95": list(self.loo[coding].brier_interval),
+                    "loo_base_rate": self.loo[coding].brier_base_rate,
+                    "harrell_c_loo": self.loo[coding].harrell_c,
+                    **dict(zip(PARAMETERS, fitted.theta, strict=True)),
+                }
+            )
+        return rows
+
+    def agreement_rows(self) -> list[dict[str, Any]]:
+        """One row per judgement field: share of cases coded alike, and Cohen's kappa."""
+        return [
+            {"field": name, "agreement": share, "kappa": kappa}
+            for name, (share, kappa) in self.agreement.items()
+        ]
+
+    def largest_moves(self, count: int = 5) -> list[tuple[str, float]]:
+        """The cases whose P(hold 10 years) moves most between the codings."""
+        moves = self.forecasts["second"][:, -1] - self.forecasts["first"][:, -1]
+        order = np.argsort(-np.abs(moves), kind="stable")[:count]
+        return [(self.case_ids[i], float(moves[i])) for i in order]
+
+
+def coding_sensitivity(
+    library: CaseLibrary | None = None,
+    calibration: Calibration | None = None,
+    uncertainties: Uncertainties | None = None,
+    *,
+    n_worlds: int = 100,
+    seed: int = DEFAULT_SEED,
+) -> CodingSensitivity:
+    """Refit and cross-validate under each coding; measure how much the codings agree."""
+    from guarantor.durability.cases import JUDGEMENT_FIELDS
+
+    calibration = calibration or load_calibration()
+    uncertainties = uncertainties or load_uncertainties()
+    first = library or load_cases()
+    codings = {"first": first, "second": first.second_coding()}
+    method = calibration.fitted.method
+    prior = literature_prior(calibration, uncertainties) if calibration.priors else None
+    early = calibration.early_months()
+    agreement = {}
+    for name in JUDGEMENT_FIELDS:
+        a = [str(getattr(case, name)) for case in codings["first"].cases]
+        b = [str(getattr(case, name)) for case in codings["second"].cases]
+        share = sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
+        agreement[name] = (share, _kappa(a, b))
+    loo: dict[str, Scores] = {}
+    fits: dict[str, Fit] = {}
+    forecasts: dict[str, FloatArray] = {}
+    for coding, lib in codings.items():
+        traces = trace_cases(lib, calibration, uncertainties, n_worlds=n_worlds, seed=seed)
+        fits[coding] = fit_traces(traces, early_months=early, method=method, prior=prior)
+        forecasts[coding] = predict(traces, fits[coding])
+        p, b = cross_validate(
+            traces,
+            [[i] for i in range(len(traces))],
+            method=method,
+            prior=prior,
+            early_months=early,
+            start=fits[coding].theta,
+        )
+        loo[coding] = score([trace.case for trace in traces], p, b)
+    return CodingSensitivity(
+        agreement, loo, fits, forecasts, tuple(case.id for case in first.cases)
+    )
