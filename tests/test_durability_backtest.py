@@ -289,3 +289,25 @@ def test_brier_is_perfect_for_perfect_forecasts_and_scores_only_known_outcomes()
     assert scores.brier == 0.0 and scores.brier_base_rate == 0.25
     assert scores.n_forecasts == 7  # case c's 5- and 10-year outcomes are not known yet
     assert math.isclose(scores.skill, 1.0)
+
+
+def test_kappa_is_one_for_identical_codings_and_zero_at_chance() -> None:
+    from guarantor.durability.backtest import _kappa
+
+    assert _kappa(["a", "b", "a", "b"], ["a", "b", "a", "b"]) == 1.0
+    assert _kappa(["a", "a", "b", "b"], ["a", "b", "a", "b"]) == pytest.approx(0.0)
+    assert _kappa(["a", "b", "a", "b"], ["b", "a", "b", "a"]) == pytest.approx(-1.0)
+
+
+@pytest.mark.slow
+def test_both_codings_beat_the_base_rate_out_of_sample() -> None:
+    from guarantor.durability.backtest import coding_sensitivity
+
+    sensitivity = coding_sensitivity(n_worlds=30)
+    for row in sensitivity.rows():
+        assert row["loo_brier"] < row["loo_base_rate"]
+    first, second = sensitivity.fits["first"], sensitivity.fits["second"]
+    assert abs(first.baseline_log_odds - second.baseline_log_odds) < first.standard_errors[0]
+    fields = {row["field"]: row for row in sensitivity.agreement_rows()}
+    assert fields["reattacker"]["kappa"] < fields["loser_aims"]["kappa"]
+    assert sensitivity.largest_moves(1)[0][0] == "kargil-1999"

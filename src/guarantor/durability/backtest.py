@@ -314,7 +314,7 @@ class Fit:
             "parameters": dict(zip(PARAMETERS, self.theta, strict=True)),
             "standard_errors": dict(zip(PARAMETERS, self.standard_errors, strict=True)),
             "early_months": self.early_months,
-            "objective": self.objective,
+            "objective": self.objective if math.isfinite(self.objective) else None,
             "n_cases": self.n_cases,
             "n_failures": self.n_failures,
             "prior": None if self.prior is None else self.prior.to_dict(),
@@ -673,7 +673,7 @@ class Backtest:
         }
 
 
-def shipped_fit(calibration: Calibration, n_cases: int) -> Fit:
+def shipped_fit(calibration: Calibration, library: CaseLibrary) -> Fit:
     """The calibration's stored parameters as a :class:`Fit` (errors from its ±2 SE ranges)."""
     fitted = calibration.fitted
     quantities = (fitted.baseline_log_odds, fitted.weibull_shape, fitted.early_log_hr)
@@ -689,8 +689,8 @@ def shipped_fit(calibration: Calibration, n_cases: int) -> Fit:
         standard_errors=(spread[0], spread[1], spread[2]),
         covariance=tuple(tuple(float(v) for v in row) for row in covariance),
         objective=math.nan,
-        n_cases=n_cases,
-        n_failures=-1,
+        n_cases=len(library.cases),
+        n_failures=sum(not case.held for case in library.cases),
         early_months=calibration.early_months(),
     )
 
@@ -737,7 +737,7 @@ def backtest(
     needs_training = mode != "shipped" or cross_validation
     training = traced(training_library) if needs_training else []
     scored_traces = traced(scored_library)
-    stored = shipped_fit(calibration, len(shipped_library.cases))
+    stored = shipped_fit(calibration, shipped_library)
     if mode == "shipped":
         used = stored
         statement = (
