@@ -1061,10 +1061,10 @@ def coding_sensitivity(
     early = calibration.early_months()
     agreement = {}
     for name in JUDGEMENT_FIELDS:
-        a = [str(getattr(case, name)) for case in codings["first"].cases]
-        b = [str(getattr(case, name)) for case in codings["second"].cases]
-        share = sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
-        agreement[name] = (share, _kappa(a, b))
+        one = [str(getattr(case, name)) for case in codings["first"].cases]
+        two = [str(getattr(case, name)) for case in codings["second"].cases]
+        share = sum(x == y for x, y in zip(one, two, strict=True)) / len(one)
+        agreement[name] = (share, _kappa(one, two))
     loo: dict[str, Scores] = {}
     fits: dict[str, Fit] = {}
     forecasts: dict[str, FloatArray] = {}
@@ -1072,7 +1072,7 @@ def coding_sensitivity(
         traces = trace_cases(lib, calibration, uncertainties, n_worlds=n_worlds, seed=seed)
         fits[coding] = fit_traces(traces, early_months=early, method=method, prior=prior)
         forecasts[coding] = predict(traces, fits[coding])
-        p, b = cross_validate(
+        out_of_fold, base = cross_validate(
             traces,
             [[i] for i in range(len(traces))],
             method=method,
@@ -1080,7 +1080,7 @@ def coding_sensitivity(
             early_months=early,
             start=fits[coding].theta,
         )
-        loo[coding] = score([trace.case for trace in traces], p, b)
+        loo[coding] = score([trace.case for trace in traces], out_of_fold, base)
     return CodingSensitivity(
         agreement, loo, fits, forecasts, tuple(case.id for case in first.cases)
     )
