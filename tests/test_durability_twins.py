@@ -1,9 +1,9 @@
 """The kernel and its twins (plain Python, Mesa agents, EMA Workbench) implement one model.
 
 Each twin runs its own worlds; the kernel is run again on exactly those parameter rows, 16 times
-each, and the outcomes are compared world by world (``twins.compare``). With 4,000 worlds per
+each, and the outcomes are compared world by world (``twins.compare``). With 5,000 worlds per
 twin three standard errors are under 0.025 on P(hold 10 y), under 0.005 on its smooth estimate
-and under 5 % of the mean on each count (the stale twin was 9-12 % off), so "agree within 3 SE"
+and under 6 % of the mean on each count (the stale twin is 8-10 % off), so "agree within 3 SE"
 is a decisive verdict; the same check rejects the twin as it was before the risk-appetite change
 reached it (the bug behind the benchmark's ``z(mean probes) = -3.89``).
 """
@@ -36,11 +36,11 @@ from guarantor.theatre import load_theatre
 
 PACKAGE = "sky-shield-2025"
 MONTHS = 120
-WORLDS = 4000
+WORLDS = 5000
 REPLICATES = 16
 # three standard errors must be below these for an agreement to mean something
 DECISIVE = {"held": 0.025, "p_hold": 0.005}
-DECISIVE_SHARE_OF_MEAN = 0.05
+DECISIVE_SHARE_OF_MEAN = 0.06
 
 
 @cache

@@ -55,11 +55,14 @@ class PackageColumns:
         """The columns of the first world of ``inputs`` (``enforcement``: that world's draw).
 
         Raises:
-            ValueError: the package has triggers or conditional commitments, which the scalar
-                model does not cover.
+            ValueError: the package has triggers, conditional or expiring commitments, which
+                the scalar model does not cover.
         """
-        if inputs.triggers or not inputs.active.all():
-            raise ValueError("the twins cover packages without triggers or conditions")
+        expiring = np.isfinite(np.asarray(inputs.expires_month, dtype=np.float64)).any()
+        if inputs.triggers or not inputs.active.all() or expiring:
+            raise ValueError(
+                "the twins cover packages without triggers, conditions or expiring commitments"
+            )
         share = float(inputs.sanctions_threat[0] / enforcement) if enforcement else 0.0
         return cls(
             credibility=[float(x) for x in inputs.credibility[0]],
