@@ -292,11 +292,11 @@ def test_brier_is_perfect_for_perfect_forecasts_and_scores_only_known_outcomes()
 
 
 def test_kappa_is_one_for_identical_codings_and_zero_at_chance() -> None:
-    from guarantor.durability.backtest import _kappa
+    from guarantor.durability.backtest import cohen_kappa
 
-    assert _kappa(["a", "b", "a", "b"], ["a", "b", "a", "b"]) == 1.0
-    assert _kappa(["a", "a", "b", "b"], ["a", "b", "a", "b"]) == pytest.approx(0.0)
-    assert _kappa(["a", "b", "a", "b"], ["b", "a", "b", "a"]) == pytest.approx(-1.0)
+    assert cohen_kappa(["a", "b", "a", "b"], ["a", "b", "a", "b"]) == 1.0
+    assert cohen_kappa(["a", "a", "b", "b"], ["a", "b", "a", "b"]) == pytest.approx(0.0)
+    assert cohen_kappa(["a", "b", "a", "b"], ["b", "a", "b", "a"]) == pytest.approx(-1.0)
 
 
 @pytest.mark.slow
