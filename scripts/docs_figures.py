@@ -125,13 +125,6 @@ def _simulation(package: str, worlds: int, seed: int, months: int = 120) -> Any:
 
 
 @cache
-def _backtest() -> Any:
-    from guarantor.durability import backtest
-
-    return backtest()
-
-
-@cache
 def _acceptability(package: str, worlds: int, seed: int, us_level: str | None = None) -> Any:
     """``guarantor accept PACKAGE --worlds N --seed S`` (``us_level`` edits Foreman's trade)."""
     from guarantor.bargaining import acceptability
@@ -242,115 +235,31 @@ def durability_sampled_vs_smooth() -> str:
 
 
 def durability_fit() -> str:
-    """The fitted baseline and shape, with standard errors."""
-    fit = _backtest().fit
-    baseline_se, shape_se = fit.standard_errors
-    return (
-        f"Result: **β0 = {_num(fit.baseline_log_odds, 2)} (SE {baseline_se:.2f}), "
-        f"γ = {fit.weibull_shape:.2f} (SE {shape_se:.2f})**, "
-        f"−log L = {fit.negative_log_likelihood:.1f}.\n\n"
-        + _generated("`guarantor.durability.backtest` (200 worlds a case, seed 20260106)")
-    )
-
-
-def _bare_truce_failure(months: Sequence[int], worlds: int = 4000) -> list[float]:
-    """Fortna's check: a truce with no mechanism against limited aims."""
-    from guarantor.durability import load_cases, load_uncertainties
+    """The shipped fitted values (posterior mode ± SD) and the cases they came from."""
+    from guarantor.durability import load_cases
     from guarantor.durability.calibration import load_calibration
-    from guarantor.durability.cases import case_inputs
-    from guarantor.durability.kernel import simulate
-    from guarantor.randomness import world_keys
 
-    case = next(c for c in load_cases().cases if c.id == "iran-iraq-1988")
-    bare = case.model_copy(update={"monitoring": "none"})
-    calibration = load_calibration()
-    inputs = case_inputs(bare, calibration, load_uncertainties(), worlds)
-    horizon = max(months)
-    out = simulate(
-        inputs, calibration.behaviour_for_kernel(), world_keys(1, np.arange(worlds)), horizon
+    fitted = load_calibration().fitted
+    cases = load_cases().cases
+
+    def value(quantity: Any) -> str:
+        low, high = quantity.range
+        return f"{_num(quantity.value, 2)} ({(high - low) / 4:.2f})"
+
+    early = fitted.early_log_hr
+    months = fitted.early_months
+    step = (
+        f", ln HR_early = {value(early)}** over the first {months.value:g} months, a hazard "
+        f"{np.exp(early.value):.1f} times the later one"
+        if early is not None and months is not None
+        else "**"
     )
-    return [float(1.0 - out.expected_survival[m]) for m in months]
-
-
-_CASE_LABELS = {
-    "budapest-1994": "Budapest",
-    "minsk-1-2014": "Minsk I",
-    "minsk-2-2015": "Minsk II",
-    "korea-1953": "Korea",
-    "sinai-1974": "Sinai",
-    "dayton-1995": "Dayton",
-    "kosovo-1999": "Kosovo",
-    "cyprus-1974": "Cyprus",
-    "georgia-1992": "Georgia",
-    "karabakh-1994": "Karabakh",
-    "transnistria-1992": "Transnistria",
-    "lebanon-2006": "Lebanon",
-    "india-pakistan-2003": "India–Pakistan",
-    "iran-iraq-1988": "Iran–Iraq",
-}
-"""Short names of the backtest's cases (a new case shows its title)."""
-
-
-def durability_checks() -> str:
-    """The backtest's scores and the checks against Fortna."""
-    from guarantor.durability.backtest import STRONG_CASES, WEAK_CASES
-
-    result = _backtest()
-    held = "/14, ".join(str(round(rate * len(result.forecasts))) for rate in result.base_rates)
-
-    def ten(case: str) -> str:
-        return f"{result.forecast(case).predicted[-1]:.2f}"
-
-    def label(case: str) -> str:
-        return _CASE_LABELS.get(case, result.forecast(case).title)
-
-    strong = ", ".join(f"{label(c)} {ten(c)}" for c in STRONG_CASES)
-    weak = ", ".join(f"{label(c)} {ten(c)}" for c in WEAK_CASES)
-    minsk = result.forecast("minsk-1-2014").predicted[0]
-    ten_years, thirty_years = _bare_truce_failure((120, 360))
-    rows = [
-        (
-            "Backtest, 14 cases × 1/5/10 years, Brier vs base rate (share of cases that "
-            f"held: {held}/14)",
-            "lower is better",
-            f"**{result.brier:.4f} vs {result.brier_base_rate:.4f}** (skill "
-            f"{_num(result.skill, 3)}) in-sample; leave-one-out {result.brier_loo:.4f} vs "
-            f"{result.brier_base_rate_loo:.4f} (skill {_num(result.skill_loo, 3)})",
-        ),
-        (
-            "Strong guarantees above weak (P(hold 10 y))",
-            "Korea, Sinai, Dayton held; Budapest, Minsk I/II failed",
-            f"{strong} vs {weak}",
-        ),
-        (
-            "Minsk I failed within 5 months",
-            "P(hold 1 y)",
-            f"{minsk:.2f} (the model does not see the January 2015 offensive coming)"
-            if minsk > 0.5
-            else f"{minsk:.2f}",
-        ),
-        (
-            'Bare truce (no mechanism, limited aims): Fortna, *Peace Time*: "almost half" of '
-            "post-1945 interstate wars were followed by renewed fighting",
-            "≈ 0.5",
-            f"renewed offensive within 10 years {ten_years:.2f}, within 30 years "
-            f"{thirty_years:.2f} (4,000 worlds)",
-        ),
-    ]
-    order = ", ".join(label(case) for case in result.rank_order())
-    return "\n\n".join(
-        [
-            _table(("check", "figure", "measured"), rows),
-            f"Rank order by P(hold 10 y): {order}.",
-            _generated(
-                "`guarantor.durability.backtest` (200 worlds a case, seed 20260106) and the "
-                "kernel on a bare truce (4,000 worlds, seed 1)"
-            ),
-        ]
+    return (
+        f"**Shipped values** ({fitted.method}; value ± SD, SD = a quarter of the ±2 SD range in "
+        f"`calibration.yaml`; n_cases {len(cases)}): **β0 = {value(fitted.baseline_log_odds)}, "
+        f"γ = {value(fitted.weibull_shape)}{step}.\n\n"
+        + _generated("`durability/data/calibration.yaml` and `durability/data/cases.yaml`")
     )
-
-
-# --- land ---------------------------------------------------------------------------------
 
 
 def land_checks() -> str:
@@ -1275,7 +1184,6 @@ BLOCKS: tuple[Block, ...] = (
     Block("durability-risk-appetite", "docs/durability.md", durability_risk_appetite),
     Block("durability-sampled-vs-smooth", "docs/durability.md", durability_sampled_vs_smooth),
     Block("durability-fit", "docs/durability.md", durability_fit),
-    Block("durability-checks", "docs/durability.md", durability_checks),
     Block("durability-packages", "docs/durability.md", durability_packages),
     Block("land-checks", "docs/land.md", land_checks),
     Block("land-paris", "docs/land.md", land_paris),

@@ -56,7 +56,17 @@ def test_bad_input_exits_1_without_traceback(tmp_path: Path) -> None:
 
 def test_backtest_json_for_chosen_cases() -> None:
     result = runner.invoke(
-        app, ["backtest", "korea-1953", "minsk-1-2014", "budapest-1994", "--worlds", "60", "--json"]
+        app,
+        [
+            "backtest",
+            "korea-1953",
+            "minsk-1-2014",
+            "budapest-1994",
+            "--worlds",
+            "30",
+            "--no-cv",
+            "--json",
+        ],
     )
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
@@ -66,5 +76,35 @@ def test_backtest_json_for_chosen_cases() -> None:
         "budapest-1994",
     ]
     assert report["rank_order"][0] == "korea-1953"
+    assert report["mode"] == "shipped" and "shipped calibration" in report["statement"]
+    assert report["fit"]["n_cases"] == 44
     result = runner.invoke(app, ["backtest", "atlantis"])
     assert result.exit_code == 1
+
+
+def test_backtest_prints_cross_validated_skill_with_its_interval(tmp_path: Path) -> None:
+    chart = tmp_path / "reliability.svg"
+    result = runner.invoke(
+        app, ["backtest", "--worlds", "20", "--chart", str(chart)], env={"COLUMNS": "200"}
+    )
+    assert result.exit_code == 0, result.output
+    assert "shipped calibration" in result.output
+    line = next(x for x in result.output.splitlines() if "leave-one-out" in x)
+    assert "skill" in line and "95%" in line and "Harrell's C" in line
+    assert "5-fold" in result.output and "n_cases 44" in result.output
+    assert chart.read_text(encoding="utf-8").startswith("<svg")
+
+
+def test_backtest_holdout_and_refit_from_the_command_line() -> None:
+    result = runner.invoke(
+        app,
+        ["backtest", "--holdout", "korea-1953,minsk-2-2015", "--worlds", "20", "--no-cv", "--json"],
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["mode"] == "holdout" and report["fit"]["n_cases"] == 42
+    assert [row["in_sample"] for row in report["cases"]] == [False, False]
+    result = runner.invoke(app, ["backtest", "--holdout", "atlantis", "--no-cv"])
+    assert result.exit_code == 1 and "no such case" in result.output
+    result = runner.invoke(app, ["backtest", "--refit", "--holdout", "korea-1953"])
+    assert result.exit_code == 1 and "Traceback" not in result.output

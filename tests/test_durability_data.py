@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +13,7 @@ from hypothesis import strategies as st
 
 from guarantor.durability import load_cases, load_uncertainties, sample_worlds
 from guarantor.durability.calibration import load_calibration, parse_calibration
-from guarantor.durability.cases import parse_cases
+from guarantor.durability.cases import CITED_FIELDS, JUDGEMENT_FIELDS, Case, parse_cases
 from guarantor.durability.uncertainties import parse_uncertainties
 from guarantor.errors import DataError
 from guarantor.validation import validate_file
@@ -82,16 +84,55 @@ uncertainties:
     assert (5, "uncertainties.c.source") in found
 
 
-def test_case_library_has_the_fourteen_cases() -> None:
+def test_case_library_follows_its_rule_and_cites_every_field() -> None:
     library = load_cases()
-    assert len(library.cases) == 14
+    assert len(library.cases) == 44
     ids = {case.id for case in library.cases}
     assert {"budapest-1994", "korea-1953", "dayton-1995", "iran-iraq-1988"} <= ids
+    universes = Counter(case.universe for case in library.cases)
+    assert universes["guarantee cases already shipped"] == 14
+    assert universes["Fortna (2004) universe: interstate wars 1946-1998"] == 25
+    assert universes["later interstate ceasefires (named list, docs/durability.md)"] == 5
+    for case in library.cases:
+        assert case.cite is not None, case.id
+        for field in CITED_FIELDS:
+            assert getattr(case.cite, field) in library.sources, (case.id, field)
+        assert case.second_coding is not None, case.id
+        assert set(case.second_coding.model_dump()) == set(JUDGEMENT_FIELDS)
+        assert case.months.source is not None  # durations come from the cited dates
+        low, high = case.months.range
+        assert low <= case.months.value <= high
+        if case.end is not None:  # a failure's duration is the span of its dates
+            days = (date.fromisoformat(case.end) - date.fromisoformat(case.start)).days
+            assert low - 1 <= days / 30.4375 <= high + 1, case.id
     minsk = next(case for case in library.cases if case.id == "minsk-1-2014")
     assert minsk.breakdown_month == 5 and not minsk.held_for(12)
     assert library.select(["korea-1953"]).cases[0].held_for(120)
     with pytest.raises(DataError, match="no such case"):
         library.select(["atlantis"])
+    assert len(library.without(["korea-1953"]).cases) == 43
+
+
+def test_second_coding_changes_only_judgement_fields() -> None:
+    library = load_cases()
+    second = library.second_coding()
+    differs = 0
+    for first, other in zip(library.cases, second.cases, strict=True):
+        changed = {
+            name for name in Case.model_fields if getattr(first, name) != getattr(other, name)
+        }
+        assert changed <= {*JUDGEMENT_FIELDS, "second_coding"}
+        differs += bool(changed - {"second_coding"})
+    assert 10 <= differs <= 30  # the codings disagree on a minority of cases, not on none
+
+
+def test_a_decisive_victor_that_wants_more_counts_as_a_truce() -> None:
+    gulf = load_cases().select(["gulf-1991"]).cases[0]
+    assert gulf.effective_settlement == "decisive" and gulf.reattacker_aims == "unmet"
+    second = gulf.second()
+    assert second.reattacker == "victor" and second.effective_settlement == "truce"
+    karabakh = load_cases().select(["karabakh-2020"]).cases[0]
+    assert karabakh.settlement == "decisive" and karabakh.effective_settlement == "truce"
 
 
 def test_bad_cases_are_located() -> None:
@@ -102,7 +143,9 @@ def test_bad_cases_are_located() -> None:
     settlement: armistice
     guarantee: none
     backstop: none
-    aggressor_aims: limited
+    victor_aims: limited
+    loser_aims: unmet
+    reattacker: loser
     guarantor_is_party: false
     peacekeeping: none
     monitoring: none
@@ -110,6 +153,7 @@ def test_bad_cases_are_located() -> None:
     joint_commission: false
     held: true
     months: {value: 10, unit: years, assumption: x, low: 1, high: 20}
+    cite: {dates: nowhere, outcome: nowhere, mechanisms: nowhere, aims: nowhere}
   - id: a
 """
     data, lines = load_yaml_text(text, "c.yaml")
@@ -118,6 +162,7 @@ def test_bad_cases_are_located() -> None:
     fields = {p.field for p in error.value.problems}
     assert "cases.0.settlement" in fields
     assert "cases.1.id" in fields  # duplicate
+    assert "cases.0.cite.dates" in fields  # an unknown source
     assert any(p.line == 5 for p in error.value.problems)
 
 
@@ -125,7 +170,7 @@ def test_validate_recognises_uncertainties_and_cases() -> None:
     kind, _ = validate_file(DATA / "uncertainties.yaml")
     assert kind == "uncertainties"
     kind, library = validate_file(DATA / "cases.yaml")
-    assert kind == "historical cases" and len(library.cases) == 14
+    assert kind == "historical cases" and len(library.cases) == 44
 
 
 def test_calibration_parameters_are_read() -> None:

@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from guarantor.cli._common import JsonOption, console, print_json, reporting
+from guarantor.cli._common import JsonOption, console, print_json, reporting, writing
 from guarantor.errors import DataError
 
 CHUNK_WORLDS = 20_000
@@ -138,20 +138,69 @@ def register(app: typer.Typer) -> None:
                 console.print(f"[dim]note: {note}[/]")
 
     @app.command("backtest")
-    def backtest_command(
+    def backtest_command(  # noqa: PLR0917 (typer maps parameters to options)
         cases: list[str] = typer.Argument(None, help="Case ids (default: all)."),
         case_file: Path | None = typer.Option(None, "--file", help="A case library YAML file."),
-        worlds: int = typer.Option(200, "--worlds", "-n", help="Worlds per case."),
+        refit: bool = typer.Option(
+            False,
+            "--refit",
+            help="Refit on the cases scored (in sample) instead of scoring "
+            "them with the shipped calibration.",
+        ),
+        holdout: str | None = typer.Option(
+            None,
+            "--holdout",
+            help="ID,...: refit on the library without these cases and score them out of sample.",
+        ),
+        worlds: int = typer.Option(100, "--worlds", "-n", help="Worlds per case."),
+        cross_validation: bool = typer.Option(
+            True, "--cv/--no-cv", help="Cross-validate on the training library (k-fold, LOO)."
+        ),
+        chart: Path | None = typer.Option(
+            None, "--chart", help="Write the reliability diagram (SVG) of the headline scores."
+        ),
         as_json: bool = JsonOption,
     ) -> None:
-        """Backtest the simulation on the historical case library."""
-        from guarantor.durability import backtest, load_cases
+        """Backtest the simulation on historical cases, out of sample unless --refit."""
+        from guarantor.durability.backtest import backtest, reliability_svg
+        from guarantor.durability.cases import load_cases
 
         with reporting(as_json):
             if worlds < 1:
                 raise DataError.single("must be ≥ 1", field="--worlds", received=str(worlds))
-            library = load_cases(case_file).select(list(cases) if cases else None)
-            result = backtest(library, n_worlds=worlds)
+            if refit and holdout:
+                raise DataError.single(
+                    "give --refit or --holdout, not both", field="--holdout", received=holdout
+                )
+            chosen = list(cases) if cases else None
+            if holdout:
+                library = load_cases(case_file)
+                held = [ident.strip() for ident in holdout.split(",") if ident.strip()]
+                library.select(held)  # unknown ids are a located error
+                result = backtest(
+                    library,
+                    mode="holdout",
+                    holdout=held,
+                    n_worlds=worlds,
+                    cross_validation=cross_validation,
+                )
+            else:
+                scored = load_cases(case_file).select(chosen) if (case_file or chosen) else None
+                result = backtest(
+                    scored,
+                    mode="refit" if refit else "shipped",
+                    n_worlds=worlds,
+                    cross_validation=cross_validation,
+                )
+            headline = result.loo or result.scored
+            if not as_json:
+                console.print(f"[bold]Backtest {result.statement}.[/]")
+            if chart is not None:
+                with writing(chart, "the reliability chart", field="--chart"):
+                    chart.write_text(
+                        reliability_svg(headline.reliability, title="Backtest reliability"),
+                        encoding="utf-8",
+                    )
             if as_json:
                 print_json(result.to_dict())
                 return
@@ -161,19 +210,46 @@ def register(app: typer.Typer) -> None:
                 "5y",
                 "10y",
                 "held 1/5/10y",
-                title="Backtest on the case library",
+                "in sample",
+                title=f"Backtest: {result.statement}",
             )
             for forecast in result.forecasts:
                 table.add_row(
                     forecast.case_id,
                     *(f"{p:.2f}" for p in forecast.predicted),
-                    "/".join(str(o) for o in forecast.observed),
+                    "/".join("?" if o is None else str(o) for o in forecast.observed),
+                    "yes" if forecast.in_sample else "no",
                 )
             console.print(table)
+            s = result.scored
             console.print(
-                f"Brier {result.brier:.4f} vs base rate {result.brier_base_rate:.4f} "
-                f"(skill {result.skill:+.3f}); leave-one-out {result.brier_loo:.4f} vs "
-                f"{result.brier_base_rate_loo:.4f} (skill {result.skill_loo:+.3f})"
+                f"scored: Brier {s.brier:.4f} (95% {s.brier_interval[0]:.4f}-"
+                f"{s.brier_interval[1]:.4f}) vs base rate {s.brier_base_rate:.4f}; skill "
+                f"{s.skill:+.3f}; Harrell's C {s.harrell_c:.3f}; {s.n_forecasts} forecasts"
+            )
+            for name, cv in (("leave-one-out", result.loo), ("5-fold", result.kfold)):
+                if cv is None:
+                    continue
+                low, high = cv.skill_interval
+                console.print(
+                    f"cross-validated ({name}, {cv.n_cases} cases, every fold refitted): Brier "
+                    f"{cv.brier:.4f} vs base rate {cv.brier_base_rate:.4f}; skill "
+                    f"{cv.skill:+.3f} (95% {low:+.3f} to {high:+.3f}); Harrell's C "
+                    f"{cv.harrell_c:.3f}"
+                )
+            fit = result.fit
+            console.print(
+                f"fit ({fit.method}, n_cases {fit.n_cases}): "
+                + ", ".join(
+                    f"{name} {value:.3f} (SE {error:.3f})"
+                    for name, value, error in zip(
+                        ("baseline_log_odds", "weibull_shape", "early_log_hr"),
+                        fit.theta,
+                        fit.standard_errors,
+                        strict=True,
+                    )
+                )
+                + f", early months {fit.early_months}"
             )
             console.print(
                 "rank order (P(hold 10y), high to low): " + ", ".join(result.rank_order())

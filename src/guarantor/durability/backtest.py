@@ -1,194 +1,146 @@
-"""Calibration and backtest on the historical case library.
+"""The backtest on the historical case library, scored out of sample.
 
-The fit (:func:`fit`): each case is simulated once (the kernel's ``trace``), and the two fitted
-parameters, the baseline log odds of an offensive and the Weibull shape of its hazard over time,
-are estimated by maximum likelihood on the cases' observed durations (a failure in month k
-contributes P(fail in month k), a peace still holding contributes P(survive to the end of
-observation), censored at :data:`FIT_HORIZON_MONTHS`). Standard errors come from the numerical
-Hessian. Because both parameters enter only the offensive's utility, and the logit's other
-choices do not depend on it, the traced paths are valid for any value of them: the likelihood is
-re-evaluated without re-simulating.
+What is scored and with which parameters (:func:`backtest`):
 
-The backtest (:func:`backtest`): each case's predicted P(peace holds) at 1, 5 and 10 years
-against what happened, the Brier score against the base rate (the share of cases that held at
-each horizon), both in-sample and leave-one-out (the fit and the base rate recomputed without
-the case), and the rank order.
+* ``shipped`` (default): the cases with the shipped calibration, fitted on the shipped library;
+  out of sample for every case not in that library (each forecast says whether it is);
+* ``refit``: the parameters refitted on the cases themselves (in sample);
+* ``holdout``: refitted on the library without the held-out cases, which are then scored.
+
+And always, on the library the parameters came from: k-fold and leave-one-out
+cross-validation (every fold refits). Reported: the Brier score at 1, 5 and 10 years and the base
+rate's (the training share that held), with case-bootstrap 95 % intervals, Harrell's C on the
+durations, and a reliability table (predicted against observed by decile). The fit itself is in
+:mod:`guarantor.durability.fitting`, the scores in :mod:`guarantor.durability.scoring`;
+:func:`compare_methods` and :func:`coding_sensitivity` produce the docs' comparisons, and the
+``*_table_rows`` functions the docs' tables.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
-from numpy.typing import NDArray
-from scipy.optimize import minimize
 
 from guarantor.durability.calibration import Calibration, load_calibration
-from guarantor.durability.cases import Case, CaseLibrary, case_inputs, load_cases
-from guarantor.durability.kernel import simulate
+from guarantor.durability.cases import JUDGEMENT_FIELDS, CaseLibrary, load_cases
+from guarantor.durability.fitting import (
+    BOUNDS,
+    DEFAULT_SEED,
+    FIT_HORIZON_MONTHS,
+    HORIZONS_MONTHS,
+    PARAMETERS,
+    CaseTrace,
+    Fit,
+    FloatArray,
+    Method,
+    Prior,
+    bare_truce_baseline,
+    case_log_likelihood,
+    fit_traces,
+    literature_prior,
+    predict,
+    survival_curve,
+    trace_cases,
+)
+from guarantor.durability.scoring import (
+    Scores,
+    base_rates,
+    cohen_kappa,
+    harrell_c,
+    observed_outcomes,
+    reliability_svg,
+    reliability_table,
+    score,
+)
 from guarantor.durability.uncertainties import Uncertainties, load_uncertainties
-from guarantor.randomness import world_keys
 
-FloatArray = NDArray[np.float64]
-FIT_HORIZON_MONTHS = 360
-HORIZONS_MONTHS = (12, 60, 120)
+__all__ = [
+    "BOUNDS",
+    "DEFAULT_SEED",
+    "FIT_HORIZON_MONTHS",
+    "HORIZONS_MONTHS",
+    "K_FOLDS",
+    "PARAMETERS",
+    "STRONG_CASES",
+    "WEAK_CASES",
+    "Backtest",
+    "CaseForecast",
+    "CaseTrace",
+    "CodingSensitivity",
+    "Fit",
+    "MethodComparison",
+    "Prior",
+    "Scores",
+    "backtest",
+    "bare_truce_baseline",
+    "base_rates",
+    "case_log_likelihood",
+    "case_table_rows",
+    "coding_sensitivity",
+    "cohen_kappa",
+    "compare_methods",
+    "cross_validate",
+    "fit",
+    "fit_traces",
+    "harrell_c",
+    "k_folds",
+    "literature_prior",
+    "method_table_rows",
+    "observed_outcomes",
+    "predict",
+    "reliability_svg",
+    "reliability_table",
+    "score",
+    "score_table_rows",
+    "shipped_fit",
+    "survival_curve",
+    "trace_cases",
+]
+
+Mode = Literal["shipped", "refit", "holdout"]
 STRONG_CASES = ("korea-1953", "sinai-1974", "dayton-1995")
 WEAK_CASES = ("budapest-1994", "minsk-1-2014", "minsk-2-2015")
+K_FOLDS = 5
 
 
-@dataclass(frozen=True)
-class CaseTrace:
-    """One case simulated once: what the likelihood needs, per world and month."""
-
-    case: Case
-    offensive: FloatArray  # (n, months) offensive log odds less the fitted terms
-    log_rest: FloatArray  # (n, months)
+def k_folds(n: int, k: int = K_FOLDS, seed: int = 0) -> list[list[int]]:
+    """``k`` folds of ``range(n)``, shuffled once with ``seed`` (deterministic)."""
+    order = np.random.default_rng(seed).permutation(n)
+    return [sorted(int(i) for i in chunk) for chunk in np.array_split(order, min(k, n))]
 
 
-def trace_cases(
-    library: CaseLibrary,
-    calibration: Calibration,
-    uncertainties: Uncertainties,
+def cross_validate(
+    traces: Sequence[CaseTrace],
+    folds: Sequence[Sequence[int]],
     *,
-    n_worlds: int = 200,
-    seed: int = 20260106,
-    months: int = FIT_HORIZON_MONTHS,
-) -> list[CaseTrace]:
-    """Simulate every case once over ``months`` months, keeping the trace."""
-    behaviour = calibration.behaviour_for_kernel()
-    traces = []
-    for design, case in enumerate(library.cases):
-        keys = world_keys(seed, np.arange(n_worlds), design=design)
-        out = simulate(
-            case_inputs(case, calibration, uncertainties, n_worlds),
-            behaviour,
-            keys,
-            months,
-            trace=True,
+    method: Method,
+    prior: Prior | None,
+    early_months: int,
+    start: Sequence[float],
+) -> tuple[FloatArray, FloatArray]:
+    """Out-of-fold forecasts and base rates: every fold refitted without its cases."""
+    n = len(traces)
+    predicted = np.empty((n, len(HORIZONS_MONTHS)))
+    base = np.empty_like(predicted)
+    for fold in folds:
+        held_out = set(fold)
+        training = [trace for i, trace in enumerate(traces) if i not in held_out]
+        fitted = fit_traces(
+            training,
+            early_months=early_months,
+            method=method,
+            prior=prior,
+            start=start,
+            errors=method == "bayes",
         )
-        traces.append(CaseTrace(case, out.trace_offensive, out.trace_log_rest))
-    return traces
-
-
-def survival_curve(trace: CaseTrace, baseline_log_odds: float, weibull_shape: float) -> FloatArray:
-    """Mean over worlds of P(no offensive by the end of month t), t = 0 .. months."""
-    months = trace.offensive.shape[1]
-    time_term = (weibull_shape - 1.0) * np.log(np.arange(1, months + 1))
-    logit = baseline_log_odds + time_term + trace.offensive - trace.log_rest
-    log_keep = -np.logaddexp(0.0, logit)  # log(1 - sigmoid(logit))
-    cumulative = np.concatenate([np.zeros((logit.shape[0], 1)), np.cumsum(log_keep, axis=1)], 1)
-    return np.exp(cumulative).mean(axis=0)  # type: ignore[no-any-return]
-
-
-def _case_log_likelihood(trace: CaseTrace, baseline: float, shape: float) -> float:
-    """Log P(what happened): failing in month k, or still at peace when observation ends."""
-    horizon = trace.offensive.shape[1]
-    month = trace.case.breakdown_month
-    fails = month is not None and month <= horizon
-    last = month if fails and month is not None else min(horizon, int(trace.case.months.value))
-    time_term = (shape - 1.0) * np.log(np.arange(1, last + 1))
-    logit = baseline + time_term + trace.offensive[:, :last] - trace.log_rest[:, :last]
-    log_keep = -np.log1p(np.exp(logit))
-    if not fails:
-        return float(np.log(max(np.exp(log_keep.sum(axis=1)).mean(), 1e-300)))
-    before = np.exp(log_keep[:, :-1].sum(axis=1))
-    chance = before * (1.0 - np.exp(log_keep[:, -1]))
-    return float(np.log(max(chance.mean(), 1e-300)))
-
-
-def negative_log_likelihood(traces: list[CaseTrace], parameters: FloatArray) -> float:
-    """Minus the log likelihood of the cases' durations at (baseline, shape)."""
-    baseline, shape = float(parameters[0]), float(parameters[1])
-    return -sum(_case_log_likelihood(trace, baseline, shape) for trace in traces)
-
-
-@dataclass(frozen=True)
-class Fit:
-    """The fitted parameters, their standard errors and the likelihood at the optimum."""
-
-    baseline_log_odds: float
-    weibull_shape: float
-    standard_errors: tuple[float, float]
-    negative_log_likelihood: float
-    n_cases: int
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready mapping."""
-        return {
-            "baseline_log_odds": self.baseline_log_odds,
-            "weibull_shape": self.weibull_shape,
-            "standard_errors": list(self.standard_errors),
-            "negative_log_likelihood": self.negative_log_likelihood,
-            "n_cases": self.n_cases,
-        }
-
-
-def _hessian(function: Any, point: FloatArray, step: float = 1e-3) -> FloatArray:
-    size = point.size
-    hessian = np.zeros((size, size))
-    for i in range(size):
-        for j in range(size):
-            ei = np.eye(size)[i] * step
-            ej = np.eye(size)[j] * step
-            hessian[i, j] = (
-                function(point + ei + ej)
-                - function(point + ei - ej)
-                - function(point - ei + ej)
-                + function(point - ei - ej)
-            ) / (4 * step * step)
-    return hessian
-
-
-def fit_traces(
-    traces: list[CaseTrace], start: tuple[float, float] = (-4.0, 0.8), *, errors: bool = True
-) -> Fit:
-    """Maximum-likelihood baseline and shape on traced cases (Nelder-Mead, then Hessian SEs)."""
-
-    def objective(x: FloatArray) -> float:
-        # the shape is kept positive; a shape near 0 means a hazard concentrated at the start
-        return 1e9 if x[1] <= 0.05 else negative_log_likelihood(traces, x)
-
-    best = minimize(
-        objective,
-        np.asarray(start, dtype=np.float64),
-        method="Nelder-Mead",
-        options={"xatol": 1e-3, "fatol": 1e-4, "maxiter": 400},
-    )
-    spread = (float("nan"), float("nan"))
-    if errors:
-        try:
-            covariance = np.linalg.inv(_hessian(objective, best.x))
-            low, high = (float(np.sqrt(max(v, 0.0))) for v in np.diag(covariance))
-            spread = (low, high)
-        except np.linalg.LinAlgError:
-            pass
-    return Fit(
-        float(best.x[0]),
-        float(best.x[1]),
-        spread,
-        float(best.fun),
-        len(traces),
-    )
-
-
-def fit(
-    library: CaseLibrary | None = None,
-    calibration: Calibration | None = None,
-    uncertainties: Uncertainties | None = None,
-    *,
-    n_worlds: int = 200,
-    seed: int = 20260106,
-) -> Fit:
-    """The calibration procedure: trace the cases, then fit baseline and shape by ML."""
-    traces = trace_cases(
-        library or load_cases(),
-        calibration or load_calibration(),
-        uncertainties or load_uncertainties(),
-        n_worlds=n_worlds,
-        seed=seed,
-    )
-    return fit_traces(traces)
+        rows = sorted(held_out)
+        predicted[rows] = predict([traces[i] for i in rows], fitted)
+        base[rows] = base_rates([trace.case for trace in training])
+    return predicted, base
 
 
 @dataclass(frozen=True)
@@ -198,42 +150,52 @@ class CaseForecast:
     case_id: str
     title: str
     predicted: tuple[float, ...]
-    predicted_loo: tuple[float, ...]
-    observed: tuple[int, ...]
+    predicted_loo: tuple[float, ...] | None
+    observed: tuple[int | None, ...]  # None: not yet known (observation too short)
+    in_sample: bool  # the parameters were fitted on a library containing this case
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping."""
         years = [h // 12 for h in HORIZONS_MONTHS]
-        return {
-            "case": self.case_id,
-            "title": self.title,
-            **{f"p_hold_{y}y": p for y, p in zip(years, self.predicted, strict=True)},
-            **{f"p_hold_{y}y_loo": p for y, p in zip(years, self.predicted_loo, strict=True)},
-            **{f"held_{y}y": o for y, o in zip(years, self.observed, strict=True)},
-        }
+        row: dict[str, Any] = {"case": self.case_id, "title": self.title}
+        row.update({f"p_hold_{y}y": p for y, p in zip(years, self.predicted, strict=True)})
+        if self.predicted_loo is not None:
+            row.update(
+                {f"p_hold_{y}y_loo": p for y, p in zip(years, self.predicted_loo, strict=True)}
+            )
+        row.update({f"held_{y}y": o for y, o in zip(years, self.observed, strict=True)})
+        row["in_sample"] = self.in_sample
+        return row
 
 
 @dataclass(frozen=True)
 class Backtest:
-    """Forecasts, Brier scores and the rank order."""
+    """Forecasts of the scored cases, their scores, and cross-validation on the training library."""
 
+    mode: Mode
+    statement: str  # what was scored with which parameters, in a sentence
     forecasts: tuple[CaseForecast, ...]
-    brier: float
-    brier_base_rate: float
-    brier_loo: float
-    brier_base_rate_loo: float
-    base_rates: tuple[float, ...]
+    scored: Scores
     fit: Fit
+    training_cases: tuple[str, ...]
+    loo: Scores | None
+    kfold: Scores | None
+    base_rates: tuple[float, ...]
+
+    @property
+    def brier(self) -> float:
+        """Brier score of the scored forecasts."""
+        return self.scored.brier
+
+    @property
+    def brier_base_rate(self) -> float:
+        """Brier score of the training base rate on the scored cases."""
+        return self.scored.brier_base_rate
 
     @property
     def skill(self) -> float:
-        """Brier skill score against the base rate (1 perfect, 0 no better, < 0 worse)."""
-        return 1.0 - self.brier / self.brier_base_rate
-
-    @property
-    def skill_loo(self) -> float:
-        """Leave-one-out Brier skill score."""
-        return 1.0 - self.brier_loo / self.brier_base_rate_loo
+        """Brier skill of the scored forecasts (1 perfect, 0 no better than the base rate)."""
+        return self.scored.skill
 
     def rank_order(self) -> list[str]:
         """Case ids from the highest predicted P(hold 10 years) to the lowest."""
@@ -247,83 +209,366 @@ class Backtest:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping."""
         return {
+            "mode": self.mode,
+            "statement": self.statement,
             "horizons_years": [h // 12 for h in HORIZONS_MONTHS],
             "cases": [forecast.to_dict() for forecast in self.forecasts],
+            "scored": self.scored.to_dict(),
             "brier": self.brier,
             "brier_base_rate": self.brier_base_rate,
             "skill": self.skill,
-            "brier_loo": self.brier_loo,
-            "brier_base_rate_loo": self.brier_base_rate_loo,
-            "skill_loo": self.skill_loo,
+            "cross_validation": {
+                "library": list(self.training_cases),
+                "leave_one_out": None if self.loo is None else self.loo.to_dict(),
+                "k_fold": None if self.kfold is None else {"k": K_FOLDS, **self.kfold.to_dict()},
+            },
             "base_rates": list(self.base_rates),
             "rank_order": self.rank_order(),
             "fit": self.fit.to_dict(),
         }
 
 
-def _brier(predicted: FloatArray, observed: FloatArray) -> float:
-    return float(np.mean((predicted - observed) ** 2))
+def shipped_fit(calibration: Calibration, library: CaseLibrary) -> Fit:
+    """The calibration's stored parameters as a :class:`Fit` (errors from its ±2 SE ranges)."""
+    fitted = calibration.fitted
+    quantities = (fitted.baseline_log_odds, fitted.weibull_shape, fitted.early_log_hr)
+    theta = tuple(0.0 if q is None else q.value for q in quantities)
+    spread = tuple(
+        math.nan if q is None or q.low is None or q.high is None else (q.high - q.low) / 4
+        for q in quantities
+    )
+    covariance = np.diag([s * s if math.isfinite(s) else math.nan for s in spread])
+    return Fit(
+        method=fitted.method,
+        theta=(theta[0], theta[1], theta[2]),
+        standard_errors=(spread[0], spread[1], spread[2]),
+        covariance=tuple(tuple(float(v) for v in row) for row in covariance),
+        objective=math.nan,
+        n_cases=len(library.cases),
+        n_failures=sum(not case.held for case in library.cases),
+        early_months=calibration.early_months(),
+    )
 
 
 def backtest(
-    library: CaseLibrary | None = None,
+    cases: CaseLibrary | None = None,
     calibration: Calibration | None = None,
     uncertainties: Uncertainties | None = None,
     *,
+    mode: Mode = "shipped",
+    holdout: Sequence[str] = (),
+    library: CaseLibrary | None = None,
+    method: Method | None = None,
     n_worlds: int = 200,
-    seed: int = 20260106,
-    refit: bool = True,
+    seed: int = DEFAULT_SEED,
+    cross_validation: bool = True,
 ) -> Backtest:
-    """Run the backtest (see the module docstring).
+    """Score ``cases`` (default: the library) as ``mode`` says; see the module docstring.
 
-    With ``refit`` the in-sample forecasts use the parameters fitted on ``library``; otherwise
-    they use the calibration's stored values. Leave-one-out forecasts always refit.
+    ``library`` is where parameters are fitted (default: the shipped library; with ``refit``,
+    the cases themselves). ``method`` defaults to the calibration's. Cross-validation runs on
+    the training library.
     """
-    library = library or load_cases()
     calibration = calibration or load_calibration()
-    traces = trace_cases(
-        library, calibration, uncertainties or load_uncertainties(), n_worlds=n_worlds, seed=seed
-    )
-    stored = (calibration.fitted.baseline_log_odds.value, calibration.fitted.weibull_shape.value)
-    full = fit_traces(traces, stored)
-    used = (full.baseline_log_odds, full.weibull_shape) if refit else stored
-    observed = np.array(
-        [[int(trace.case.held_for(h)) for h in HORIZONS_MONTHS] for trace in traces], float
-    )
-    predicted = np.array([survival_curve(trace, *used)[list(HORIZONS_MONTHS)] for trace in traces])
-    predicted_loo = np.empty_like(predicted)
-    base_loo = np.empty_like(predicted)
-    for index in range(len(traces)):
-        others = traces[:index] + traces[index + 1 :]
-        if others:
-            held_out = fit_traces(
-                others, (full.baseline_log_odds, full.weibull_shape), errors=False
-            )
-            curve = survival_curve(
-                traces[index], held_out.baseline_log_odds, held_out.weibull_shape
-            )
-            predicted_loo[index] = curve[list(HORIZONS_MONTHS)]
-            base_loo[index] = np.delete(observed, index, axis=0).mean(axis=0)
-        else:
-            predicted_loo[index] = predicted[index]
-            base_loo[index] = observed[index]
-    base_rates = observed.mean(axis=0)
+    uncertainties = uncertainties or load_uncertainties()
+    shipped_library = load_cases()
+    method = method or calibration.fitted.method
+    early_months = calibration.early_months()
+    prior = literature_prior(calibration, uncertainties) if calibration.priors else None
+
+    def traced(lib: CaseLibrary) -> list[CaseTrace]:
+        return trace_cases(lib, calibration, uncertainties, n_worlds=n_worlds, seed=seed)
+
+    if mode == "holdout":
+        training_library = (library or cases or shipped_library).without(list(holdout))
+        scored_library = (library or cases or shipped_library).select(list(holdout))
+    elif mode == "refit":
+        training_library = cases or library or shipped_library
+        scored_library = training_library
+    else:
+        training_library = library or shipped_library
+        scored_library = cases or training_library
+    # the training library is simulated only when something is fitted on it
+    needs_training = mode != "shipped" or cross_validation
+    training = traced(training_library) if needs_training else []
+    scored_traces = traced(scored_library)
+    stored = shipped_fit(calibration, shipped_library)
+    if mode == "shipped":
+        used = stored
+        statement = (
+            f"scored with the shipped calibration ({stored.method}, fitted on the shipped "
+            f"library of {len(shipped_library.cases)} cases)"
+        )
+    else:
+        used = fit_traces(
+            training, early_months=early_months, method=method, prior=prior, start=stored.theta
+        )
+        statement = (
+            f"refitted ({method}) on the {len(training)} cases scored"
+            if mode == "refit"
+            else f"refitted ({method}) on the library without {', '.join(holdout)}, "
+            "which are scored out of sample"
+        )
+    fitted_on = {
+        case.id for case in (shipped_library if mode == "shipped" else training_library).cases
+    }
+    inside = [trace.case.id in fitted_on for trace in scored_traces]
+    if mode == "shipped":
+        statement += (
+            f"; {sum(inside)} of the {len(inside)} scored cases are in that library (in sample), "
+            f"{len(inside) - sum(inside)} are out of sample"
+        )
+    predicted = predict(scored_traces, used)
+    training_base = base_rates(training_library.cases)
+    scored_cases = [trace.case for trace in scored_traces]
+    scored = score(scored_cases, predicted, np.broadcast_to(training_base, predicted.shape))
+
+    loo = kfold = None
+    loo_rows: dict[str, tuple[float, ...]] = {}
+    if cross_validation and len(training) >= 3:
+        start = used.theta
+        loo_predicted, loo_base = cross_validate(
+            training,
+            [[i] for i in range(len(training))],
+            method=method,
+            prior=prior,
+            early_months=early_months,
+            start=start,
+        )
+        training_cases = [trace.case for trace in training]
+        loo = score(training_cases, loo_predicted, loo_base)
+        k_predicted, k_base = cross_validate(
+            training,
+            k_folds(len(training), K_FOLDS, seed),
+            method=method,
+            prior=prior,
+            early_months=early_months,
+            start=start,
+        )
+        kfold = score(training_cases, k_predicted, k_base)
+        loo_rows = {
+            trace.case.id: tuple(float(p) for p in loo_predicted[i])
+            for i, trace in enumerate(training)
+        }
+    held, known = observed_outcomes(scored_cases)
     forecasts = tuple(
         CaseForecast(
             trace.case.id,
             trace.case.title,
             tuple(float(p) for p in predicted[i]),
-            tuple(float(p) for p in predicted_loo[i]),
-            tuple(int(o) for o in observed[i]),
+            loo_rows.get(trace.case.id),
+            tuple(int(h) if k else None for h, k in zip(held[i], known[i], strict=True)),
+            inside[i],
         )
-        for i, trace in enumerate(traces)
+        for i, trace in enumerate(scored_traces)
     )
     return Backtest(
+        mode=mode,
+        statement=statement,
         forecasts=forecasts,
-        brier=_brier(predicted, observed),
-        brier_base_rate=_brier(np.broadcast_to(base_rates, observed.shape), observed),
-        brier_loo=_brier(predicted_loo, observed),
-        brier_base_rate_loo=_brier(base_loo, observed),
-        base_rates=tuple(float(r) for r in base_rates),
-        fit=full,
+        scored=scored,
+        fit=used,
+        training_cases=tuple(case.id for case in training_library.cases),
+        loo=loo,
+        kfold=kfold,
+        base_rates=tuple(float(r) for r in training_base),
+    )
+
+
+def fit(
+    library: CaseLibrary | None = None,
+    calibration: Calibration | None = None,
+    uncertainties: Uncertainties | None = None,
+    *,
+    method: Method | None = None,
+    n_worlds: int = 200,
+    seed: int = DEFAULT_SEED,
+) -> Fit:
+    """The calibration procedure: trace the cases, then fit θ by the calibration's method."""
+    calibration = calibration or load_calibration()
+    uncertainties = uncertainties or load_uncertainties()
+    method = method or calibration.fitted.method
+    traces = trace_cases(
+        library or load_cases(), calibration, uncertainties, n_worlds=n_worlds, seed=seed
+    )
+    prior = literature_prior(calibration, uncertainties) if calibration.priors else None
+    return fit_traces(traces, early_months=calibration.early_months(), method=method, prior=prior)
+
+
+@dataclass(frozen=True)
+class MethodComparison:
+    """Cross-validated scores of the two calibration methods on one library."""
+
+    loo: dict[str, Scores]
+    kfold: dict[str, Scores]
+    fits: dict[str, Fit]
+
+    def preferred(self) -> Method:
+        """The method with the lower leave-one-out Brier score."""
+        return "bayes" if self.loo["bayes"].brier < self.loo["mle"].brier else "mle"
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per method: the table the docs show."""
+        return [
+            {
+                "method": name,
+                "loo_brier": self.loo[name].brier,
+                "loo_brier_95": list(self.loo[name].brier_interval),
+                "kfold_brier": self.kfold[name].brier,
+                "base_rate_brier_loo": self.loo[name].brier_base_rate,
+                "harrell_c_loo": self.loo[name].harrell_c,
+                **{f"{p}": v for p, v in zip(PARAMETERS, self.fits[name].theta, strict=True)},
+            }
+            for name in ("mle", "bayes")
+        ]
+
+
+def compare_methods(
+    library: CaseLibrary | None = None,
+    calibration: Calibration | None = None,
+    uncertainties: Uncertainties | None = None,
+    *,
+    n_worlds: int = 200,
+    seed: int = DEFAULT_SEED,
+) -> MethodComparison:
+    """Leave-one-out and k-fold scores of ``mle`` and ``bayes`` on the same traces."""
+    calibration = calibration or load_calibration()
+    uncertainties = uncertainties or load_uncertainties()
+    traces = trace_cases(
+        library or load_cases(), calibration, uncertainties, n_worlds=n_worlds, seed=seed
+    )
+    prior = literature_prior(calibration, uncertainties)
+    early = calibration.early_months()
+    cases = [trace.case for trace in traces]
+    loo: dict[str, Scores] = {}
+    kfold: dict[str, Scores] = {}
+    fits: dict[str, Fit] = {}
+    for name in ("mle", "bayes"):
+        method: Method = "bayes" if name == "bayes" else "mle"
+        fits[name] = fit_traces(traces, early_months=early, method=method, prior=prior)
+        start = fits[name].theta
+        p, b = cross_validate(
+            traces,
+            [[i] for i in range(len(traces))],
+            method=method,
+            prior=prior,
+            early_months=early,
+            start=start,
+        )
+        loo[name] = score(cases, p, b)
+        p, b = cross_validate(
+            traces,
+            k_folds(len(traces), K_FOLDS, seed),
+            method=method,
+            prior=prior,
+            early_months=early,
+            start=start,
+        )
+        kfold[name] = score(cases, p, b)
+    return MethodComparison(loo, kfold, fits)
+
+
+def method_table_rows(comparison: MethodComparison) -> list[dict[str, Any]]:
+    """Rows of the docs' calibration-method table (for the docs generator)."""
+    return comparison.rows()
+
+
+def case_table_rows(result: Backtest) -> list[dict[str, Any]]:
+    """Rows of the docs' case table: one per case, forecasts and what happened."""
+    return [forecast.to_dict() for forecast in result.forecasts]
+
+
+def score_table_rows(result: Backtest) -> list[dict[str, Any]]:
+    """Rows of the docs' score table: in-sample or scored, leave-one-out and k-fold."""
+    rows = [{"scoring": result.mode, **result.scored.to_dict()}]
+    if result.loo is not None:
+        rows.append({"scoring": "leave-one-out", **result.loo.to_dict()})
+    if result.kfold is not None:
+        rows.append({"scoring": f"{K_FOLDS}-fold", **result.kfold.to_dict()})
+    for row in rows:
+        row.pop("reliability", None)
+    return rows
+
+
+@dataclass(frozen=True)
+class CodingSensitivity:
+    """How far the results move between the first and the second coding of the cases."""
+
+    agreement: dict[str, tuple[float, float]]  # field: (share identical, Cohen's kappa)
+    loo: dict[str, Scores]  # coding: leave-one-out scores (every fold refitted)
+    fits: dict[str, Fit]
+    forecasts: dict[str, FloatArray]  # coding: in-sample P(hold) (cases, horizons)
+    case_ids: tuple[str, ...]
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per coding: the table the docs show."""
+        rows = []
+        for coding in ("first", "second"):
+            fitted = self.fits[coding]
+            rows.append(
+                {
+                    "coding": coding,
+                    "loo_brier": self.loo[coding].brier,
+                    "loo_brier_95": list(self.loo[coding].brier_interval),
+                    "loo_base_rate": self.loo[coding].brier_base_rate,
+                    "harrell_c_loo": self.loo[coding].harrell_c,
+                    **dict(zip(PARAMETERS, fitted.theta, strict=True)),
+                }
+            )
+        return rows
+
+    def agreement_rows(self) -> list[dict[str, Any]]:
+        """One row per judgement field: share of cases coded alike, and Cohen's kappa."""
+        return [
+            {"field": name, "agreement": share, "kappa": kappa}
+            for name, (share, kappa) in self.agreement.items()
+        ]
+
+    def largest_moves(self, count: int = 5) -> list[tuple[str, float]]:
+        """The cases whose P(hold 10 years) moves most between the codings."""
+        moves = self.forecasts["second"][:, -1] - self.forecasts["first"][:, -1]
+        order = np.argsort(-np.abs(moves), kind="stable")[:count]
+        return [(self.case_ids[i], float(moves[i])) for i in order]
+
+
+def coding_sensitivity(
+    library: CaseLibrary | None = None,
+    calibration: Calibration | None = None,
+    uncertainties: Uncertainties | None = None,
+    *,
+    n_worlds: int = 100,
+    seed: int = DEFAULT_SEED,
+) -> CodingSensitivity:
+    """Refit and cross-validate under each coding; measure how much the codings agree."""
+    calibration = calibration or load_calibration()
+    uncertainties = uncertainties or load_uncertainties()
+    first = library or load_cases()
+    codings = {"first": first, "second": first.second_coding()}
+    method = calibration.fitted.method
+    prior = literature_prior(calibration, uncertainties) if calibration.priors else None
+    early = calibration.early_months()
+    agreement = {}
+    for name in JUDGEMENT_FIELDS:
+        one = [str(getattr(case, name)) for case in codings["first"].cases]
+        two = [str(getattr(case, name)) for case in codings["second"].cases]
+        share = sum(x == y for x, y in zip(one, two, strict=True)) / len(one)
+        agreement[name] = (share, cohen_kappa(one, two))
+    loo: dict[str, Scores] = {}
+    fits: dict[str, Fit] = {}
+    forecasts: dict[str, FloatArray] = {}
+    for coding, lib in codings.items():
+        traces = trace_cases(lib, calibration, uncertainties, n_worlds=n_worlds, seed=seed)
+        fits[coding] = fit_traces(traces, early_months=early, method=method, prior=prior)
+        forecasts[coding] = predict(traces, fits[coding])
+        out_of_fold, base = cross_validate(
+            traces,
+            [[i] for i in range(len(traces))],
+            method=method,
+            prior=prior,
+            early_months=early,
+            start=fits[coding].theta,
+        )
+        loo[coding] = score([trace.case for trace in traces], out_of_fold, base)
+    return CodingSensitivity(
+        agreement, loo, fits, forecasts, tuple(case.id for case in first.cases)
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -114,10 +114,25 @@ class CaseLevels(Strict):
 
 
 class Fitted(Strict):
-    """The parameters fitted on the case library."""
+    """The parameters fitted on the case library, and the method that fitted them."""
 
+    method: Literal["mle", "bayes"] = "mle"
     baseline_log_odds: Quantity
     weibull_shape: Quantity
+    early_log_hr: Quantity | None = None  # the early-fragility step (None: no step)
+    early_months: Quantity | None = None  # how long the early hazard lasts
+
+
+class Priors(Strict):
+    """Weakly informative priors of the Bayesian fit (see docs/durability.md)."""
+
+    bare_truce_failure_share: Quantity  # Fortna: "almost half" of wars were renewed
+    bare_truce_horizon_months: Quantity  # ... within about this many months
+    baseline_sd: Quantity
+    shape_mean: Quantity
+    shape_sd: Quantity
+    early_log_hr_mean: Quantity
+    early_log_hr_sd: Quantity
 
 
 class Calibration(Strict):
@@ -132,6 +147,7 @@ class Calibration(Strict):
     sanctions_share_lost: SanctionsShares
     case_levels: CaseLevels
     fitted: Fitted
+    priors: Priors | None = None
 
     def value(self, dotted: str) -> float:
         """The value of a parameter named ``group.name``."""
@@ -145,6 +161,8 @@ class Calibration(Strict):
         for key, number in changes.items():
             group, name = key.split("__")
             entry = data[group][name]
+            if entry is None:
+                raise KeyError(f"{group}.{name} is not in this calibration")
             entry["value"] = float(number)
             if entry.get("low") is not None:
                 entry["low"] = min(entry["low"], float(number))
@@ -191,12 +209,20 @@ class Calibration(Strict):
         quantity: Quantity = getattr(self.credibility, f"backstop_{level}")
         return quantity.value
 
+    def early_months(self) -> int:
+        """Months of the early-fragility step (0 when the calibration has none)."""
+        if self.fitted.early_months is None:
+            return 0
+        return round(self.fitted.early_months.value)
+
     def behaviour_for_kernel(self) -> Behaviour:
         """The kernel's scalar parameters."""
         b = self.behaviour
         return Behaviour(
             baseline_log_odds=self.fitted.baseline_log_odds.value,
             weibull_shape=self.fitted.weibull_shape.value,
+            early_log_hr=self.fitted.early_log_hr.value if self.fitted.early_log_hr else 0.0,
+            early_months=self.early_months(),
             probe_log_odds=b.probe_log_odds.value,
             limited_log_odds=b.limited_log_odds.value,
             response_weight=b.response_weight.value,

@@ -1,15 +1,18 @@
 """The historical case library: ceasefires and guarantees encoded as packages of mechanisms.
 
-Each case (``data/cases.yaml``) codes how the war ended, the strongest third-party guarantee and
-its great-power backstop, what the side that might attack still wanted, whether it was itself a
-guarantor, peacekeeping, monitoring, a separation zone and a joint commission, and what happened:
-whether the peace held and for how many months. :func:`case_inputs` turns a case into the same
+Each case (``data/cases.yaml``; the codebook is in docs/durability.md) codes how the war ended,
+what each side still wanted (the victor's and the loser's aims) and which side is the likely
+re-attacker, the strongest third-party guarantee and its great-power backstop, whether the
+likely re-attacker was itself a guarantor, peacekeeping, monitoring, a separation zone and a
+joint commission, and what happened: whether the peace held and for how many months. Every
+case cites a source for its dates, its outcome, its mechanisms and its aims, and records a
+second coding of the fields that need judgement. :func:`case_inputs` turns a case into the same
 kernel inputs a package becomes, so the backtest runs the simulation that assesses packages.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -34,6 +37,34 @@ Form = Literal[
     "nato_membership",
 ]
 Backstop = Literal["none", "political", "monitoring", "enablers", "air_support", "article5_like"]
+Settlement = Literal["truce", "agreement", "decisive"]
+Aims = Literal["satisfied", "limited", "unmet"]
+Side = Literal["victor", "loser"]
+Peacekeeping = Literal["none", "light", "robust"]
+Monitoring = Literal["none", "observers", "full"]
+CITED_FIELDS = ("dates", "outcome", "mechanisms", "aims")
+"""What every case cites a source for (its ``cite`` mapping)."""
+JUDGEMENT_FIELDS = ("settlement", "victor_aims", "loser_aims", "reattacker", "guarantee")
+"""The fields that need judgement; each case records a second coding of them."""
+
+
+class Cite(Strict):
+    """The source (an id of the file's ``sources``) behind each group of a case's fields."""
+
+    dates: str
+    outcome: str
+    mechanisms: str
+    aims: str
+
+
+class SecondCoding(Strict):
+    """A second coding of the judgement fields (see the codebook)."""
+
+    settlement: Settlement
+    victor_aims: Aims
+    loser_aims: Aims
+    reattacker: Side
+    guarantee: Form
 
 
 class Case(Strict):
@@ -42,18 +73,23 @@ class Case(Strict):
     id: str = Field(min_length=1)
     title: str
     start: str
-    settlement: Literal["truce", "agreement", "decisive"]
+    end: str | None = None  # date the peace failed (None: held to the end of observation)
+    settlement: Settlement
+    victor_aims: Aims
+    loser_aims: Aims
+    reattacker: Side
     guarantee: Form
     backstop: Backstop
-    aggressor_aims: Literal["satisfied", "limited", "unmet"]
     guarantor_is_party: bool
-    peacekeeping: Literal["none", "light", "robust"]
-    monitoring: Literal["none", "observers", "full"]
+    peacekeeping: Peacekeeping
+    monitoring: Monitoring
     separation_zone: bool
     joint_commission: bool
     held: bool
     months: Quantity
-    source: str | None = None
+    cite: Cite | None = None
+    second_coding: SecondCoding | None = None
+    universe: str | None = None  # the rule that chose the case (docs/durability.md)
     note: str | None = None
 
     @model_validator(mode="after")
@@ -62,7 +98,53 @@ class Case(Strict):
             raise ValueError(f"'months' must be in months, got {self.months.unit!r}")
         if self.months.value <= 0:
             raise ValueError(f"'months' must be > 0, got {self.months.value}")
+        if self.held and self.end is not None:
+            raise ValueError(f"a peace that held has no 'end', got {self.end!r}")
         return self
+
+    @property
+    def reattacker_aims(self) -> Aims:
+        """The aims of the side coded as the likely re-attacker."""
+        return self.victor_aims if self.reattacker == "victor" else self.loser_aims
+
+    @property
+    def effective_settlement(self) -> Settlement:
+        """The settlement as it bears on the re-attacker.
+
+        A decisive outcome is stabilising because the loser cannot fight again soon; when the
+        likely re-attacker is a victor that still wants more (aims not satisfied), it is not,
+        and the case counts as a truce.
+        """
+        if (
+            self.settlement == "decisive"
+            and self.reattacker == "victor"
+            and self.victor_aims != "satisfied"
+        ):
+            return "truce"
+        return self.settlement
+
+    @property
+    def bare_truce(self) -> bool:
+        """No agreement or victory, no guarantee, no mechanism: a truce that is only a truce."""
+        return (
+            self.effective_settlement == "truce"
+            and self.guarantee == "none"
+            and self.backstop == "none"
+            and self.peacekeeping == "none"
+            and self.monitoring == "none"
+            and not self.separation_zone
+            and not self.joint_commission
+        )
+
+    def second(self) -> Case:
+        """The case under its second coding (itself when it has none)."""
+        if self.second_coding is None:
+            return self
+        return self.model_copy(update=self.second_coding.model_dump())
+
+    def known_at(self, months: int) -> bool:
+        """Whether the outcome at ``months`` is observed (failed before, or watched that long)."""
+        return not self.held or self.months.value >= months
 
     def held_for(self, months: int) -> bool:
         """Whether the peace held at least ``months`` months."""
@@ -86,6 +168,16 @@ class CaseLibrary:
     cases: tuple[Case, ...]
     sources: dict[str, Source]
     file: str
+
+    def second_coding(self) -> CaseLibrary:
+        """The library under its second coding of the judgement fields."""
+        return replace(self, cases=tuple(case.second() for case in self.cases))
+
+    def without(self, ids: list[str]) -> CaseLibrary:
+        """The library less the cases named in ``ids`` (which must exist)."""
+        self.select(ids)
+        drop = set(ids)
+        return replace(self, cases=tuple(case for case in self.cases if case.id not in drop))
 
     def select(self, ids: list[str] | None) -> CaseLibrary:
         """The cases named in ``ids`` (all when None).
@@ -126,6 +218,24 @@ def _duplicates(raw: Any, lines: LineMap) -> list[Problem]:
     return problems
 
 
+def _citations(raw: Any, known: set[str], lines: LineMap) -> list[Problem]:
+    problems = []
+    items = raw.get("cases") if isinstance(raw, dict) else None
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        cite = item.get("cite") if isinstance(item, dict) else None
+        for field, ref in cite.items() if isinstance(cite, dict) else []:
+            if isinstance(ref, str) and ref not in known:
+                problems.append(
+                    lines.problem(
+                        ["cases", index, "cite", field],
+                        "unknown source",
+                        expected="a source id",
+                        received=ref,
+                    )
+                )
+    return problems
+
+
 def parse_cases(raw: Any, lines: LineMap) -> CaseLibrary:
     """Validate parsed YAML as a case library (every problem located)."""
     if not isinstance(raw, dict):
@@ -140,6 +250,7 @@ def parse_cases(raw: Any, lines: LineMap) -> CaseLibrary:
         problems.extend(error.problems)
     known: dict[str, Any] = raw["sources"] if isinstance(raw.get("sources"), dict) else {}
     problems.extend(check_source_refs(raw, set(known), lines))
+    problems.extend(_citations(raw, set(known), lines))
     problems.extend(_duplicates(raw, lines))
     if problems:
         raise DataError(problems)
@@ -160,13 +271,15 @@ def case_inputs(
     """The kernel inputs of a case, for ``n`` worlds.
 
     The case's coded mechanisms set the package side; the generic behaviour (risk tolerance,
-    cohesion, fatigue) takes the uncertainties' central values. The aggressor's capacity is
-    whole from the start, its aims are the case's, the backstop acts at full resolve (the case
-    codes what was delivered), and there are no sanctions and no US elections.
+    cohesion, fatigue) takes the uncertainties' central values. The likely re-attacker's
+    capacity is whole from the start, its aims are the case's, a decisive outcome counts only
+    when the re-attacker is the loser (:attr:`Case.effective_settlement`), the backstop acts at
+    full resolve (the case codes what was delivered), and there are no sanctions and no US
+    elections.
     """
     levels = calibration.case_levels
     nominal = {name: float(item.value) for name, item in uncertainties.uncertainties.items()}
-    aims = getattr(levels, f"aims_{case.aggressor_aims}").value
+    aims = getattr(levels, f"aims_{case.reattacker_aims}").value
     peacekeeping = {
         "none": 0.0,
         "light": levels.peacekeeping_light.value,
@@ -178,7 +291,7 @@ def case_inputs(
         "full": levels.monitoring_full.value,
     }[case.monitoring]
     static = calibration.static_log_hr(
-        settlement=case.settlement,
+        settlement=case.effective_settlement,
         separation_zone=float(case.separation_zone),
         joint_commission=float(case.joint_commission),
         monitoring=monitoring,

@@ -106,6 +106,20 @@ class Behaviour:
     clash_after_answered_attack: float
     us_lapse_resolve: float  # US commitments lapse once US resolve falls below this
     probe_class_shares: tuple[float, float, float] = (1 / 3, 1 / 3, 1 / 3)
+    # fitted: log hazard ratio of an offensive in the truce's first `early_months` months (a
+    # truce that is only a pause: the loser regroups, or a side tests the line, within months)
+    early_log_hr: float = 0.0
+    early_months: int = 0
+
+    def time_term(self, months: int) -> FloatArray:
+        """The fitted terms of the offensive's log odds in months 1 .. ``months``.
+
+        β0 + (γ − 1) ln t + ln HR_early · [t ≤ early months]: the baseline, the Weibull shape of
+        the hazard over time and the early-fragility step.
+        """
+        t = np.arange(1, months + 1, dtype=np.float64)
+        early = self.early_log_hr * (t <= self.early_months)
+        return self.baseline_log_odds + (self.weibull_shape - 1.0) * np.log(t) + early
 
 
 @dataclass(frozen=True)
@@ -159,8 +173,8 @@ class KernelOutput:
     expected_survival: FloatArray  # (months + 1,) mean over worlds of P(no offensive so far)
     world_expected_survival: FloatArray = field(default_factory=lambda: np.zeros(0))
     # with ``trace=True``: per world and month, the offensive's log odds less the fitted terms
-    # (baseline and time shape) and the log of the other actions' odds; enough to recompute the
-    # smooth survival for any baseline and shape without re-running (used by the fit)
+    # (baseline, time shape and early fragility) and the log of the other actions' odds; enough
+    # to recompute the smooth survival for any value of those without re-running (used by the fit)
     trace_offensive: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
     trace_log_rest: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
 
@@ -298,10 +312,9 @@ def simulate(
     capacity_gap = (1.0 - inputs.capacity_at_ceasefire).astype(f32)
     rebuild_rate = (1.0 / inputs.rebuild_months).astype(f32)
     decay = np.exp(-inputs.fatigue_per_year / 12.0).astype(f32)  # resolve's monthly factor
-    # the fitted terms of the offensive's log odds (baseline and time shape): one number a month
-    time_term = [
-        b.baseline_log_odds + (b.weibull_shape - 1.0) * np.log(t + 1.0) for t in range(months)
-    ]
+    # the fitted terms of the offensive's log odds (baseline, time shape, early fragility): one
+    # number a month
+    time_term = b.time_term(months).tolist()
     log_hr_guarantee = f32(b.log_hr_guarantee)
     shares = np.asarray(b.probe_class_shares) / np.sum(b.probe_class_shares)
     first_cut, second_cut = (f32(cut) for cut in np.cumsum(shares)[:2])
