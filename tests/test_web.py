@@ -28,7 +28,8 @@ WORLDS = 12
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
-    return TestClient(create_app(stores=tmp_path_factory.mktemp("stores")))
+    app = create_app(stores=tmp_path_factory.mktemp("stores"), allowed_hosts=["testserver"])
+    return TestClient(app)
 
 
 def test_cli_json_report_and_web_show_the_same_numbers(client: TestClient, tmp_path: Path) -> None:
@@ -152,6 +153,14 @@ def test_request_errors_are_json_with_fields(client: TestClient) -> None:
     assert both.status_code == 422 and both.json()["problems"][0]["field"] == "package"
 
 
+def _csrf(client: TestClient) -> str:
+    """The editor form's token (the client keeps the matching cookie)."""
+    page = client.get("/packages/edit").text
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found is not None
+    return found.group(1)
+
+
 def test_editing_the_form_changes_the_assessment(client: TestClient) -> None:
     before = client.get("/api/assess/paris-declaration-2026?worlds=4&seed=1").json()
     land = next(s for s in before["sections"] if s["name"] == "land")
@@ -160,6 +169,7 @@ def test_editing_the_form_changes_the_assessment(client: TestClient) -> None:
     response = client.post(
         "/packages/edit",
         data={
+            "csrf": _csrf(client),
             "name": "paris-declaration-2026",
             "text": text,
             "action": "form",
@@ -217,7 +227,8 @@ def test_form_rewrites_amounts_conditions_and_roe() -> None:
 def test_editor_shows_problems_inline_with_lines(client: TestClient) -> None:
     text = package_path("sky-shield-2025").read_text() + "\nbogus_field: 1\n"
     response = client.post(
-        "/packages/edit", data={"name": "mine", "text": text, "action": "validate"}
+        "/packages/edit",
+        data={"csrf": _csrf(client), "name": "mine", "text": text, "action": "validate"},
     )
     assert response.status_code == 200
     line = len(text.splitlines())

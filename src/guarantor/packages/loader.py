@@ -57,11 +57,15 @@ def _text(mapping: Any, key: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def check_references(raw: Any, lines: LineMap, theatre: Theatre) -> list[Problem]:
+def check_references(
+    raw: Any, lines: LineMap, theatre: Theatre, *, names_only: bool = False
+) -> list[Problem]:
     """Check every id a package names against the theatre and itself.
 
     Works on the raw data, so that reference problems are reported together with schema
-    problems even when parts of the file do not validate.
+    problems even when parts of the file do not validate. With ``names_only`` (text from the
+    web) the rules of engagement must be a shipped rule set's name: a path is refused without
+    looking at the file system, so the answer never says whether a path exists.
     """
     problems: list[Problem] = []
     if not isinstance(raw, dict):
@@ -124,7 +128,18 @@ def check_references(raw: Any, lines: LineMap, theatre: Theatre) -> list[Problem
         rulesets = shipped_rulesets()
         for domain, name in named.items():
             at: list[str | int] = ["roe", domain] if domain else ["roe"]
-            if isinstance(name, str) and name not in rulesets and not Path(name).is_file():
+            if not isinstance(name, str):
+                continue
+            if names_only and name not in rulesets:
+                problems.append(
+                    lines.problem(
+                        at,
+                        "unknown rules of engagement: name a shipped rule set (paths are not read)",
+                        expected=f"one of {rulesets}",
+                        received=name[:100],
+                    )
+                )
+            elif name not in rulesets and not Path(name).is_file():
                 problems.append(
                     lines.problem(
                         at,
@@ -140,14 +155,19 @@ def check_references(raw: Any, lines: LineMap, theatre: Theatre) -> list[Problem
     return problems
 
 
-def parse_package(text: str, file: str, theatre: Theatre | None = None) -> Package:
+def parse_package(
+    text: str, file: str, theatre: Theatre | None = None, *, names_only: bool = False
+) -> Package:
     """Parse and check a package from YAML text.
+
+    ``names_only`` (the web app's text): the package may name shipped rule sets only, never a
+    path; see :func:`check_references`.
 
     Raises:
         DataError: with every problem found, each located by file, line and field.
     """
     raw, lines = load_yaml_text(text, file)
-    return _validated(raw, lines, theatre)
+    return _validated(raw, lines, theatre, names_only=names_only)
 
 
 def load_package(name_or_path: str | Path | None = None, theatre: Theatre | None = None) -> Package:
@@ -160,7 +180,9 @@ def load_package(name_or_path: str | Path | None = None, theatre: Theatre | None
     return _validated(raw, lines, theatre)
 
 
-def _validated(raw: Any, lines: LineMap, theatre: Theatre | None) -> Package:
+def _validated(
+    raw: Any, lines: LineMap, theatre: Theatre | None, *, names_only: bool = False
+) -> Package:
     if not isinstance(raw, dict):
         raise DataError([lines.problem([], "a package is a mapping", received=type(raw).__name__)])
     problems: list[Problem] = []
@@ -181,7 +203,7 @@ def _validated(raw: Any, lines: LineMap, theatre: Theatre | None) -> Package:
                 received=str(theatre_name),
             )
         )
-    problems.extend(check_references(raw, lines, theatre))
+    problems.extend(check_references(raw, lines, theatre, names_only=names_only))
     if problems:
         raise DataError(_unique(problems))
     assert package is not None
