@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from pyproj import Geod
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
+
+from guarantor.yamlio import load_yaml
 
 DATA = Path(__file__).resolve().parents[1] / "src/guarantor/theatre/data/ukraine-2025"
 GEOD = Geod(ellps="WGS84")
@@ -40,7 +41,7 @@ def test_collection_is_small_sourced_and_complete() -> None:
     data = collection()
     assert (DATA / "geography.geojson").stat().st_size < 1_500_000
     assert data["generated_by"] == "scripts/build_geography.py"
-    registry = yaml.safe_load((DATA / "geography-sources.yaml").read_text(encoding="utf-8"))
+    registry, _ = load_yaml(DATA / "geography-sources.yaml")
     sources = registry["sources"]
     assert data["source"] in sources
     ids = {f["properties"]["id"] for f in data["features"]}

@@ -26,6 +26,7 @@ from guarantor.roe import (
 from guarantor.roe.loader import ruleset_path
 from guarantor.roe.rules import describe
 from guarantor.validation import validate_file
+from guarantor.yamlio import load_yaml, load_yaml_text
 
 BAD = Path(__file__).parent / "data" / "roe"
 
@@ -169,7 +170,7 @@ def test_responses_are_spelt_as_in_files() -> None:
 # Mutated files never raise anything but DataError
 
 SHIPPED_TEXT = {name: ruleset_path(name).read_text(encoding="utf-8") for name in shipped_rulesets()}
-SHIPPED_DATA = {name: yaml.safe_load(text) for name, text in SHIPPED_TEXT.items()}
+SHIPPED_DATA = {name: load_yaml_text(text, name)[0] for name, text in SHIPPED_TEXT.items()}
 JUNK = st.one_of(
     st.none(),
     st.booleans(),
@@ -251,9 +252,7 @@ def test_cut_rule_text_raises_only_data_errors(
         assert error.problems
 
 
-FIXTURE_DATA = yaml.safe_load(
-    (ruleset_path("air-policing").parent / "fixtures" / "air-policing.yaml").read_text("utf-8")
-)
+FIXTURE_DATA = load_yaml(ruleset_path("air-policing").parent / "fixtures" / "air-policing.yaml")[0]
 
 
 @given(

@@ -22,6 +22,7 @@ from guarantor.report import embedded_assessment
 from guarantor.web import create_app
 from guarantor.web.app import MAX_BODY_BYTES
 from guarantor.web.editor import apply_form, package_form
+from guarantor.yamlio import load_yaml_text
 
 WORLDS = 12
 
@@ -197,9 +198,7 @@ def test_form_rewrites_amounts_conditions_and_roe() -> None:
     assert roe.value == "air: air-policing, sea: maritime-escort, land: reassurance-force"
     assert roe.value in roe.options
     unchanged = apply_form(text, "p.yaml", {"form": "1", "roe": roe.value})
-    import yaml
-
-    assert yaml.safe_load(unchanged)["roe"] == {
+    assert load_yaml_text(unchanged, "p.yaml")[0]["roe"] == {
         "air": "air-policing",
         "sea": "maritime-escort",
         "land": "reassurance-force",
@@ -215,7 +214,7 @@ def test_form_rewrites_amounts_conditions_and_roe() -> None:
             "commitments.3.aircraft.0.count": "five",
         },
     )
-    data = yaml.safe_load(rewritten)
+    data, _ = load_yaml_text(rewritten, "p.yaml")
     assert data["commitments"][0]["troops"]["value"] == 6000
     assert data["commitments"][0]["troops"]["source"] == "times-15000"
     assert data["commitments"][0]["conditions"] == [{"ceasefire_agreed": True}]
