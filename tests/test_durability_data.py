@@ -63,7 +63,8 @@ uncertainties:
   b: {value: 10, low: 1, high: 100, unit: "1", assumption: x, distribution: loguniform}
 """
     data, lines = load_yaml_text(text, "t.yaml")
-    worlds = sample_worlds(parse_uncertainties(data, lines), 20000, seed=1, method="mc")
+    parsed = parse_uncertainties(data, lines, durability=False)
+    worlds = sample_worlds(parsed, 20000, seed=1, method="mc")
     assert abs(worlds["a"].mean() - (1 + 2 + 5) / 3) < 0.03
     assert abs(np.median(worlds["b"]) - 10) < 0.5
 
@@ -77,7 +78,7 @@ uncertainties:
 """
     data, lines = load_yaml_text(text, "u.yaml")
     with pytest.raises(DataError) as error:
-        parse_uncertainties(data, lines)
+        parse_uncertainties(data, lines, durability=False)
     found = {(p.line, p.field) for p in error.value.problems}
     assert (3, "uncertainties.a") in found
     assert (4, "uncertainties.b") in found
@@ -228,3 +229,24 @@ def test_malformed_input_only_ever_raises_data_error(document: object) -> None:
             parse(data, lines)
         except DataError:
             pass
+
+
+def test_uncertainties_the_durability_model_does_not_read_or_outside_their_domain_are_refused() -> (
+    None
+):
+    text = """uncertainties:
+  kremlin_horoscope: {value: 1, low: 0, high: 2, unit: "1", assumption: x}
+  us_resolve: {value: 0.5, low: -1.7e308, high: 1.7e308, unit: "1", assumption: x}
+  brent_usd_per_bbl: {value: .inf, low: 45, high: 90, unit: USD/bbl, assumption: x}
+"""
+    data, lines = load_yaml_text(text, "u.yaml")
+    with pytest.raises(DataError) as error:
+        parse_uncertainties(data, lines)
+    found = {(p.line, p.field): p for p in error.value.problems}
+    assert "no model reads it" in found[(2, "uncertainties.kremlin_horoscope")].message
+    assert found[(3, "uncertainties.us_resolve.low")].expected == "0 to 1"
+    assert (3, "uncertainties.us_resolve.high") in found
+    assert (4, "uncertainties.brent_usd_per_bbl.value") in found
+    # another model's file names its own parameters
+    own = text.split("  us_resolve", maxsplit=1)[0]
+    parse_uncertainties(*load_yaml_text(own, "u.yaml"), durability=False)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Self, TypeVar
+from typing import Annotated, Any, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -47,17 +47,19 @@ class Source(Strict):
 
 
 SourceRef = str | Source
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+"""A number that is neither infinite nor NaN (``.inf`` and ``.nan`` are refused at load)."""
 
 
 class Quantity(Strict):
     """A number with its unit and its provenance (a source, or an assumption with a range)."""
 
-    value: float
+    value: Finite
     unit: str = Field(min_length=1)
     source: SourceRef | None = None
     assumption: str | None = None
-    low: float | None = None
-    high: float | None = None
+    low: Finite | None = None
+    high: Finite | None = None
     note: str | None = None
 
     @model_validator(mode="after")

@@ -78,11 +78,16 @@ class Parameter:
 
 
 def space(
-    uncertainties: str | Path | None = None, *, models: Sequence[str] | None = None
+    uncertainties: str | Path | None = None,
+    *,
+    models: Sequence[str] | None = None,
+    check_names: bool = True,
 ) -> tuple[Parameter, ...]:
     """Every uncertain parameter: instruments (registry order), acceptability, durability.
 
-    The durability uncertainties come from ``uncertainties`` (a file; default the shipped one).
+    The durability uncertainties come from ``uncertainties`` (a file; default the shipped one);
+    ``check_names`` holds its names to those the durability model reads (False for a sweep's
+    other ``--model``, which names its own).
 
     ``models`` limits the space to the parameters those models read (instrument section names,
     ``acceptability``, ``durability``); the order, and so the sample, does not change otherwise.
@@ -95,7 +100,8 @@ def space(
         (instrument.name, instrument.world_parameters) for instrument in registry.instruments()
     ]
     declared.append(("acceptability", ACCEPTABILITY))
-    declared.append(("durability", load_uncertainties(uncertainties).uncertainties))
+    durability = load_uncertainties(uncertainties, durability=check_names)
+    declared.append(("durability", durability.uncertainties))
     found: dict[str, Parameter] = {}
     for model, parameters in declared:
         for name, quantity in parameters.items():

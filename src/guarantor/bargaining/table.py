@@ -168,6 +168,17 @@ def read_ktab_csv(path: str | Path) -> ActorTable:
                 )
             )
             continue
+        if row[0].strip() in names or not row[0].strip():
+            problems.append(
+                Problem(
+                    "duplicate actor" if row[0].strip() else "an actor needs a name",
+                    file=file,
+                    line=line,
+                    field="Actor",
+                    expected="each actor on one row",
+                    received=row[0].strip() or "''",
+                )
+            )
         names.append(row[0].strip())
         descriptions.append(row[1].strip())
         capability[index] = _number(row[2], file, line, "Power", problems)
@@ -227,9 +238,6 @@ def read_ktab_csv(path: str | Path) -> ActorTable:
                     received=f"{total:g}",
                 )
             )
-    duplicates = sorted({name for name in names if names.count(name) > 1})
-    if duplicates:
-        problems.append(Problem("duplicate actor names", file=file, received=", ".join(duplicates)))
     if problems:
         raise DataError(problems)
     return ActorTable(
@@ -288,7 +296,19 @@ def read_bdm_csv(path: str | Path) -> ActorTable:
                 )
             )
             continue
-        names.append(row[column["Actor"]].strip())
+        name = row[column["Actor"]].strip()
+        if not name or name in names:
+            problems.append(
+                Problem(
+                    "duplicate actor" if name else "an actor needs a name",
+                    file=file,
+                    line=line,
+                    field="Actor",
+                    expected="each actor on one row",
+                    received=name or "''",
+                )
+            )
+        names.append(name)
         capability = _number(row[column["Capability"]], file, line, "Capability", problems)
         position = _number(row[column["Position"]], file, line, "Position", problems)
         salience = _number(row[column["Salience"]], file, line, "Salience", problems)

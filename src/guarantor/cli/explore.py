@@ -87,10 +87,14 @@ def _worlds(
 ) -> dict[str, np.ndarray[Any, Any]]:
     """The worlds every command draws for this number and seed (:mod:`guarantor.worlds`).
 
-    The durability model reads every model's world parameters; another ``--model`` reads only
-    the uncertainties file it is given.
+    The durability model reads every model's world parameters, and its uncertainties must be
+    ones it knows; another ``--model`` reads only the uncertainties file it is given, whose
+    names are its own.
     """
-    bounds = world_bounds(uncertainties) if model == DEFAULT_MODEL else load_bounds(uncertainties)
+    if model == DEFAULT_MODEL:
+        bounds = world_bounds(uncertainties)
+    else:
+        bounds = load_bounds(uncertainties, durability=False)
     return sample_worlds(bounds, n, seed=seed, method="lhs")
 
 
@@ -261,7 +265,7 @@ def sensitivity_command(
     with reporting(as_json):
         seed, months = _like_the_sweep(store, seed, months)
         points = _load_packages([package] if package else None, theatre)
-        bounds = load_bounds(uncertainties)
+        bounds = load_bounds(uncertainties, durability=model == DEFAULT_MODEL)
         base = Design(
             points[:1],
             {},
@@ -427,7 +431,7 @@ def worst_case_command(
             task = progress.add_task("generations", total=generations)
             found = worst_case(
                 base,
-                load_bounds(uncertainties),
+                load_bounds(uncertainties, durability=model == DEFAULT_MODEL),
                 goal,
                 Store(store),
                 seed=seed,

@@ -104,30 +104,36 @@ def uncertainty_bounds(uncertainties: Any) -> dict[str, Bounds]:
     return bounds
 
 
-def world_bounds(path_or_name: str | Path | None = None) -> dict[str, Bounds]:
+def world_bounds(
+    path_or_name: str | Path | None = None, *, durability: bool = True
+) -> dict[str, Bounds]:
     """Every world parameter of every model (:func:`guarantor.worlds.space`), as bounds.
 
     A sweep samples these, so that its worlds are the ones every other command draws from the
-    same number of worlds and seed; ``path_or_name`` replaces the durability uncertainties.
+    same number of worlds and seed; ``path_or_name`` replaces the durability uncertainties (with
+    ``durability`` False, for another model, whose names are its own).
     """
     from guarantor.worlds import space
 
     return {
         p.name: Bounds(p.name, p.low, p.high, min(max(p.nominal, p.low), p.high), p)
-        for p in space(path_or_name)
+        for p in space(path_or_name, check_names=durability)
     }
 
 
-def load_bounds(path_or_name: str | Path | None = None) -> dict[str, Bounds]:
+def load_bounds(
+    path_or_name: str | Path | None = None, *, durability: bool = True
+) -> dict[str, Bounds]:
     """An uncertainties file (default: the durability model's shipped one), as bounds.
 
     The file format is the durability model's: ``uncertainties: {name: {value, low, high, unit,
-    assumption | source, distribution?}}`` with an optional ``sources:`` registry.
+    assumption | source, distribution?}}`` with an optional ``sources:`` registry. With
+    ``durability`` (the default model) every name must be one that model reads.
 
     Raises:
         DataError: the file is missing or malformed, with every problem located.
     """
-    return uncertainty_bounds(load_uncertainties(path_or_name))
+    return uncertainty_bounds(load_uncertainties(path_or_name, durability=durability))
 
 
 def varying(bounds: Mapping[str, Bounds]) -> dict[str, Bounds]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from guarantor.errors import DataError, Problem
-from guarantor.packages.schema import Package
+from guarantor.packages.schema import AIRCRAFT_PER_BASE, TROOPS_PER_ACTOR, Package
 from guarantor.sourcing import check_source_refs, validate_as
 from guarantor.theatre import DEFAULT_THEATRE, Theatre, load_theatre
 from guarantor.theatre.schema import AircraftRole
@@ -148,11 +149,60 @@ def check_references(
                         received=name,
                     )
                 )
+    problems.extend(_totals(commitments, lines))
     for index, trigger in _items(raw.get("triggers")):
         check(["triggers", index, "commitment"], "commitment", _text(trigger, "commitment"))
     package_sources: dict[str, Any] = raw["sources"] if isinstance(raw.get("sources"), dict) else {}
     problems.extend(check_source_refs(raw, set(package_sources) | set(theatre.sources), lines))
     return problems
+
+
+def _number(amount: Any) -> float | None:
+    value = amount.get("value") if isinstance(amount, dict) else amount
+    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    return float(value) if is_number and math.isfinite(value) else None
+
+
+def _totals(commitments: list[tuple[int, Any]], lines: LineMap) -> list[Problem]:
+    """Aircraft per base and troops per actor, summed over the package, within their ceilings."""
+    problems: list[Problem] = []
+    per_base: dict[str, float] = {}
+    per_actor: dict[str, float] = {}
+    for index, item in commitments:
+        if not isinstance(item, dict):
+            continue
+        for field in ("aircraft", "tankers"):
+            for number, pledge in _items(item.get(field)):
+                base, count = _text(pledge, "base"), _number(_get(pledge, "count"))
+                if base is None or count is None:
+                    continue
+                per_base[base] = per_base.get(base, 0.0) + count
+                if per_base[base] > AIRCRAFT_PER_BASE >= per_base[base] - count:
+                    problems.append(
+                        lines.problem(
+                            ["commitments", index, field, number, "count"],
+                            f"more aircraft at {base} than one base holds",
+                            expected=f"at most {AIRCRAFT_PER_BASE} at one base in the package",
+                            received=f"{per_base[base]:,.0f}",
+                        )
+                    )
+        actor, troops = _text(item, "actor"), _number(item.get("troops"))
+        if item.get("instrument") == "reassurance_force" and actor and troops is not None:
+            per_actor[actor] = per_actor.get(actor, 0.0) + troops
+            if per_actor[actor] > TROOPS_PER_ACTOR >= per_actor[actor] - troops:
+                problems.append(
+                    lines.problem(
+                        ["commitments", index, "troops"],
+                        f"more troops from {actor} than it could send",
+                        expected=f"at most {TROOPS_PER_ACTOR:,} from one actor in the package",
+                        received=f"{per_actor[actor]:,.0f}",
+                    )
+                )
+    return problems
+
+
+def _get(mapping: Any, key: str) -> Any:
+    return mapping.get(key) if isinstance(mapping, dict) else None
 
 
 def parse_package(

@@ -17,10 +17,34 @@ from typing import Annotated, Literal, Self
 
 from pydantic import Field, field_validator, model_validator
 
-from guarantor.sourcing import Quantity, Source, SourceRef, Strict
+from guarantor.sourcing import Finite, Quantity, Source, SourceRef, Strict
 from guarantor.theatre.schema import Identifier
 
-Amount = float | Quantity
+Amount = Finite | Quantity
+
+CEILINGS: dict[str, tuple[float, str]] = {
+    # field: (highest plausible amount, why); checks of input, not findings: each is several
+    # times the largest real figure so that only nonsense is refused
+    "aircraft": (200, "aircraft of one type at one base: a squadron is 12-24 aircraft"),
+    "ships": (60, "ships of one type: no European navy has more than about 20 escorts"),
+    "troops": (500_000, "troops from one actor: Europe's largest armies have about 200,000"),
+    "army_cap": (2_000_000, "a cap on Ukraine's forces: they numbered about 900,000 in 2025"),
+    "monitors": (50_000, "monitors: the OSCE mission in Ukraine peaked at about 1,300"),
+    "instructors": (50_000, "instructors: EUMAM Ukraine trained with a few thousand"),
+    "trainees_per_year": (1_000_000, "trainees a year: more than Ukraine's whole army"),
+    "usd_bn_per_year": (1_000, "USD bn a year: the US defence budget is about 900"),
+    "tonnes_per_day": (100_000, "tonnes a day: the Berlin airlift peaked near 13,000"),
+    "standoff_km": (3_000, "km: more than the theatre's width"),
+    "readiness_min": (1_440, "minutes: a day; quick-reaction alert is 15"),
+    "years": (100, "years a treaty runs"),
+    "systems": (50_000, "tanks or guns: more than any army holds"),
+    "factor": (10, "a reinforcement multiplies a commitment at most tenfold"),
+}
+"""The upper end of every amount a package can set (its lower end is 0, or 1 for years)."""
+AIRCRAFT_PER_BASE = 250
+"""Most aircraft (fighters and tankers) a package may place at one base."""
+TROOPS_PER_ACTOR = 500_000
+"""Most troops one actor may commit across a package's forces."""
 
 
 def magnitude(amount: Amount | None, default: float = 0.0) -> float:
@@ -30,13 +54,19 @@ def magnitude(amount: Amount | None, default: float = 0.0) -> float:
     return amount.value if isinstance(amount, Quantity) else float(amount)
 
 
-def _check_unit(amount: Amount | None, allowed: tuple[str, ...], minimum: float = 0.0) -> None:
+def _check_unit(
+    amount: Amount | None, allowed: tuple[str, ...], ceiling: str, minimum: float = 0.0
+) -> None:
     if amount is None:
         return
     if isinstance(amount, Quantity) and amount.unit not in allowed:
         raise ValueError(f"unit must be {' or '.join(map(repr, allowed))}, got {amount.unit!r}")
-    if magnitude(amount) < minimum:
-        raise ValueError(f"must be ≥ {minimum:g}, got {magnitude(amount):g}")
+    number = magnitude(amount)
+    if number < minimum:
+        raise ValueError(f"must be ≥ {minimum:g}, got {number:g}")
+    highest, why = CEILINGS[ceiling]
+    if number > highest:
+        raise ValueError(f"must be ≤ {highest:,g} ({why}), got {number:.6g}")
 
 
 class Instrument(StrEnum):
@@ -186,7 +216,7 @@ class AircraftPledge(Strict):
     @field_validator("count")
     @classmethod
     def _count(cls, value: Amount) -> Amount:
-        _check_unit(value, ("aircraft",))
+        _check_unit(value, ("aircraft",), "aircraft")
         return value
 
 
@@ -199,7 +229,7 @@ class ShipPledge(Strict):
     @field_validator("count")
     @classmethod
     def _count(cls, value: Amount) -> Amount:
-        _check_unit(value, ("ships",))
+        _check_unit(value, ("ships",), "ships")
         return value
 
 
@@ -224,13 +254,13 @@ class AirPolicing(_Commitment):
     @field_validator("standoff_km")
     @classmethod
     def _standoff(cls, value: Amount | None) -> Amount | None:
-        _check_unit(value, ("km",))
+        _check_unit(value, ("km",), "standoff_km")
         return value
 
     @field_validator("readiness_min")
     @classmethod
     def _readiness(cls, value: Amount | None) -> Amount | None:
-        _check_unit(value, ("min",))
+        _check_unit(value, ("min",), "readiness_min")
         return value
 
 
@@ -261,7 +291,7 @@ class ReassuranceForce(_Commitment):
     @field_validator("troops")
     @classmethod
     def _troops(cls, value: Amount) -> Amount:
-        _check_unit(value, ("troops",))
+        _check_unit(value, ("troops",), "troops")
         return value
 
 
@@ -276,7 +306,7 @@ class MonitoringMission(_Commitment):
     @field_validator("monitors")
     @classmethod
     def _monitors(cls, value: Amount) -> Amount:
-        _check_unit(value, ("people",))
+        _check_unit(value, ("people",), "monitors")
         return value
 
 
@@ -291,13 +321,13 @@ class TrainingMission(_Commitment):
     @field_validator("instructors")
     @classmethod
     def _instructors(cls, value: Amount | None) -> Amount | None:
-        _check_unit(value, ("people",))
+        _check_unit(value, ("people",), "instructors")
         return value
 
     @field_validator("trainees_per_year")
     @classmethod
     def _trainees(cls, value: Amount | None) -> Amount | None:
-        _check_unit(value, ("trainees/yr",))
+        _check_unit(value, ("trainees/yr",), "trainees_per_year")
         return value
 
     @model_validator(mode="after")
@@ -318,13 +348,13 @@ class ArmsSupply(_Commitment):
     @field_validator("usd_bn_per_year")
     @classmethod
     def _money(cls, value: Amount) -> Amount:
-        _check_unit(value, ("USD bn/yr",))
+        _check_unit(value, ("USD bn/yr",), "usd_bn_per_year")
         return value
 
     @field_validator("tonnes_per_day")
     @classmethod
     def _tonnes(cls, value: Amount | None) -> Amount | None:
-        _check_unit(value, ("t/d",))
+        _check_unit(value, ("t/d",), "tonnes_per_day")
         return value
 
 
@@ -369,7 +399,7 @@ class BilateralTreaty(_Commitment):
     @field_validator("years")
     @classmethod
     def _years(cls, value: Amount | None) -> Amount | None:
-        _check_unit(value, ("years",), minimum=1)
+        _check_unit(value, ("years",), "years", minimum=1)
         return value
 
 
@@ -384,13 +414,13 @@ class ArmyCap(_Commitment):
     @field_validator("troops")
     @classmethod
     def _troops(cls, value: Amount) -> Amount:
-        _check_unit(value, ("troops",))
+        _check_unit(value, ("troops",), "army_cap")
         return value
 
     @field_validator("tanks", "artillery")
     @classmethod
     def _systems(cls, value: Amount | None) -> Amount | None:
-        _check_unit(value, ("systems",))
+        _check_unit(value, ("systems",), "systems")
         return value
 
 
@@ -460,7 +490,7 @@ class Trigger(Strict):
         if self.then is TriggerAction.REINFORCE:
             if self.factor is None:
                 raise ValueError("action 'reinforce' needs a 'factor' (e.g. 2 to double)")
-            _check_unit(self.factor, ("1",), minimum=1.0)
+            _check_unit(self.factor, ("1",), "factor", minimum=1.0)
         return self
 
 
