@@ -265,10 +265,32 @@ def load_yaml_text(text: str, file: str) -> tuple[Any, LineMap]:
 
 def load_yaml(path: Path) -> tuple[Any, LineMap]:
     """Read and parse a YAML file; see :func:`load_yaml_text`."""
+    return load_yaml_text(read_text(path), str(path))
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 text file, within :data:`MAX_CHARS`.
+
+    Raises:
+        DataError: the file cannot be read, is too long, or is not UTF-8 (at the line of the
+            first bad byte).
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_CHARS * 4 + 1)
     except OSError as error:
         raise DataError([Problem(f"cannot read file: {error.strerror}", file=str(path))]) from None
-    except UnicodeDecodeError:
-        raise DataError([Problem("file is not UTF-8 text", file=str(path))]) from None
-    return load_yaml_text(text, str(path))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise DataError(
+            [
+                Problem(
+                    "file is not UTF-8 text",
+                    file=str(path),
+                    line=line,
+                    received=repr(data[error.start : error.start + 4]),
+                )
+            ]
+        ) from None

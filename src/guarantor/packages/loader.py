@@ -159,8 +159,13 @@ def check_references(
 
 def _number(amount: Any) -> float | None:
     value = amount.get("value") if isinstance(amount, dict) else amount
-    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
-    return float(value) if is_number and math.isfinite(value) else None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # a 309-digit integer: the schema reports it
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _totals(commitments: list[tuple[int, Any]], lines: LineMap) -> list[Problem]:
@@ -243,7 +248,19 @@ def _validated(
         problems.extend(error.problems)
     theatre_name = raw.get("theatre", DEFAULT_THEATRE)
     if theatre is None:
-        theatre = load_theatre(theatre_name if isinstance(theatre_name, str) else DEFAULT_THEATRE)
+        try:
+            theatre = load_theatre(
+                theatre_name if isinstance(theatre_name, str) else DEFAULT_THEATRE
+            )
+        except DataError as error:
+            if any(problem.file for problem in error.problems):
+                raise  # the theatre's own data is bad: its problems are located there
+            raise DataError(
+                [
+                    lines.problem(["theatre"], p.message, expected=p.expected, received=p.received)
+                    for p in error.problems
+                ]
+            ) from None
     elif theatre_name != theatre.name:
         problems.append(
             lines.problem(

@@ -245,6 +245,11 @@ PLATFORM_DOMAINS: dict[Platform, frozenset[Domain]] = {
 
 
 ExtraValue = str | bool | float
+MAX_DISTANCE_KM = 5_000.0
+"""Farthest an incident may lie from what it threatens: more than the theatre's width."""
+MAX_ALTITUDE_M = 100_000.0
+"""Highest an incident may happen: the edge of space (ballistic missiles fly higher, but the
+rules decide on them before they are that high)."""
 
 
 class Incident(Strict):
@@ -257,14 +262,14 @@ class Incident(Strict):
     domain: Domain
     act: Act
     zone: Zone
-    distance_km: float = Field(ge=0, allow_inf_nan=False)
+    distance_km: float = Field(ge=0, le=MAX_DISTANCE_KM, allow_inf_nan=False)
     actor: Actor = Actor.UNIDENTIFIED
     platform: Platform = Platform.UNKNOWN
     target: Target = Target.NONE
     pid: bool = False
     weapon: Weapon = Weapon.UNKNOWN
     authority: Authority = Authority.ON_SCENE
-    altitude_m: float = Field(0.0, ge=0, allow_inf_nan=False)
+    altitude_m: float = Field(0.0, ge=0, le=MAX_ALTITUDE_M, allow_inf_nan=False)
     extra: dict[str, ExtraValue] = Field(default_factory=dict)
 
     @model_validator(mode="after")

@@ -312,14 +312,19 @@ def load_theatre(name_or_path: str | Path = DEFAULT_THEATRE) -> Theatre:
         try:
             features, collection = _read_geography(geography_path)
         except DataError as error:
-            problems.extend(error.problems)
+            # JSON has no lines to point at: point at the theatre's 'geography' field instead
+            problems.extend(
+                lines.problem(["geography"], f"{data.geography}: {problem.message}")
+                if problem.line is None
+                else problem
+                for problem in error.problems
+            )
         for path_in_file, ref in source_refs(collection):
             if ref not in data.sources:
                 problems.append(
-                    Problem(
-                        "unknown source",
-                        file=str(geography_path),
-                        field=".".join(map(str, path_in_file)),
+                    lines.problem(
+                        ["geography"],
+                        f"{data.geography}: unknown source at {'.'.join(map(str, path_in_file))}",
                         received=ref,
                     )
                 )
