@@ -37,8 +37,9 @@ MAX_DEPTH = 40
 """Deepest nesting of mappings and sequences (shipped files nest at most 7 deep)."""
 MAX_ALIASES = 1_000
 """Most aliases (``*name``) in one document."""
-MAX_NODES = 200_000
-"""Most nodes a document may hold once its aliases are expanded."""
+MAX_NODES = 50_000
+"""Most nodes a document may hold once its aliases are expanded (the largest shipped file
+holds about 3,100)."""
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -145,9 +146,17 @@ def _refuse(file: str, message: str, mark: Any = None, **details: Any) -> DataEr
 
 
 def _scan(text: str, file: str) -> None:
-    """Refuse deep nesting and too many aliases, from the parser's events (no recursion)."""
+    """Refuse deep nesting, too many nodes or aliases, from the parser's events (no recursion)."""
     depth = aliases = 0
-    for event in yaml.parse(text, Loader=_Loader):
+    for nodes, event in enumerate(yaml.parse(text, Loader=_Loader), start=1):
+        if nodes > MAX_NODES:
+            raise _refuse(
+                file,
+                "the document has too many nodes",
+                event.start_mark,
+                expected=f"at most {MAX_NODES:,} nodes",
+                received=f"more than {MAX_NODES:,}",
+            )
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:

@@ -55,7 +55,7 @@ def register(app: typer.Typer) -> None:
             4, "--queue", min=0, max=1000, help="Assessments waiting; more get 429."
         ),
         time_limit: float = typer.Option(
-            120.0, "--time-limit", min=1.0, help="Seconds a request may wait and run (504)."
+            300.0, "--time-limit", min=1.0, help="Seconds a request may wait and run (504)."
         ),
     ) -> None:
         """Serve the web app: theatre map, package editor, assessments, comparison, sweeps, ROE."""

@@ -42,7 +42,7 @@ class Limits:
 
     concurrent: int = 2
     queued: int = 4
-    time_limit_s: float = 120.0
+    time_limit_s: float = 300.0
 
 
 class BusyError(Exception):
