@@ -26,9 +26,9 @@ import pytest
 
 from guarantor.packages.loader import package_path
 
-PEAK_RSS_MB = 1500
+PEAK_RSS_MB = 1200
 """Most memory the server may hold at once while 20 big assessments arrive (2 run at a time)."""
-AFTER_RSS_MB = 700
+AFTER_RSS_MB = 600
 """Most memory the server may keep once the load test is over."""
 BOMB_SECONDS = 1.0
 SECRET = "guarantor-secret-7f3a"

@@ -24,6 +24,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from guarantor import __version__
 from guarantor.errors import DataError, Problem
@@ -88,6 +89,16 @@ def create_app(
     return app
 
 
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route of the app answers on the request's path."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        if match is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
+
+
 def _errors(app: FastAPI) -> None:
     """Errors: JSON for the API, a page for people."""
 
@@ -143,5 +154,9 @@ def _errors(app: FastAPI) -> None:
     async def _http_error(request: Request, error: StarletteHTTPException) -> Response:
         problem = Problem(str(error.detail), field=request.url.path[:200]).as_dict()
         if request.url.path.startswith("/api/") or error.status_code != 404:
-            return error_response(error.status_code, [problem])
+            # keep the exception's headers; a 405 lists every method the path allows
+            headers = dict(error.headers or {})
+            if error.status_code == 405:
+                headers["Allow"] = ", ".join(_allowed_methods(request))
+            return error_response(error.status_code, [problem], headers)
         return page("error.html.j2", request, 404, problems=[problem])

@@ -119,6 +119,7 @@ class JobsOut(BaseModel):
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI response entries for the error codes an operation returns."""
     described = {
+        400: "the body is not JSON text (e.g. not UTF-8)",
         403: "refused: cross-site request",
         404: "unknown name",
         413: "request body too large",
@@ -131,5 +132,7 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 ERRORS = errors(413, 422)
 """What every JSON operation may return besides its answer."""
-WORK_ERRORS = errors(413, 422, 429, 504)
+BODY_ERRORS = errors(400, 403, 413, 422)
+"""What an operation that reads a JSON body may return besides its answer."""
+WORK_ERRORS = errors(400, 403, 413, 422, 429, 504)
 """What an operation that runs an assessment may return besides its answer."""

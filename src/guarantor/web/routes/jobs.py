@@ -36,7 +36,7 @@ def _out(job: Job, runner: Jobs) -> JobOut:
     )
 
 
-@router.post("/api/jobs", tags=["jobs"], status_code=202, responses=errors(403, 413, 422, 429))
+@router.post("/api/jobs", tags=["jobs"], status_code=202, responses=errors(400, 403, 413, 422, 429))
 def start_job(body: JobIn, app_state: AppState, runner: AppJobs) -> JobOut:
     """Start an assessment (a shipped package or text) or a sweep (shipped packages).
 

@@ -19,6 +19,7 @@ from guarantor.packages.loader import package_path
 from guarantor.report.render import assessment_view
 from guarantor.web.editor import apply_form, package_form
 from guarantor.web.models import (
+    BODY_ERRORS,
     ERRORS,
     MAX_SEED,
     MAX_TEXT,
@@ -26,7 +27,6 @@ from guarantor.web.models import (
     ProblemOut,
     ValidateIn,
     ValidateOut,
-    errors,
 )
 from guarantor.web.security import CSRF_COOKIE, CSRF_FIELD, csrf_ok, csrf_token
 from guarantor.web.service import State
@@ -136,7 +136,7 @@ def api_package(name: str, app_state: AppState) -> dict[str, Any]:
     return {"name": name, "text": package_path(name).read_text(encoding="utf-8")}
 
 
-@router.post("/api/packages/validate", tags=["packages"], responses=errors(403, 413, 422))
+@router.post("/api/packages/validate", tags=["packages"], responses=BODY_ERRORS)
 def api_validate(body: ValidateIn, app_state: AppState) -> ValidateOut:
     """Check package text: every problem with file:line and field, or the package's name.
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from guarantor.errors import DataError
-from guarantor.web.models import ERRORS, DecideIn
+from guarantor.web.models import BODY_ERRORS, ERRORS, DecideIn
 from guarantor.web.views import page, problems_of
 
 router = APIRouter()
@@ -64,7 +64,7 @@ def api_rulesets() -> dict[str, Any]:
     }
 
 
-@router.post("/api/roe/decide", tags=["roe"], responses=ERRORS)
+@router.post("/api/roe/decide", tags=["roe"], responses=BODY_ERRORS)
 def api_decide(body: DecideIn) -> dict[str, Any]:
     """The response a shipped rule set decides for an incident, with its reasons."""
     return decide(body.ruleset, body.incident)
