@@ -267,3 +267,102 @@ def test_any_text_gives_a_verdict_never_a_server_error(client: TestClient, text:
     assert response.status_code == 200
     body = response.json()
     assert body["ok"] is False and body["problems"]
+
+
+# -- limits: a queue, 429 with Retry-After, a time limit -----------------------------------------
+
+
+def test_work_beyond_the_queue_is_refused_with_a_retry_time() -> None:
+    import asyncio
+    import threading
+
+    from guarantor.web.service import BusyError, Limiter, Limits, TimeLimitError
+
+    release = threading.Event()
+    limiter = Limiter(Limits(concurrent=1, queued=1, time_limit_s=30))
+
+    async def scenario() -> tuple[list[object], int]:
+        first = asyncio.ensure_future(limiter.run(lambda: release.wait(10) and 1))
+        second = asyncio.ensure_future(limiter.run(lambda: 2))
+        await asyncio.sleep(0.1)
+        assert limiter.admitted == 2
+        try:
+            await limiter.run(lambda: 3)
+        except BusyError as busy:
+            retry = busy.retry_after_s
+        release.set()
+        return list(await asyncio.gather(first, second)), retry
+
+    results, retry = asyncio.run(scenario())
+    assert results == [1, 2] and retry >= 1 and limiter.admitted == 0
+    slow = Limiter(Limits(concurrent=1, queued=0, time_limit_s=0.2))
+    with pytest.raises(TimeLimitError):
+        asyncio.run(slow.run(lambda: threading.Event().wait(1.0)))
+    assert slow.admitted == 1  # the slot stays taken until the work really ends
+    slow.shutdown()
+    assert slow.admitted == 0
+    limiter.shutdown()
+
+
+def test_busy_and_slow_requests_are_documented_json_errors(tmp_path: Path) -> None:
+    from guarantor.web.service import Limits
+
+    app = create_app(
+        stores=tmp_path, allowed_hosts=["testserver"], limits=Limits(1, 0, time_limit_s=0.01)
+    )
+    client = TestClient(app)
+    response = client.get("/api/assess/sky-shield-2025?worlds=50&seed=77")
+    assert response.status_code == 504
+    assert response.json()["problems"][0]["field"] == "worlds"
+    busy = client.get("/api/assess/sky-shield-2025?worlds=50&seed=78")
+    assert busy.status_code == 429 and int(busy.headers["retry-after"]) >= 1
+    spec = client.get("/openapi.json").json()["paths"]["/api/assess"]["post"]["responses"]
+    assert {"422", "429", "504"} <= set(spec)
+
+
+def test_text_may_name_shipped_rule_sets_only(client: TestClient, tmp_path: Path) -> None:
+    from guarantor.roe.loader import ruleset_path
+
+    copy = tmp_path / "rules.yaml"
+    copy.write_text(ruleset_path("air-policing").read_text())
+    text = package_path("sky-shield-2025").read_text()
+    for roe in (str(copy), str(tmp_path / "missing.yaml")):
+        answer = client.post("/api/packages/validate", json={"text": text.replace(
+            "roe: air-policing", f"roe: {roe}")}).json()  # fmt: skip
+        assert answer["ok"] is False
+        assert answer["problems"][0]["expected"].startswith("one of [")
+    from guarantor.packages import parse_package
+
+    assert parse_package(text.replace("roe: air-policing", f"roe: {copy}"), "p.yaml").roe
+
+
+def test_serve_refuses_a_non_loopback_address_unless_told() -> None:
+    from typer.testing import CliRunner
+
+    from guarantor.cli import app
+    from guarantor.cli.serve import is_loopback
+
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.4")
+    result = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0"])
+    assert result.exit_code == 1 and "--allow-remote" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_serve_warns_loudly_and_answers_only_its_host_names(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from guarantor.cli import app
+
+    served: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda web, **options: served.update(web=web, **options))
+    args = ["serve", "--host", "0.0.0.0", "--allow-remote", "--allow-host", "guarantor.lan"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "WARNING" in result.output and "non-loopback" in result.output
+    client = TestClient(served["web"])  # type: ignore[arg-type]
+    assert client.get("/api/packages", headers={"Host": "guarantor.lan"}).status_code == 200
+    assert client.get("/api/packages", headers={"Host": "evil.example"}).status_code == 400

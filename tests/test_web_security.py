@@ -360,3 +360,22 @@ def test_a_sweep_job_runs_and_its_store_is_shown(server: Server) -> None:
         {"kind": "sweep", "packages": ["sky-shield-2025"], "worlds": 20, "store": "web-sweep"},
     )
     assert again[0] == 422 and "exists" in again[2]
+
+
+def test_an_assessment_job_gives_the_same_numbers_as_the_api(server: Server) -> None:
+    body = {"kind": "assess", "packages": ["minsk-monitors"], "worlds": 6, "seed": 11}
+    status, _, text = server.request("POST", "/api/jobs", body)
+    assert status == 202, text[:300]
+    job = json.loads(text)
+    deadline = time.monotonic() + 300
+    while job["state"] in {"queued", "running"} and time.monotonic() < deadline:
+        time.sleep(0.5)
+        job = json.loads(server.request("GET", f"/api/jobs/{job['id']}")[2])
+    assert job["state"] == "done" and job["progress"] == 1.0, job
+    from_job = json.loads(server.request("GET", f"/api/jobs/{job['id']}/result")[2])
+    direct = json.loads(server.request("GET", "/api/assess/minsk-monitors?worlds=6&seed=11")[2])
+    assert from_job == direct
+    listed = json.loads(server.request("GET", "/api/jobs")[2])["jobs"]
+    assert job["id"] in {item["id"] for item in listed}
+    missing = server.request("GET", "/api/jobs/0123456789abcdef/result")
+    assert missing[0] == 422 and "no such job" in missing[2]

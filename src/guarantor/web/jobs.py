@@ -22,12 +22,13 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from guarantor.errors import DataError, Problem
 from guarantor.web.service import BusyError
 
 _STDERR_TAIL = 2000
+JobState = Literal["queued", "running", "done", "failed", "timed out"]
 
 
 @dataclass
@@ -41,7 +42,7 @@ class Job:
     created: float = field(default_factory=time.time)
     started: float | None = None
     finished: float | None = None
-    state: str = "queued"
+    state: JobState = "queued"
     detail: str = ""
     output: Path | None = None
     problems: list[Problem] = field(default_factory=list)

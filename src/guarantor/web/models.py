@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from guarantor.assessment import DEFAULT_SEED, DEFAULT_WORLDS
+from guarantor.web.jobs import JobState
 
 MAX_BODY_BYTES = 256 * 1024
 """Largest request body accepted (a package is a few kilobytes)."""
@@ -102,7 +103,7 @@ class JobOut(BaseModel):
 
     id: str
     kind: str
-    state: Literal["queued", "running", "done", "failed", "timed out"]
+    state: JobState
     progress: float = Field(ge=0, le=1, description="share of the work done")
     detail: str = ""
     seconds: float = 0.0

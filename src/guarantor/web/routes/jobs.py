@@ -27,7 +27,7 @@ def _out(job: Job, runner: Jobs) -> JobOut:
     return JobOut(
         id=job.id,
         kind=job.kind,
-        state=job.state,  # type: ignore[arg-type]
+        state=job.state,
         progress=runner.progress(job),
         detail=job.detail,
         seconds=round(job.seconds(), 3),
