@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -180,3 +181,12 @@ def test_alias_trees_are_read_or_refused_by_size_never_expanded_past_the_limit(
     else:
         assert expanded <= MAX_NODES * 2 and len(data) == levels + 1
     assert time.perf_counter() - start < 1.0
+    tracemalloc.start()
+    try:
+        load_yaml_text(text, "tree.yaml")
+    except DataError:
+        pass
+    finally:
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    assert peak < 64 * 2**20  # bytes: bounded memory whatever the tree would expand to

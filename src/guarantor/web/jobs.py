@@ -64,13 +64,21 @@ class Jobs:
         self.queued = queued
         self.kept = kept
         self.time_limit_s = time_limit_s
-        self.folder = Path(tempfile.mkdtemp(prefix="guarantor-jobs-"))
+        self._folder: Path | None = None
         self._jobs: dict[str, Job] = {}
         self._queue: queue.Queue[Job | None] = queue.Queue()
         self._lock = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
         self._worker = threading.Thread(target=self._work, name="guarantor-jobs", daemon=True)
         self._worker.start()
+
+    @property
+    def folder(self) -> Path:
+        """A private folder for the jobs' files, made on first use."""
+        with self._lock:
+            if self._folder is None:
+                self._folder = Path(tempfile.mkdtemp(prefix="guarantor-jobs-"))
+            return self._folder
 
     # -- starting --------------------------------------------------------------------------
 
@@ -112,12 +120,13 @@ class Jobs:
         return self._start(secrets.token_hex(8), "sweep", command, store)
 
     def _start(self, ident: str, kind: str, command: list[str], store: Path | None = None) -> Job:
+        output = self.folder / f"{ident}.json"
         with self._lock:
             waiting = sum(job.state == "queued" for job in self._jobs.values())
             if waiting >= self.queued:
                 raise BusyError(retry_after_s=60)
             job = Job(ident, kind, [sys.executable, "-m", "guarantor", *command], store=store)
-            job.output = self.folder / f"{ident}.json"
+            job.output = output
             self._jobs[ident] = job
             self._forget_old()
         self._queue.put(job)
@@ -175,7 +184,8 @@ class Jobs:
         process = self._process
         if process is not None and process.poll() is None:
             process.kill()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
 
     # -- reading ---------------------------------------------------------------------------
 
