@@ -376,8 +376,8 @@ CASE_EDITS: dict[str, list[Edit]] = {
         )
     ],
 }
-MARITIME = SRC / "instruments" / "data" / "maritime.yaml"
-AIR = SRC / "instruments" / "data" / "air.yaml"
+MARITIME = SRC / "instruments" / "maritime" / "data.yaml"
+AIR = SRC / "instruments" / "air" / "data.yaml"
 THEATRE = GEOGRAPHY / "theatre.yaml"
 THEATRE_EDITS: dict[str, list[Edit]] = {
     "geography-missing": [replace("geography: geography.geojson", "geography: nowhere.geojson")],
