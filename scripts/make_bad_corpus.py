@@ -8,6 +8,8 @@ that kind (a fighter count of 1e308, a rule set named by path, a repeated actor,
 requires exit 1, no traceback and every problem located at file:line.
 
 Run: ``.venv/bin/python scripts/make_bad_corpus.py`` (rewrites the folders it owns).
+
+The script is longer than most (about 480 lines) because it is a table: one edit per file.
 """
 
 # ruff: noqa: E501 - the edits quote whole lines of the shipped files, which are long
