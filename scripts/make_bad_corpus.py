@@ -176,8 +176,8 @@ PACKAGES: dict[str, tuple[Path, list[Edit]]] = {
         PACKAGE_P,
         [replace("commitment: coalition-air-policing", "commitment: nobody")],
     ),
-    "roe-path": (PACKAGE_P, [replace("roe: air-policing", "roe: ../no-such-rules.yaml")]),
-    "roe-unknown-name": (PACKAGE_P, [replace("roe: air-policing", "roe: shoot-first")]),
+    "roe-path": (PACKAGE_P, [replace("  air: air-policing", "  air: ../no-such-rules.yaml")]),
+    "roe-unknown-name": (PACKAGE_P, [replace("  air: air-policing", "  air: shoot-first")]),
     "actor-unknown": (PACKAGE_P, [replace("actor: GBR", "actor: NARNIA")]),
     "commitment-id-repeated": (
         PACKAGE_P,

@@ -328,12 +328,12 @@ def test_text_may_name_shipped_rule_sets_only(client: TestClient, tmp_path: Path
     text = package_path("sky-shield-2025").read_text()
     for roe in (str(copy), str(tmp_path / "missing.yaml")):
         answer = client.post("/api/packages/validate", json={"text": text.replace(
-            "roe: air-policing", f"roe: {roe}")}).json()  # fmt: skip
+            "  air: air-policing", f"  air: {roe}")}).json()  # fmt: skip
         assert answer["ok"] is False
         assert answer["problems"][0]["expected"].startswith("one of [")
     from guarantor.packages import parse_package
 
-    assert parse_package(text.replace("roe: air-policing", f"roe: {copy}"), "p.yaml").roe
+    assert parse_package(text.replace("  air: air-policing", f"  air: {copy}"), "p.yaml").roe
 
 
 def test_serve_refuses_a_non_loopback_address_unless_told() -> None:

@@ -119,7 +119,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 def _package(roe: str) -> str:
     text = package_path("sky-shield-2025").read_text(encoding="utf-8")
-    return text.replace("roe: air-policing", f"roe: {roe}")
+    return text.replace("  air: air-policing", f"  air: {roe}")
 
 
 # -- names, never paths -------------------------------------------------------------------------
@@ -144,7 +144,7 @@ def test_a_path_in_package_text_is_refused_the_same_whether_or_not_it_exists(
         assert status == 422 and SECRET not in text and "root:" not in text
     assert answers["exists"] == answers["missing"] == answers["passwd"]
     problem = json.loads(answers["exists"])["problems"][0]
-    assert problem["field"] == "roe" and problem["line"] is not None
+    assert problem["field"] == "roe.air" and problem["line"] is not None
 
 
 @pytest.mark.parametrize(

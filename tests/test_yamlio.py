@@ -178,9 +178,12 @@ def test_alias_trees_are_read_or_refused_by_size_never_expanded_past_the_limit(
         data, _ = load_yaml_text(text, "tree.yaml")
     except DataError as error:
         assert "too many nodes" in error.problems[0].message or "aliases" in str(error)
+        assert time.perf_counter() - start < 1.0  # a refusal costs no expansion
     else:
+        # a tree within the limit is built node by node: bounded, but not instant when
+        # it holds tens of thousands of nodes on a busy machine
         assert expanded <= MAX_NODES * 2 and len(data) == levels + 1
-    assert time.perf_counter() - start < 1.0
+        assert time.perf_counter() - start < 5.0
     tracemalloc.start()
     try:
         load_yaml_text(text, "tree.yaml")
