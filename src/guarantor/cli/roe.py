@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from guarantor.cli._common import JsonOption, console, print_json, reporting
+from guarantor.errors import DataError
 from guarantor.roe import (
     ProbeClass,
     authorised_responses,
@@ -26,6 +27,7 @@ from guarantor.roe import (
     verify,
 )
 from guarantor.roe.findings import VerificationReport
+from guarantor.yamlio import load_yaml
 
 roe_app = typer.Typer(
     help="Rules of engagement: decide, verify, diff, test, graded answers.", no_args_is_help=True
@@ -111,6 +113,25 @@ def _print_claims(report: VerificationReport) -> None:
         )
 
 
+def _at_incident_file(error: DataError, source: str) -> DataError:
+    """Locate the rule set's problems with an incident (``incident.FIELD``) in its file."""
+    path = Path(source)
+    if source.lstrip().startswith("{") or not path.is_file():
+        return error
+    raw, lines = load_yaml(path)
+    prefix: tuple[str, ...] = ("incident",) if isinstance(raw, dict) and "incident" in raw else ()
+    located = []
+    for problem in error.problems:
+        if problem.file is None and problem.field.startswith("incident."):
+            field = problem.field.removeprefix("incident.")
+            where = [*prefix, *field.split(".")]
+            problem = lines.problem(
+                where, problem.message, expected=problem.expected, received=problem.received
+            )
+        located.append(problem)
+    return DataError(located)
+
+
 @roe_app.command("decide")
 def decide_incident(
     rules: str = RulesArgument,
@@ -126,7 +147,10 @@ def decide_incident(
     with reporting(as_json):
         ruleset = load_ruleset(rules)
         loaded = load_incident(incident)
-        decision = decide(ruleset, loaded, next_step=True)
+        try:
+            decision = decide(ruleset, loaded, next_step=True)
+        except DataError as error:
+            raise _at_incident_file(error, incident) from None
         record = log_decision(ruleset, loaded, decision)
         if log is not None:
             with log.open("a", encoding="utf-8") as stream:
