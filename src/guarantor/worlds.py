@@ -40,6 +40,11 @@ DEFAULT_WORLDS = 1000
 """Worlds a command samples unless told otherwise."""
 DEFAULT_SEED = 1
 """The seed a command uses unless told otherwise."""
+WEB_WORLDS = 100
+"""Worlds the web app's pages assess unless asked otherwise: an answer within about a second.
+
+The same number and seed still give the same worlds as every command; a page asks for more
+with ``?worlds=``, and long runs go through the jobs API."""
 MAX_WORLDS = 1_000_000
 WORLDS_KEY = 0
 MODELS_KEY = 1

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from guarantor.assessment import DEFAULT_SEED, DEFAULT_WORLDS
 from guarantor.web.jobs import JobState
+from guarantor.worlds import WEB_WORLDS
 
 MAX_BODY_BYTES = 256 * 1024
 """Largest request body accepted (a package is a few kilobytes)."""
@@ -47,7 +48,7 @@ class AssessIn(_Body):
 
     package: Name | None = Field(None, description="a shipped package's name")
     text: str | None = Field(None, max_length=MAX_TEXT, description="package YAML")
-    worlds: int = Field(DEFAULT_WORLDS, ge=1, le=MAX_WORLDS)
+    worlds: int = Field(WEB_WORLDS, ge=1, le=MAX_WORLDS)
     seed: int = Field(DEFAULT_SEED, ge=0, le=MAX_SEED)
 
 
@@ -72,7 +73,7 @@ class CompareIn(_Body):
     """Shipped packages to compare over the same worlds."""
 
     packages: list[Name] = Field(min_length=2, max_length=5)
-    worlds: int = Field(DEFAULT_WORLDS, ge=1, le=MAX_WORLDS)
+    worlds: int = Field(WEB_WORLDS, ge=1, le=MAX_WORLDS)
     seed: int = Field(DEFAULT_SEED, ge=0, le=MAX_SEED)
 
 

@@ -7,13 +7,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
-from guarantor.assessment import DEFAULT_SEED, DEFAULT_WORLDS, compare
+from guarantor.assessment import DEFAULT_SEED, compare
 from guarantor.errors import DataError
 from guarantor.packages import DEFAULT_PACKAGE, parse_package
 from guarantor.report.render import assessment_view
 from guarantor.web.models import MAX_SEED, MAX_WORLDS, WORK_ERRORS, AssessIn, CompareIn
 from guarantor.web.service import LARGE_WORLDS, State
 from guarantor.web.views import page, state
+from guarantor.worlds import WEB_WORLDS
 
 router = APIRouter()
 AppState = Annotated[State, Depends(state)]
@@ -26,7 +27,7 @@ async def assess_page(
     request: Request,
     app_state: AppState,
     package: str = DEFAULT_PACKAGE,
-    worlds: Worlds = DEFAULT_WORLDS,
+    worlds: Worlds = WEB_WORLDS,
     seed: Seed = DEFAULT_SEED,
 ) -> HTMLResponse:
     """A shipped package's assessment."""
@@ -39,7 +40,7 @@ async def compare_page(
     request: Request,
     app_state: AppState,
     package: Annotated[list[str] | None, Query(max_length=5)] = None,
-    worlds: Worlds = DEFAULT_WORLDS,
+    worlds: Worlds = WEB_WORLDS,
     seed: Seed = DEFAULT_SEED,
 ) -> HTMLResponse:
     """Shipped packages side by side over the same worlds."""
@@ -84,7 +85,7 @@ async def api_assess(body: AssessIn, app_state: AppState) -> dict[str, Any]:
 async def api_assess_shipped(
     name: str,
     app_state: AppState,
-    worlds: Worlds = DEFAULT_WORLDS,
+    worlds: Worlds = WEB_WORLDS,
     seed: Seed = DEFAULT_SEED,
     layers: bool = False,
 ) -> dict[str, Any]:

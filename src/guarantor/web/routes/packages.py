@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from guarantor.assessment import DEFAULT_SEED, DEFAULT_WORLDS, Assessment
+from guarantor.assessment import DEFAULT_SEED, Assessment
 from guarantor.errors import DataError, Problem
 from guarantor.packages import DEFAULT_PACKAGE, parse_package, shipped_packages
 from guarantor.packages.loader import package_path
@@ -31,6 +31,7 @@ from guarantor.web.models import (
 from guarantor.web.security import CSRF_COOKIE, CSRF_FIELD, csrf_ok, csrf_token
 from guarantor.web.service import State
 from guarantor.web.views import page, problems_of, state
+from guarantor.worlds import WEB_WORLDS
 
 router = APIRouter()
 AppState = Annotated[State, Depends(state)]
@@ -43,7 +44,7 @@ def editor_page(
     """The editor, starting from a shipped package."""
     app_state.shipped(package)
     text = package_path(package).read_text(encoding="utf-8")
-    return _editor(request, package, text, DEFAULT_WORLDS, DEFAULT_SEED)
+    return _editor(request, package, text, WEB_WORLDS, DEFAULT_SEED)
 
 
 @router.post("/packages/edit", response_class=HTMLResponse, include_in_schema=False)
@@ -62,7 +63,7 @@ async def editor_submit(request: Request, app_state: AppState) -> HTMLResponse:
         name = "package"
     text = values.pop("text", "")[:MAX_TEXT]
     action = values.pop("action", "assess")
-    worlds = _bounded(values.pop("worlds", ""), DEFAULT_WORLDS, 1, MAX_WORLDS)
+    worlds = _bounded(values.pop("worlds", ""), WEB_WORLDS, 1, MAX_WORLDS)
     seed = _bounded(values.pop("seed", ""), DEFAULT_SEED, 0, MAX_SEED)
     file = f"{name}.yaml"
     problems: list[dict[str, Any]] | None = None
