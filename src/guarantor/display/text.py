@@ -25,7 +25,9 @@ def view_text(view: View, *, width: int = WIDTH) -> str:
     """The view as plain text: title, lines, and each block's lines and table."""
     from rich.console import Console
     from rich import box
+    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, no_color=True, highlight=False, emoji=False)
@@ -38,9 +40,14 @@ def view_text(view: View, *, width: int = WIDTH) -> str:
         for line in block.lines:
             console.print(f"  {line}", markup=False)
         if block.rows and block.text_rows:
-            table = Table(*block.columns, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+            table = Table(
+                *(escape(column) for column in block.columns),
+                box=box.SIMPLE_HEAD,
+                show_edge=False,
+                pad_edge=False,
+            )
             for row in block.rows[:TEXT_ROWS]:
-                table.add_row(*(_cell(row.get(column)) for column in block.columns))
+                table.add_row(*(Text(_cell(row.get(column))) for column in block.columns))
             console.print(table)
             if len(block.rows) > TEXT_ROWS:
                 console.print(f"  … {len(block.rows) - TEXT_ROWS} more rows", markup=False)
