@@ -224,3 +224,23 @@ def test_decide_refuses_a_bad_incident_with_located_problems() -> None:
     with pytest.raises(DataError) as caught:
         guarantor.decide("air-policing", {**INCIDENT, "platform": "submarine-balloon"})
     assert any("platform" in problem.field for problem in caught.value.problems)
+
+
+def test_theatre_and_actors_are_read_once_until_their_files_change(tmp_path: Path) -> None:
+    import shutil
+
+    from guarantor.theatre.loader import theatre_path
+
+    assert guarantor.load_theatre() is guarantor.load_theatre("ukraine-2025")
+    assert guarantor.load_actors() is guarantor.load_actors()
+    copy = tmp_path / "theatre"
+    shutil.copytree(theatre_path("ukraine-2025").parent, copy)
+    first = guarantor.load_theatre(copy)
+    assert guarantor.load_theatre(copy / "theatre.yaml") is first
+    path = copy / "theatre.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "\n# edited\n", encoding="utf-8")
+    import os
+
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    assert guarantor.load_theatre(copy) is not first

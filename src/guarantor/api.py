@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,7 @@ from guarantor.theatre import load_theatre as _load_theatre
 
 if TYPE_CHECKING:
     from guarantor.assessment import Assessment, Comparison
+    from guarantor.bargaining import ActorSet
     from guarantor.explore.executors import Executor
     from guarantor.roe import Incident, Ruleset
     from guarantor.section import Section
@@ -63,12 +65,49 @@ EXPLORE_MONTHS = 120
 def load_theatre(theatre: Theatre | str | Path | None = None) -> Theatre:
     """Load a theatre by shipped name or path (default: ``ukraine-2025``).
 
+    A theatre is read once and kept while its files are unchanged (theatres are immutable), so
+    a notebook's calls do not parse the geography again.
+
     Raises:
         DataError: the theatre's files are invalid (every problem, located).
     """
+    from guarantor.theatre.loader import theatre_path
+
     if isinstance(theatre, Theatre):
         return theatre
-    return _load_theatre(theatre if theatre is not None else DEFAULT_THEATRE)
+    path = theatre_path(theatre if theatre is not None else DEFAULT_THEATRE).resolve()
+    return _theatre(str(path), _stamp(path.parent))
+
+
+def _stamp(folder: Path) -> int:
+    """When a data folder's files last changed (a cache key)."""
+    return max((item.stat().st_mtime_ns for item in folder.iterdir() if item.is_file()), default=0)
+
+
+@lru_cache(maxsize=8)
+def _theatre(path: str, _stamp: int) -> Theatre:
+    return _load_theatre(path)
+
+
+@lru_cache(maxsize=8)
+def _actors(path: str, _stamp: int) -> ActorSet:
+    from guarantor.bargaining import load_actors
+
+    return load_actors(path)
+
+
+def load_actors(actors: str | Path | None = None) -> ActorSet:
+    """Load an actor file (positions, salience, capability, red lines) by shipped name or path.
+
+    Kept while the file is unchanged, like :func:`load_theatre`.
+
+    Raises:
+        DataError: the file is invalid (every problem, located).
+    """
+    from guarantor.bargaining.actors import actors_path
+
+    path = actors_path(actors).resolve()
+    return _actors(str(path), path.stat().st_mtime_ns)
 
 
 def load_package(package: PackageLike = None, *, theatre: Theatre | None = None) -> Package:
@@ -179,6 +218,8 @@ def assess(
     Raises:
         DataError: the package is invalid, or ``worlds``/``seed`` are out of range.
     """
+    if theatre is None:
+        theatre = load_theatre(package.theatre if isinstance(package, Package) else None)
     return _assessment.assess(package, theatre=theatre, worlds=worlds, seed=seed, models=models)
 
 
@@ -196,7 +237,9 @@ def compare(
     Raises:
         DataError: fewer than two packages, or one is invalid.
     """
-    return _assessment.compare(list(packages), worlds=worlds, seed=seed, tolerance=tolerance)
+    return _assessment.compare(
+        list(packages), theatre=load_theatre(), worlds=worlds, seed=seed, tolerance=tolerance
+    )
 
 
 def simulate(
@@ -242,7 +285,7 @@ def accept(
     Raises:
         DataError: the package or the actor file is invalid.
     """
-    from guarantor.bargaining import acceptability, load_actors
+    from guarantor.bargaining import acceptability
 
     theatre = load_theatre()
     loaded = load_package(package, theatre=theatre)
@@ -251,7 +294,7 @@ def accept(
         loaded,
         {"war_cost_scale": np.ones(worlds)},
         rng=np.random.default_rng(seed),
-        actors=load_actors(str(actors) if actors is not None else None),
+        actors=load_actors(actors),
     )
     return section
 
@@ -517,6 +560,7 @@ __all__ = [
     "discover",
     "levers",
     "list_packages",
+    "load_actors",
     "load_package",
     "load_rules",
     "load_theatre",

@@ -23,14 +23,23 @@ def _cell(value: Any) -> str:
 
 def view_text(view: View, *, width: int = WIDTH) -> str:
     """The view as plain text: title, lines, and each block's lines and table."""
-    from rich.console import Console
     from rich import box
+    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
     from rich.text import Text
 
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width, no_color=True, highlight=False, emoji=False)
+    # force_jupyter=False: inside a notebook rich would display each line instead of writing it
+    console = Console(
+        file=buffer,
+        width=width,
+        no_color=True,
+        highlight=False,
+        emoji=False,
+        force_jupyter=False,
+        force_terminal=False,
+    )
     console.print(view.title, style="bold", markup=False)
     for line in view.lines:
         console.print(line, markup=False)
