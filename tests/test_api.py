@@ -244,3 +244,11 @@ def test_theatre_and_actors_are_read_once_until_their_files_change(tmp_path: Pat
 
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
     assert guarantor.load_theatre(copy) is not first
+
+
+def test_submodules_are_reachable_as_attributes() -> None:
+    code = "import guarantor; print(guarantor.roe.__name__, guarantor.api.assess.__module__)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.split() == ["guarantor.roe", "guarantor.api"]

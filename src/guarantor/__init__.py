@@ -14,6 +14,7 @@ no more than reading the version.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
@@ -138,6 +139,8 @@ def __getattr__(name: str) -> Any:
     """Import a public name from its module on first use (PEP 562)."""
     module = _LAZY.get(name)
     if module is None:
+        if not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}"):
+            return importlib.import_module(f"{__name__}.{name}")  # guarantor.api, .roe...
         raise AttributeError(f"module 'guarantor' has no attribute {name!r}")
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
