@@ -83,3 +83,18 @@ def test_the_tutorial_runs_in_order(tmp_path: Path) -> None:
         os.chdir(here)
     assert namespace["verdict"].response  # type: ignore[attr-defined]
     assert not namespace["weak"].to_pandas().empty  # type: ignore[attr-defined]
+
+
+@pytest.mark.slow
+def test_the_readme_python_example_runs(tmp_path: Path) -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    (block,) = re.findall(r"```python\n(.*?)```", text, re.S)
+    namespace: dict[str, object] = {}
+    here = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        exec(compile(block, "README.md", "exec"), namespace)
+    finally:
+        os.chdir(here)
+    assert (tmp_path / "stores" / "demo" / "manifest.json").exists()
+    assert len(namespace["paris"].to_pandas()) > 50  # type: ignore[attr-defined]
