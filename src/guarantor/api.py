@@ -309,9 +309,10 @@ def _executor(workers: int | None) -> Executor:
 
 
 def _explore_worlds(uncertainties: str | Path | None, n: int, seed: int) -> dict[str, Any]:
-    from guarantor.explore.uncertainty import load_bounds, sample_worlds
+    """The worlds every command draws for this number and seed (as ``guarantor sweep``)."""
+    from guarantor.explore.uncertainty import sample_worlds, world_bounds
 
-    return sample_worlds(load_bounds(uncertainties), n, seed=seed, method="lhs")
+    return sample_worlds(world_bounds(uncertainties), n, seed=seed, method="lhs")
 
 
 def _like_the_store(store: ResultsStore, seed: int | None, months: int | None) -> tuple[int, int]:
