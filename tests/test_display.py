@@ -99,6 +99,8 @@ def test_section_html_draws_its_layers_and_charts(assessment: Assessment) -> Non
     assert EXTERNAL.search(page) is None
     drawn = re.search(r'data-g-map="map-spec-section-2" data-layers="(\d+)"', page)
     assert drawn is not None and int(drawn.group(1)) == len(sea.layers)
+    counted = display.section_view(sea, drawn=False)
+    assert [block.map for block in counted.blocks if block.heading == "Map"] == [None]
     durability = assessment.section("durability")
     charts = display.views.section_charts(durability)
     assert "survival" in [chart["id"] for chart in charts]
@@ -110,6 +112,8 @@ def test_comparison_shows_verdicts_side_by_side() -> None:
     page = inner(comparison._repr_html_())
     assert EXTERNAL.search(page) is None
     assert page.count('class="g-compare"') == 1
+    assert page.count('class="g-compare-verdicts"') == 1
+    assert 'class="g-rows"' not in page  # the text-only tables stay out of the HTML
     text = display.view_text(display.comparison_view(comparison), width=2000)
     for assessment in comparison.assessments:
         assert assessment.section("air").verdict in text
@@ -119,7 +123,7 @@ def test_store_and_roe_views(tmp_path: Path) -> None:
     store = guarantor.sweep(["minsk-monitors"], store=tmp_path / "s", worlds=50, months=24)
     page = inner(store._repr_html_())
     assert EXTERNAL.search(page) is None
-    assert 'class="g-outcomes"' in page
+    assert page.count('class="g-outcomes"') == 1  # the report's fragment, not a second table
     assert "finished" in repr(store)
     verdict = guarantor.decide(
         "air-policing",

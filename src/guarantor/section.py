@@ -214,7 +214,7 @@ class Section:
     def __repr__(self) -> str:
         from guarantor import display
 
-        return display.view_text(display.section_view(self))
+        return display.view_text(display.section_view(self, drawn=False))
 
     def _repr_html_(self) -> str:
         from guarantor import display

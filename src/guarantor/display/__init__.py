@@ -5,6 +5,14 @@ The result classes (``Assessment``, ``Section``, ``Comparison`` and those of
 call in here, so the views live apart from the data (as the report and the web app do).
 """
 
+from guarantor.display.analyses import (
+    discovery_view,
+    frontier_view,
+    sensitivity_view,
+    simulation_view,
+    verdict_view,
+    verification_view,
+)
 from guarantor.display.frames import (
     assessment_frame,
     comparison_frame,
@@ -20,14 +28,8 @@ from guarantor.display.views import (
     View,
     assessment_view,
     comparison_view,
-    discovery_view,
-    frontier_view,
     section_view,
-    sensitivity_view,
-    simulation_view,
     store_view,
-    verdict_view,
-    verification_view,
 )
 
 __all__ = [
