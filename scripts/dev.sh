@@ -4,6 +4,7 @@
 #   bash scripts/dev.sh assess [ARGS...]   set up, then assess the default package
 #   bash scripts/dev.sh test   [ARGS...]   set up (with Chromium for the browser tests), then run
 #                                          ruff, mypy and the whole test suite
+#   bash scripts/dev.sh docs               set up, then build the documentation site into site/
 #   bash scripts/dev.sh setup              set up only
 #
 # Needs only Python 3.11+ (and, for the browser tests, Debian's chromium package, which the
@@ -42,6 +43,10 @@ case "$job" in
         setup
         exec .venv/bin/guarantor assess "$@"
         ;;
+    docs)
+        setup
+        exec .venv/bin/mkdocs build --strict "$@"
+        ;;
     test)
         setup
         browser
@@ -51,7 +56,7 @@ case "$job" in
         exec .venv/bin/pytest --cov=guarantor --cov-report=term:skip-covered "$@"
         ;;
     *)
-        echo "usage: bash scripts/dev.sh {assess|test|setup} [ARGS...]" >&2
+        echo "usage: bash scripts/dev.sh {assess|test|docs|setup} [ARGS...]" >&2
         exit 2
         ;;
 esac

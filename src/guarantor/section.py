@@ -16,13 +16,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from guarantor.errors import DataError, Problem
 from guarantor.sourcing import Quantity
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Worlds = Mapping[str, NDArray[np.float64]]
 """World parameters by name; every array has the same length (the number of worlds)."""
@@ -205,6 +208,24 @@ class Section:
         if layers:
             result["layers"] = dict(self.layers)
         return result
+
+    # -- display (notebooks, terminals, pandas): see guarantor.display --------------------------
+
+    def __repr__(self) -> str:
+        from guarantor import display
+
+        return display.view_text(display.section_view(self, drawn=False))
+
+    def _repr_html_(self) -> str:
+        from guarantor import display
+
+        return display.view_html(display.section_view(self))
+
+    def to_pandas(self, kind: str = "metrics") -> pd.DataFrame:
+        """A tidy frame: ``metrics`` (with bands), ``worlds``, or one of the section's tables."""
+        from guarantor import display
+
+        return display.section_frame(self, kind)
 
 
 def out_of_bounds(

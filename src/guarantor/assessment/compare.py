@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from guarantor.assessment.engine import SECTION_ORDER, assess
 from guarantor.assessment.result import Assessment, metric_dict
@@ -14,6 +14,9 @@ from guarantor.packages import Package, load_package
 from guarantor.serialize import jsonable
 from guarantor.theatre import Theatre, load_theatre
 from guarantor.worlds import DEFAULT_SEED, DEFAULT_WORLDS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,24 @@ class Comparison:
             }
         )
         return data
+
+    # -- display (notebooks, terminals, pandas): see guarantor.display --------------------------
+
+    def __repr__(self) -> str:
+        from guarantor import display
+
+        return display.view_text(display.comparison_view(self))
+
+    def _repr_html_(self) -> str:
+        from guarantor import display
+
+        return display.view_html(display.comparison_view(self))
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per package × section × metric, with whether the packages differ on it."""
+        from guarantor import display
+
+        return display.comparison_frame(self)
 
 
 def _differs(values: Sequence[float | None], tolerance: float) -> bool:

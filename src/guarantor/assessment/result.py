@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -18,6 +18,9 @@ from guarantor.section import GeoJSON, Metric, Section
 from guarantor.serialize import jsonable
 from guarantor.sourcing import Source
 from guarantor.theatre import Theatre
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,24 @@ class Assessment:
             result["worlds"] = dict(self.worlds)
         data: dict[str, Any] = jsonable(result)
         return data
+
+    # -- display (notebooks, terminals, pandas): see guarantor.display --------------------------
+
+    def __repr__(self) -> str:
+        from guarantor import display
+
+        return display.view_text(display.assessment_view(self))
+
+    def _repr_html_(self) -> str:
+        from guarantor import display
+
+        return display.assessment_html(self)
+
+    def to_pandas(self, kind: str = "metrics") -> pd.DataFrame:
+        """A tidy frame: ``metrics`` with bands, ``worlds`` (per-world outcomes) or ``survival``."""
+        from guarantor import display
+
+        return display.assessment_frame(self, kind)
 
 
 def metric_dict(metric: Metric) -> dict[str, Any]:
