@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from guarantor import __version__
 from guarantor.cli import (
     air,
     assess,
@@ -19,9 +18,10 @@ from guarantor.cli import (
     simulate,
     theatre,
 )
-from guarantor.cli._common import console
+from guarantor.cli._common import Group, console
 
 app = typer.Typer(
+    cls=Group,
     name="guarantor",
     help="Design and stress-test security guarantees for Ukraine after a ceasefire.",
     no_args_is_help=True,
@@ -32,6 +32,8 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
+        from guarantor import __version__
+
         console.print(f"guarantor {__version__}")
         raise typer.Exit()
 

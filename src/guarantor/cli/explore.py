@@ -9,40 +9,45 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
+
+from guarantor.cli._common import (
+    DEFAULT_SEED,
+    Command,
+    JsonOption,
+    SeedOption,
+    TheatreOption,
+    WorldsOption,
+    check_store,
+    console,
+    error_console,
+    format_number,
+    format_share,
+    print_json,
+    print_warnings,
+    reporting,
 )
-from rich.table import Table
 
-from guarantor.cli._common import JsonOption, console, error_console, print_json, reporting
-from guarantor.explore.design import DEFAULT_CHUNK_SIZE, DEFAULT_MODEL, Design, design_points
-from guarantor.explore.discovery import discover
-from guarantor.explore.executors import Executor, make_executor
-from guarantor.explore.optimize import Batch, parse_objective, robust_search, worst_case
-from guarantor.explore.sensitivity import sobol_indices, tornado, tornado_text
-from guarantor.explore.store import Store
-from guarantor.explore.sweep import sweep
-from guarantor.explore.uncertainty import load_bounds, sample_worlds, world_bounds
-from guarantor.packages import load_package
-from guarantor.theatre import DEFAULT_THEATRE, load_theatre
+if TYPE_CHECKING:
+    import numpy as np
+    from rich.progress import Progress
 
-StoreOption = typer.Option(Path("guarantor-store"), "--store", help="Results store directory.")
-DEFAULT_SEED = 20260106
+    from guarantor.explore.executors import Executor
+
+DEFAULT_MODEL = "guarantor.durability:run"
+"""``guarantor.explore.design.DEFAULT_MODEL``, here so that ``--help`` need not import explore."""
+DEFAULT_CHUNK_SIZE = 50_000
+"""``guarantor.explore.design.DEFAULT_CHUNK_SIZE`` (a test holds the two equal)."""
 DEFAULT_MONTHS = 120
-SeedOption = typer.Option(DEFAULT_SEED, "--seed", help="Seed of every random draw.")
+StoreOption = typer.Option(Path("guarantor-store"), "--store", help="Results store directory.")
 MonthsOption = typer.Option(DEFAULT_MONTHS, "--months", min=1, max=600, help="Months simulated.")
 StoreSeedOption = typer.Option(
     None,
     "--seed",
+    "-s",
+    min=0,
     help=f"Seed of every random draw (default: the store's sweep, or {DEFAULT_SEED}).",
 )
 StoreMonthsOption = typer.Option(
@@ -67,7 +72,6 @@ UncertaintiesOption = typer.Option(
     help="An uncertainties file (the durability model's format: name → value, low, high, "
     "distribution) or shipped name; default: the durability model's.",
 )
-TheatreOption = typer.Option(DEFAULT_THEATRE, "--theatre", help="Theatre name or path.")
 
 
 def _like_the_sweep(store: Path, seed: int | None, months: int | None) -> tuple[int, int]:
@@ -75,6 +79,9 @@ def _like_the_sweep(store: Path, seed: int | None, months: int | None) -> tuple[
 
     An analysis run on a store then simulates the horizon the sweep did.
     """
+    from guarantor.explore.store import Store
+
+    check_store(store)
     manifest = Store(store).manifest() if Store(store).exists() else {}
     return (
         seed if seed is not None else int(manifest.get("seed", DEFAULT_SEED)),
@@ -90,17 +97,30 @@ def _worlds(
     The durability model reads every model's world parameters; another ``--model`` reads only
     the uncertainties file it is given.
     """
+    from guarantor.explore.uncertainty import load_bounds, sample_worlds, world_bounds
+
     bounds = world_bounds(uncertainties) if model == DEFAULT_MODEL else load_bounds(uncertainties)
     return sample_worlds(bounds, n, seed=seed, method="lhs")
 
 
 def _executor(workers: int | None, scheduler: str | None, processes: bool) -> Executor:
+    from guarantor.explore.executors import make_executor
+
     kind = "processes" if processes and scheduler is None else None
     return make_executor(workers, scheduler, kind=kind)
 
 
 @contextmanager
 def _progress(as_json: bool, label: str) -> Iterator[Progress]:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     progress = Progress(
         TextColumn(f"[bold]{label}[/]"),
         BarColumn(),
@@ -116,6 +136,9 @@ def _progress(as_json: bool, label: str) -> Iterator[Progress]:
 
 
 def _load_packages(packages: list[str] | None, theatre: str) -> Any:
+    from guarantor.explore.design import design_points
+    from guarantor.theatre import load_theatre
+
     loaded = load_theatre(theatre)
     return design_points(packages or None, loaded)
 
@@ -127,7 +150,7 @@ def sweep_command(
         "sky-shield-2025:aircraft=60,90,120. Default: the default package.",
     ),
     *,
-    worlds: int = typer.Option(1000, "--worlds", min=1, help="Number of worlds."),
+    worlds: int = WorldsOption,
     seed: int = SeedOption,
     store: Path = StoreOption,
     months: int = MonthsOption,
@@ -146,7 +169,12 @@ def sweep_command(
     as_json: bool = JsonOption,
 ) -> None:
     """Run packages × worlds, chunk by chunk, into a resumable results store."""
+    from guarantor.explore.design import Design
+    from guarantor.explore.store import Store
+    from guarantor.explore.sweep import sweep
+
     with reporting(as_json):
+        check_store(store)
         points = _load_packages(packages, theatre)
         design = Design(
             points,
@@ -202,7 +230,11 @@ def discover_command(
     as_json: bool = JsonOption,
 ) -> None:
     """Scenario discovery (PRIM and CART) over the stored experiments."""
+    from guarantor.explore.discovery import discover
+    from guarantor.explore.store import Store
+
     with reporting(as_json):
+        check_store(store)
         found = discover(
             Store(store),
             case,
@@ -220,7 +252,7 @@ def discover_command(
         for entry in found["cases"]:
             console.print(
                 f"\n[bold]{entry['case']}[/]: {entry['n_cases']:,} cases "
-                f"({entry['base_rate']:.1%} of experiments)"
+                f"({format_share(entry['base_rate'])} of experiments)"
             )
             if "prim" not in entry:
                 console.print(f"  {entry['note']}")
@@ -258,6 +290,14 @@ def sensitivity_command(
     as_json: bool = JsonOption,
 ) -> None:
     """Sobol indices with confidence intervals, and a tornado, for every outcome."""
+    from rich.table import Table
+
+    from guarantor.explore.design import Design
+    from guarantor.explore.sensitivity import sobol_indices, tornado, tornado_text
+    from guarantor.explore.store import Store
+    from guarantor.explore.uncertainty import load_bounds
+    from guarantor.reliability import sobol_warnings
+
     with reporting(as_json):
         seed, months = _like_the_sweep(store, seed, months)
         points = _load_packages([package] if package else None, theatre)
@@ -284,8 +324,9 @@ def sensitivity_command(
                 executor=executor,
                 resume=resume,
             )
+        warnings = sobol_warnings(indices["indices"])
         if as_json:
-            print_json({"sobol": indices, "tornado": view})
+            print_json({"sobol": indices, "tornado": view, "warnings": warnings})
             return
         for outcome, table in indices["indices"].items():
             if "note" in table:
@@ -309,6 +350,7 @@ def sensitivity_command(
             console.print(tornado_text(view, outcome), markup=False)
         if view["undefined"]:
             console.print(f"undefined over {months} months: {', '.join(view['undefined'])}")
+        print_warnings(warnings)
 
 
 def optimize_command(
@@ -325,7 +367,7 @@ def optimize_command(
     ),
     generations: int = typer.Option(10, "--generations", min=1),
     population: int = typer.Option(16, "--population", min=4),
-    worlds: int = typer.Option(200, "--worlds", min=1, help="Worlds each candidate meets."),
+    worlds: int = WorldsOption,
     min_acceptance: float | None = typer.Option(
         None,
         "--min-acceptance",
@@ -345,6 +387,14 @@ def optimize_command(
     as_json: bool = JsonOption,
 ) -> None:
     """Robust multi-objective search (NSGA-II) over a package's levers; Pareto set stored."""
+    from rich.table import Table
+
+    from guarantor.explore.optimize import Batch, parse_objective, robust_search
+    from guarantor.explore.store import Store
+    from guarantor.packages import load_package
+    from guarantor.reliability import pareto_warnings
+    from guarantor.theatre import load_theatre
+
     with reporting(as_json):
         seed, months = _like_the_sweep(store, seed, months)
         base = load_package(package, load_theatre(theatre))
@@ -375,8 +425,9 @@ def optimize_command(
                 resume=resume,
                 on_generation=lambda done, total: progress.update(task, completed=done),
             )
+        warnings = pareto_warnings(result.pareto)
         if as_json:
-            print_json(result.to_dict())
+            print_json({**result.to_dict(), "warnings": warnings})
             return
         names = list(result.pareto[0]["levers"]) if result.pareto else []
         consent = ["Russia consents"] if min_acceptance is not None else []
@@ -384,8 +435,8 @@ def optimize_command(
         for row in result.pareto:
             table.add_row(
                 *(str(row["levers"][name]) for name in names),
-                *(f"{value:.4g}" for value in row["objectives"].values()),
-                *([f"{row['acceptance']:.0%}"] if consent else []),
+                *(format_number(value) for value in row["objectives"].values()),
+                *([format_share(row["acceptance"])] if consent else []),
             )
         console.print(table)
         if result.pareto and not any(row["feasible"] for row in result.pareto):
@@ -397,6 +448,7 @@ def optimize_command(
             f"{result.evaluations} candidates over {result.generations} generations; "
             f"stored in {result.folder}"
         )
+        print_warnings(warnings)
 
 
 def worst_case_command(
@@ -419,6 +471,12 @@ def worst_case_command(
     as_json: bool = JsonOption,
 ) -> None:
     """Search the uncertainties for the worlds that break a package."""
+    from guarantor.explore.optimize import parse_objective, worst_case
+    from guarantor.explore.store import Store
+    from guarantor.explore.uncertainty import load_bounds
+    from guarantor.packages import load_package
+    from guarantor.theatre import load_theatre
+
     with reporting(as_json):
         seed, months = _like_the_sweep(store, seed, months)
         base = load_package(package, load_theatre(theatre))
@@ -444,17 +502,17 @@ def worst_case_command(
             return
         console.print(f"Worst worlds for {base.name} on {goal.text}:")
         for world in found.worlds:
-            values = ", ".join(f"{k}={v:.3g}" for k, v in world["parameters"].items())
-            console.print(f"  {world[goal.text]:.4g}: {values}", markup=False)
+            values = ", ".join(f"{k}={format_number(v)}" for k, v in world["parameters"].items())
+            console.print(f"  {format_number(world[goal.text])}: {values}", markup=False)
 
 
 def register(app: typer.Typer) -> None:
     """Add the explore commands."""
-    app.command("sweep")(sweep_command)
-    app.command("discover")(discover_command)
-    app.command("sensitivity")(sensitivity_command)
-    app.command("optimize")(optimize_command)
-    app.command("worst-case")(worst_case_command)
+    app.command("sweep", cls=Command)(sweep_command)
+    app.command("discover", cls=Command)(discover_command)
+    app.command("sensitivity", cls=Command)(sensitivity_command)
+    app.command("optimize", cls=Command)(optimize_command)
+    app.command("worst-case", cls=Command)(worst_case_command)
 
 
 __all__ = ["register"]
