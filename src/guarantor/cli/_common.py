@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -67,13 +66,18 @@ class Group(_FlagHelp, TyperGroup):
 console = Console(highlight=False)
 error_console = Console(stderr=True, highlight=False)
 
+
 def _whole_number_in(field: str, low: int, high: int | None) -> Any:
     """An option callback: a value out of range is bad input (located, exit 1), not a usage box."""
 
     def check(value: int) -> int:
         if value < low or (high is not None and value > high):
             expected = f"a whole number from {low:,}" + (f" to {high:,}" if high else "")
-            fail(DataError.single("out of range", field=field, expected=expected, received=str(value)))
+            fail(
+                DataError.single(
+                    "out of range", field=field, expected=expected, received=str(value)
+                )
+            )
         return value
 
     return check
@@ -186,11 +190,11 @@ def writing(path: object, what: str, *, field: str = "") -> Iterator[None]:
         raise DataError([problem]) from None
 
 
-def check_store(path: Path, *, field: str = "--store") -> Path:
-    """Check that ``path`` can be a results store folder: it is one, or it can be made one.
+def check_store(path: Path, *, create: bool = False, field: str = "--store") -> Path:
+    """Check that ``path`` can be a results store folder; with ``create``, make it.
 
     Raises:
-        DataError: the path is a file, lies under a file, or its folder cannot be written.
+        DataError: the path is a file, lies under a file, or cannot be made or written.
     """
     existing = path
     while not existing.exists() and existing != existing.parent:
@@ -203,13 +207,20 @@ def check_store(path: Path, *, field: str = "--store") -> Path:
             field=field,
             expected="a folder, or a path where one can be made",
         )
-    if not os.access(existing, os.W_OK | os.X_OK):
+    if not create:
+        return path
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".guarantor-write-check"
+        probe.touch()
+        probe.unlink()
+    except OSError as error:
         raise DataError.single(
-            f"the results store cannot be written (no permission in {existing})",
+            f"the results store cannot be written: {error.strerror or error}",
             file=str(path),
             field=field,
             expected="a writable folder",
-        )
+        ) from None
     return path
 
 

@@ -101,7 +101,7 @@ def air_command(
     as_json: bool = JsonOption,
 ) -> None:
     """Reaction times, CAP stations and protected cities of a package's air policing."""
-    from guarantor.cli.views import write_geojson
+    from guarantor.cli.views import print_package, write_geojson
     from guarantor.instruments import air
     from guarantor.packages import load_package
     from guarantor.theatre import load_theatre
@@ -126,6 +126,7 @@ def air_command(
                 }
             )
             return
+        print_package(loaded)
         print_air(section)
         if geojson is not None:
             console.print(f"map layers written to {geojson}")

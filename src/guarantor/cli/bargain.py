@@ -124,7 +124,7 @@ def accept(
     from rich.table import Table
 
     from guarantor.bargaining import acceptability, load_actors
-    from guarantor.cli.views import print_section
+    from guarantor.cli.views import print_package, print_section
     from guarantor.packages import load_package
     from guarantor.theatre import load_theatre
 
@@ -152,7 +152,7 @@ def accept(
                 }
             )
             return
-        console.print(f"[bold]{loaded.title}[/]")
+        print_package(loaded)
         print_section(section, reasons=False)
         table = Table(
             "actor",

@@ -81,7 +81,7 @@ def _like_the_sweep(store: Path, seed: int | None, months: int | None) -> tuple[
     """
     from guarantor.explore.store import Store
 
-    check_store(store)
+    check_store(store, create=True)
     manifest = Store(store).manifest() if Store(store).exists() else {}
     return (
         seed if seed is not None else int(manifest.get("seed", DEFAULT_SEED)),
@@ -174,7 +174,7 @@ def sweep_command(
     from guarantor.explore.sweep import sweep
 
     with reporting(as_json):
-        check_store(store)
+        check_store(store, create=True)
         points = _load_packages(packages, theatre)
         design = Design(
             points,

@@ -36,7 +36,7 @@ def land_command(
     """Troops required and pledged, rotation, hubs, line coverage, training and arms flow."""
     from rich.table import Table
 
-    from guarantor.cli.views import print_section, write_geojson
+    from guarantor.cli.views import print_package, print_section, write_geojson
     from guarantor.instruments import land
     from guarantor.packages import load_package
     from guarantor.theatre import load_theatre
@@ -56,6 +56,7 @@ def land_command(
                 {"package": loaded.name, "worlds": worlds, "seed": seed, **section.to_dict()}
             )
             return
+        print_package(loaded)
         print_section(section)
         commitments = Table(
             "id",

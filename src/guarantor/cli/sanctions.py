@@ -34,7 +34,7 @@ def sanctions_command(
     """Russia's oil revenue under the package's sanctions level, and what a violation costs."""
     from rich.table import Table
 
-    from guarantor.cli.views import print_section
+    from guarantor.cli.views import print_package, print_section
     from guarantor.instruments import sanctions
     from guarantor.packages import load_package
     from guarantor.report.svg import revenue_plot
@@ -57,6 +57,7 @@ def sanctions_command(
                 {"package": loaded.name, "worlds": worlds, "seed": seed, **section.to_dict()}
             )
             return
+        print_package(loaded)
         print_section(section)
         levels = Table("level", "regime", "revenue USD bn/month", "budget RUB trn/yr", "Urals")
         for row in section.tables["levels"]:

@@ -71,7 +71,7 @@ def sea(
                 result["record_checks"] = checks
             print_json(result)
             return
-        _show(section, loaded.title, checks)
+        _show(section, f"{loaded.title} ({loaded.name})", checks)
 
 
 def _show(section: Any, title: str, checks: list[dict[str, Any]]) -> None:

@@ -39,6 +39,11 @@ def metric_cells(metric: Metric) -> tuple[str, str, str]:
     )
 
 
+def print_package(package: Any) -> None:
+    """Name the package a result is about: its title and its name."""
+    console.print(f"[bold]{package.title}[/] ({package.name})", soft_wrap=True)
+
+
 def print_section(section: Section, *, reasons: bool = True) -> None:
     """Print a section's verdict, its metrics (median or share of worlds, band) and notes."""
     from rich.table import Table
