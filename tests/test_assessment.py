@@ -216,7 +216,7 @@ def test_bad_worlds_or_seed_raise_located_data_errors(worlds: int, seed: int) ->
     assert {p.field for p in raised.value.problems} <= {"worlds", "seed"}
 
 
-def test_cli_exits_1_on_a_bad_package_without_traceback(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_exits_1_on_a_bad_package_without_traceback(tmp_path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: bad\ntitle: t\ncommitments:\n  - id: a\n    actor: NOBODY\n")
     result = subprocess.run(

@@ -254,7 +254,7 @@ def test_negative_skill_is_a_warning() -> None:
 
 
 def test_sobol_intervals_wider_than_the_index_are_a_warning() -> None:
-    table = {
+    table: dict[str, Any] = {
         "held_36m": {
             "risk": {"S1": 0.6, "S1_conf": 0.05, "ST": 0.7, "ST_conf": 0.06},
             "resolve": {"S1": 0.01, "S1_conf": 0.3, "ST": 1.058, "ST_conf": 1.892},

@@ -99,7 +99,7 @@ def test_search_finds_the_aircraft_cost_trade_off(
 def test_interrupted_search_resumes_to_the_same_result(
     tmp_path: Path, shipped: Callable[[str], Package], standin: str
 ) -> None:
-    settings = {
+    settings: dict[str, Any] = {
         "levers": ["aircraft", "sanctions"],
         "generations": 5,
         "population": 8,

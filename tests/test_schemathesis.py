@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -29,7 +30,7 @@ with warnings.catch_warnings():
     suppress_health_check=list(HealthCheck),
     derandomize=True,
 )
-def test_no_input_makes_the_server_fail(case: schemathesis.Case) -> None:
+def test_no_input_makes_the_server_fail(case: Any) -> None:
     response = case.call()
     assert response.status_code < 500, response.text[:500]
     if 400 <= response.status_code < 500:
