@@ -285,3 +285,23 @@ def test_backtest_shows_its_warnings_in_text_and_json() -> None:
     for warning in data["warnings"]:
         assert warning[:40] in text.replace("\n", " ")
     assert ("warning:" in text) == bool(data["warnings"])
+
+
+# --- the README's command table -----------------------------------------------------------------
+
+
+def test_every_option_the_readme_table_shows_exists_on_its_command() -> None:
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `guarantor ([a-z-]+)([^`]*)`", readme, re.M)
+    checked = 0
+    for name, rest in rows:
+        command = COMMANDS.get(name)
+        if command is None:  # a group (roe, package): its sub-commands have their own help
+            continue
+        opts = {opt for param in command.params for opt in param.opts}
+        for option in re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", rest):
+            assert option in opts, f"README shows {option} on {name}, which has {sorted(opts)}"
+            checked += 1
+    assert checked >= 20

@@ -14,6 +14,7 @@ from guarantor.cli import (
     roe,
     sanctions,
     sea,
+    search,
     serve,
     simulate,
     theatre,
@@ -60,6 +61,7 @@ for _module in (
     bargain,
     simulate,
     explore,
+    search,
     serve,
 ):
     _module.register(app)
