@@ -84,8 +84,28 @@ def test_every_command_that_prints_results_has_json() -> None:
     assert missing == []
 
 
-def test_the_defaults_are_the_ones_the_lead_set() -> None:
-    assert (DEFAULT_WORLDS, DEFAULT_SEED) == (1000, 1)
+def test_the_defaults_are_the_one_samplers() -> None:
+    # cli._common mirrors them so that --help need not import numpy through guarantor.worlds
+    from guarantor import worlds
+
+    assert (DEFAULT_WORLDS, DEFAULT_SEED) == (worlds.DEFAULT_WORLDS, worlds.DEFAULT_SEED)
+
+
+@pytest.mark.parametrize(
+    ("command", "section"),
+    [("air", "air"), ("sea", "sea"), ("land", "land"), ("sanctions", "sanctions")],
+)
+def test_an_instrument_command_gives_the_numbers_assess_gives(command: str, section: str) -> None:
+    from guarantor.assessment import assess
+
+    arguments = [command, "sky-shield-2025", "-n", "24", "-s", "7", "--json"]
+    alone = json.loads(runner.invoke(app, arguments).stdout)
+    within = assess("sky-shield-2025", worlds=24, seed=7, models=[section]).section(section)
+    expected = {m.name: m.summary() for m in within.metrics}
+    assert {m["name"] for m in alone["metrics"]} == set(expected)
+    for metric in alone["metrics"]:
+        for key in ("value", "low", "high"):
+            assert metric[key] == pytest.approx(expected[metric["name"]][key], nan_ok=True)
 
 
 @pytest.mark.parametrize(

@@ -286,13 +286,26 @@ def progress(label: str, *, show: bool = True) -> Iterator[Steps]:
         yield Steps(bar)
 
 
-def sample_instrument_worlds(parameters: Any, worlds: int, seed: int) -> Any:
-    """The worlds an instrument command runs: the assessment's sampler over its parameters.
+def instrument_worlds(instrument: str, worlds: int, seed: int) -> tuple[Any, Any]:
+    """The worlds and the generator a model runs with, exactly as ``assess`` gives them.
 
-    One world is the nominal one (every parameter at its central value), as in ``assess``.
+    ``instrument`` is a registry name (``air``, ``maritime``, ``land``, ``sanctions``) or
+    ``acceptability``. The worlds are the one sampler's (:func:`guarantor.worlds.sample`, over
+    the whole world space) cut to the columns the model reads, so that the same ``--worlds`` and
+    ``--seed`` give the same numbers here as in ``assess``; ``None`` when it reads none.
     """
-    import numpy as np
+    from guarantor import worlds as world_sampler
 
-    from guarantor.assessment import sample_worlds
+    declared: list[str]
+    if instrument == "acceptability":
+        from guarantor import bargaining
 
-    return sample_worlds(parameters, worlds, np.random.SeedSequence(seed))
+        declared, name = list(bargaining.WORLD_PARAMETERS), "acceptability"
+    else:
+        from guarantor.instruments import registry
+
+        model = registry.load(instrument)
+        declared, name = list(model.world_parameters), model.name
+    table = world_sampler.sample(worlds, seed, parameters=world_sampler.space())
+    own = world_sampler.columns(table, declared)
+    return own or None, world_sampler.model_rng(seed, name)

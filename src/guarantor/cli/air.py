@@ -16,10 +16,10 @@ from guarantor.cli._common import (
     console,
     format_number,
     format_share,
+    instrument_worlds,
     print_json,
     progress,
     reporting,
-    sample_instrument_worlds,
 )
 
 if TYPE_CHECKING:
@@ -112,8 +112,10 @@ def air_command(
             loaded_theatre = load_theatre(theatre)
             loaded = load_package(package, loaded_theatre)
             bar.step(f"{worlds:,} worlds")
-            table = sample_instrument_worlds(air.WORLD_PARAMETERS, worlds, seed)
-            section = air.assess(loaded_theatre, loaded, table, cell_km=cell_km)
+            table, rng = instrument_worlds("air", worlds, seed)
+            section = air.assess(loaded_theatre, loaded, table, rng=rng, cell_km=cell_km).over(
+                worlds
+            )
         if geojson is not None:
             write_geojson(geojson, section, field="--geojson")
         if as_json:

@@ -17,6 +17,7 @@ from guarantor.cli._common import (
     console,
     format_number,
     format_share,
+    instrument_worlds,
     print_json,
     progress,
     readable_file,
@@ -120,7 +121,6 @@ def accept(
     as_json: bool = JsonOption,
 ) -> None:
     """Who would sign a package: P(accept) per actor, Russia's consent, vetoes, settlement."""
-    import numpy as np
     from rich.table import Table
 
     from guarantor.bargaining import acceptability, load_actors
@@ -135,12 +135,9 @@ def accept(
             loaded = load_package(package, loaded_theatre)
             actor_set = load_actors(actors)
             bar.step(f"{worlds:,} worlds")
-            section = acceptability(
-                loaded_theatre,
-                loaded,
-                {"war_cost_scale": np.ones(worlds)},
-                rng=np.random.default_rng(seed),
-                actors=actor_set,
+            table, rng = instrument_worlds("acceptability", worlds, seed)
+            section = acceptability(loaded_theatre, loaded, table, rng=rng, actors=actor_set).over(
+                worlds
             )
         if as_json:
             print_json(

@@ -15,10 +15,10 @@ from guarantor.cli._common import (
     console,
     format_number,
     format_share,
+    instrument_worlds,
     print_json,
     progress,
     reporting,
-    sample_instrument_worlds,
 )
 
 
@@ -47,8 +47,8 @@ def land_command(
             loaded_theatre = load_theatre(theatre)
             loaded = load_package(package, loaded_theatre)
             bar.step(f"{worlds:,} worlds")
-            table = sample_instrument_worlds(land.WORLD_PARAMETERS, worlds, seed)
-            section = land.assess(loaded_theatre, loaded, table)
+            table, rng = instrument_worlds("land", worlds, seed)
+            section = land.assess(loaded_theatre, loaded, table, rng=rng).over(worlds)
         if geojson is not None:
             write_geojson(geojson, section)
         if as_json:

@@ -14,10 +14,10 @@ from guarantor.cli._common import (
     WorldsOption,
     console,
     format_number,
+    instrument_worlds,
     print_json,
     progress,
     reporting,
-    sample_instrument_worlds,
     writing,
 )
 
@@ -46,8 +46,8 @@ def sanctions_command(
             loaded_theatre = load_theatre(theatre)
             loaded = load_package(package, loaded_theatre)
             bar.step(f"{worlds:,} worlds")
-            table = sample_instrument_worlds(sanctions.WORLD_PARAMETERS, worlds, seed)
-            section = sanctions.assess(loaded_theatre, loaded, table)
+            table, rng = instrument_worlds("sanctions", worlds, seed)
+            section = sanctions.assess(loaded_theatre, loaded, table, rng=rng).over(worlds)
         if plot is not None:
             text = revenue_plot(sanctions.revenue_by_level(table), plot.suffix, field="--plot")
             with writing(plot, "plot", field="--plot"):

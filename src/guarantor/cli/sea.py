@@ -15,6 +15,7 @@ from guarantor.cli._common import (
     WorldsOption,
     console,
     format_number,
+    instrument_worlds,
     print_json,
     progress,
     reporting,
@@ -36,8 +37,6 @@ def sea(
     as_json: bool = JsonOption,
 ) -> None:
     """Escorts, Montreux, tonnes a month and ships damaged on the sea lane to Odesa."""
-    import numpy as np
-
     from guarantor.cli.views import write_geojson
     from guarantor.instruments import maritime
     from guarantor.instruments.maritime.data import load_maritime
@@ -50,10 +49,8 @@ def sea(
             theatre = load_theatre(theatre_name)
             loaded = load_package(package, theatre)
             bar.step(f"{worlds:,} worlds")
-            table = (
-                maritime.sample_worlds(worlds, np.random.default_rng(seed)) if worlds > 1 else None
-            )
-            section = maritime.assess(theatre, loaded, table)
+            table, rng = instrument_worlds("maritime", worlds, seed)
+            section = maritime.assess(theatre, loaded, table, rng=rng).over(worlds)
             checks = (
                 [
                     row

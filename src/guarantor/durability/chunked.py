@@ -29,7 +29,7 @@ def simulate(
     chunk_worlds: int | None = None,
     on_chunk: Callable[[int, int], None] | None = None,
 ) -> dict[str, object]:
-    """Simulate a package over ``worlds`` Latin-hypercube worlds; return the run's summary.
+    """Simulate a package over ``worlds`` worlds (:func:`guarantor.worlds.sample`); summarise.
 
     Args:
         package_name: a shipped package's name or a path (default: the default package).
@@ -47,7 +47,8 @@ def simulate(
     Raises:
         DataError: bad package or theatre, or ``worlds``/``months`` below 1.
     """
-    from guarantor.durability import SimulationResult, load_uncertainties, run, sample_worlds
+    from guarantor import worlds as world_sampler
+    from guarantor.durability import SimulationResult, load_uncertainties, run
     from guarantor.packages import load_package
     from guarantor.theatre import load_theatre
 
@@ -62,7 +63,8 @@ def simulate(
     loaded_theatre = load_theatre() if theatre is None else load_theatre(theatre)
     package = load_package(package_name, loaded_theatre)
     uncertainties = load_uncertainties()
-    table = sample_worlds(uncertainties, worlds, seed=seed, method="lhs")
+    # the one sampler's worlds, as assess draws them: the same N and seed, the same worlds
+    table = world_sampler.sample(worlds, seed, parameters=world_sampler.space())
     starts = list(range(0, worlds, size))
     parts: list[SimulationResult] = []
     for start in starts:
