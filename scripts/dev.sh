@@ -13,8 +13,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The suite's line coverage of src/guarantor may not fall below this (it was 94 % when set).
-COVERAGE_FLOOR=93
+# The suite's line coverage of src/guarantor may not fall below this (95.3 % when set; one point
+# of slack for runs without the browser tests).
+COVERAGE_FLOOR=94
 
 setup() {
     if [ ! -x .venv/bin/python ]; then
