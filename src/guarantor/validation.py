@@ -47,6 +47,7 @@ CORE_KINDS: tuple[Kind, ...] = (
     _kind("uncertainties", "uncertainties", "guarantor.durability:load_uncertainties"),
     _kind("historical cases", "cases", "guarantor.durability:load_cases"),
     _kind("calibration", "hazard_ratios", "guarantor.durability.calibration:load_calibration"),
+    _kind("graded answers", "grades", "guarantor.validation:load_graded_answers"),
     _kind("source registry", "sources", "guarantor.validation:load_source_registry", only=True),
 )
 """The kinds of file outside the instruments."""
@@ -76,6 +77,23 @@ def load_source_registry(path: Path) -> dict[str, Any]:
         sources: dict[str, Source]
 
     return dict(load_sourced(path, SourceRegistry).sources)
+
+
+def load_graded_answers(path: Path) -> Any:
+    """Check a graded-answers file (the rules of engagement's answer grades) at ``path``.
+
+    Raises:
+        DataError: malformed, or a grade missing, located by file, line and field.
+    """
+    from guarantor.roe.probes import Answer, GradesDoc
+    from guarantor.sourcing import validate_as
+
+    raw, lines = load_yaml(path)
+    doc = validate_as(GradesDoc, raw, lines)
+    missing = [a.label for a in Answer if a is not Answer.NONE and a.label not in doc.grades]
+    if missing:
+        raise DataError([lines.problem(["grades"], f"grades missing: {', '.join(missing)}")])
+    return doc
 
 
 def loader(kind: Kind) -> Callable[[Path], Any]:
