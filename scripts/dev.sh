@@ -3,7 +3,9 @@
 #
 #   bash scripts/dev.sh assess [ARGS...]   set up, then assess the default package
 #   bash scripts/dev.sh test   [ARGS...]   set up (with Chromium for the browser tests), then run
-#                                          ruff, mypy and the whole test suite
+#                                          ruff, mypy (strict on the source; on the tests with
+#                                          fixture arguments left untyped) and the whole test
+#                                          suite with its coverage floor
 #   bash scripts/dev.sh docs               set up, then build the documentation site into site/
 #   bash scripts/dev.sh setup              set up only
 #
@@ -11,6 +13,10 @@
 # test job installs with apt-get when it is missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The suite's line coverage of src/guarantor may not fall below this (95.3 % when set; one point
+# of slack for runs without the browser tests).
+COVERAGE_FLOOR=94
 
 setup() {
     if [ ! -x .venv/bin/python ]; then
@@ -53,7 +59,9 @@ case "$job" in
         .venv/bin/ruff check src tests benchmarks scripts
         .venv/bin/ruff format --check src tests benchmarks scripts
         .venv/bin/mypy
-        exec .venv/bin/pytest --cov=guarantor --cov-report=term:skip-covered "$@"
+        .venv/bin/mypy tests --allow-untyped-defs --allow-incomplete-defs --allow-untyped-decorators
+        exec .venv/bin/pytest --cov=guarantor --cov-report=term:skip-covered \
+            --cov-fail-under="$COVERAGE_FLOOR" "$@"
         ;;
     *)
         echo "usage: bash scripts/dev.sh {assess|test|docs|setup} [ARGS...]" >&2

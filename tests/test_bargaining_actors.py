@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -147,7 +148,7 @@ _values = st.recursive(
         max_size=6,
     )
 )
-def test_malformed_actor_data_raises_only_data_error(data: dict) -> None:
+def test_malformed_actor_data_raises_only_data_error(data: dict[str, Any]) -> None:
     _, lines = load_yaml_text("{}", "fuzz.yaml")
     with pytest.raises(DataError):
         parse_actors(data, lines)

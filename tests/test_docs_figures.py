@@ -32,7 +32,8 @@ figures = _load_generator()
 
 @pytest.fixture(scope="module")
 def rendered() -> dict[str, str]:
-    return figures.render_all()
+    texts: dict[str, str] = figures.render_all()
+    return texts
 
 
 def test_every_marker_in_the_pages_has_a_block_and_every_block_a_marker() -> None:

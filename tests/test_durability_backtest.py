@@ -32,7 +32,7 @@ WORLDS = 40
 
 
 @pytest.fixture(scope="module")
-def result():  # type: ignore[no-untyped-def]
+def result():
     return backtest(n_worlds=WORLDS)
 
 
@@ -65,7 +65,7 @@ def _shipped_forecasts(*cases: Case) -> dict[str, tuple[float, ...]]:
     return {f.case_id: f.predicted for f in out.forecasts}
 
 
-def test_cross_validated_brier_beats_the_base_rate_with_its_interval(result) -> None:  # type: ignore[no-untyped-def]
+def test_cross_validated_brier_beats_the_base_rate_with_its_interval(result) -> None:
     for cv in (result.loo, result.kfold):
         assert cv is not None and cv.n_cases == 44
         assert cv.brier < cv.brier_base_rate
@@ -77,7 +77,7 @@ def test_cross_validated_brier_beats_the_base_rate_with_its_interval(result) -> 
     assert report["k_fold"]["k"] == 5
 
 
-def test_default_scores_with_the_shipped_calibration_and_says_so(result) -> None:  # type: ignore[no-untyped-def]
+def test_default_scores_with_the_shipped_calibration_and_says_so(result) -> None:
     calibration = load_calibration()
     assert result.mode == "shipped"
     assert "shipped calibration" in result.statement
@@ -118,7 +118,7 @@ def test_holdout_refits_without_the_named_cases_and_scores_them() -> None:
     assert out.forecast("korea-1953").predicted[-1] > out.forecast("minsk-1-2014").predicted[-1]
 
 
-def test_no_bare_truce_with_unmet_aims_is_forecast_to_hold_a_year(result) -> None:  # type: ignore[no-untyped-def]
+def test_no_bare_truce_with_unmet_aims_is_forecast_to_hold_a_year(result) -> None:
     library = {case.id: case for case in load_cases().cases}
     bare = [
         f
@@ -134,7 +134,7 @@ def test_no_bare_truce_with_unmet_aims_is_forecast_to_hold_a_year(result) -> Non
     assert all(p[0] < 0.9 for p in forecasts.values())
 
 
-def test_strong_guarantees_come_out_above_weak_ones(result) -> None:  # type: ignore[no-untyped-def]
+def test_strong_guarantees_come_out_above_weak_ones(result) -> None:
     strong = min(result.forecast(case).predicted[-1] for case in STRONG_CASES)
     weak = max(result.forecast(case).predicted[-1] for case in WEAK_CASES)
     assert strong > weak

@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from guarantor.cli import app
-from guarantor.cli import simulate as simulate_cli
+from guarantor.durability.chunked import simulate
 
 runner = CliRunner()
 
@@ -26,12 +26,16 @@ def test_simulate_json_reports_holds_probes_clashes_and_cost() -> None:
     assert len(summary["survival_by_year"]) == 11
 
 
-def test_chunked_cli_run_equals_a_single_chunk(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    one = simulate_cli.simulate_chunked("sky-shield-2025", 500, 8, 36, show_progress=False)
-    monkeypatch.setattr(simulate_cli, "CHUNK_WORLDS", 120)
-    many = simulate_cli.simulate_chunked("sky-shield-2025", 500, 8, 36, show_progress=True)
+def test_a_chunked_run_equals_a_single_chunk() -> None:
+    one = simulate("sky-shield-2025", 500, 8, 36)
+    seen: list[tuple[int, int]] = []
+    many = simulate(
+        "sky-shield-2025", 500, 8, 36, chunk_worlds=120, on_chunk=lambda *c: seen.append(c)
+    )
+    assert seen == [(1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
     assert one["p_hold"] == many["p_hold"]
     assert one["expected_probes"] == many["expected_probes"]
+    assert one["survival_by_year"] == many["survival_by_year"]
 
 
 def test_simulate_text_table() -> None:
@@ -47,6 +51,7 @@ def test_bad_input_exits_1_without_traceback(tmp_path: Path) -> None:
     assert json.loads(result.output)["problems"][0]["field"] == "package"
     result = runner.invoke(app, ["simulate", "--worlds", "0"])
     assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "--worlds: out of range (expected a whole number from 1" in result.output
     bad = tmp_path / "cases.yaml"
     bad.write_text("cases:\n  - id: x\n", encoding="utf-8")
     result = runner.invoke(app, ["backtest", "--file", str(bad), "--json"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -10,7 +11,15 @@ import pytest
 from guarantor.durability import OUTCOMES, assess, load_uncertainties, run, sample_worlds
 from guarantor.durability.calibration import load_calibration
 from guarantor.durability.cases import case_inputs, load_cases
-from guarantor.durability.kernel import Action, Event, TriggerRule, election_months, simulate
+from guarantor.durability.kernel import (
+    Action,
+    Event,
+    KernelInputs,
+    KernelOutput,
+    TriggerRule,
+    election_months,
+    simulate,
+)
 from guarantor.packages import Package
 from guarantor.randomness import world_keys
 from guarantor.theatre import Theatre
@@ -86,7 +95,7 @@ def test_stronger_guarantees_hold_longer(
     assert p10["paris-declaration-2026"] > p10["minsk-monitors"] > p10["istanbul-2022"]
 
 
-def _case_run(case_id: str, **changes: object) -> tuple[np.ndarray, object]:
+def _case_run(case_id: str, **changes: Any) -> tuple[KernelOutput, KernelInputs]:
     library = load_cases()
     case = next(c for c in library.cases if c.id == case_id)
     calibration = load_calibration()

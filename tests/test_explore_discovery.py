@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -13,11 +14,11 @@ from hypothesis import strategies as st
 
 from guarantor.errors import DataError
 from guarantor.explore.cart import best_split, cart
+from guarantor.explore.design import Design
 from guarantor.explore.discovery import discover, parse_case
 from guarantor.explore.prim import prim
 from guarantor.explore.store import Store
 from guarantor.explore.sweep import sweep
-from test_explore_sweep import make_design
 
 NAMES = ["a", "b", "c", "d"]
 
@@ -136,7 +137,9 @@ def test_parse_case() -> None:
         parse_case("breakdown_month <= soon")
 
 
-def test_discover_over_a_store_finds_the_risky_worlds(tmp_path: Path) -> None:
+def test_discover_over_a_store_finds_the_risky_worlds(
+    tmp_path: Path, make_design: Callable[..., Design]
+) -> None:
     store = Store(tmp_path)
     sweep(make_design(n_worlds=600, chunk_size=300), store)
     found = discover(store, ["breakdown_month<=12"], max_boxes=1)

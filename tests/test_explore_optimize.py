@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,15 +22,15 @@ from guarantor.explore.optimize import (
 from guarantor.explore.store import Store
 from guarantor.explore.uncertainty import Bounds, uncertainty_bounds
 from guarantor.explore.variants import apply_levers
-from test_explore_sweep import STANDIN, shipped
+from guarantor.packages import Package
 
 OBJECTIVES = [parse_objective("mean:held_24m:max"), parse_objective("mean:cost_usd_bn:min")]
 
 
-def batch(n: int = 60) -> Batch:
+def batch(model: str, n: int = 60) -> Batch:
     rng = np.random.default_rng(5)
     worlds = {"risk": rng.random(n), "resolve": rng.random(n)}
-    return Batch(worlds, seed=2, months=36, model=STANDIN, theatre=None)
+    return Batch(worlds, seed=2, months=36, model=model, theatre=None)
 
 
 def test_objectives_reduce_over_worlds() -> None:
@@ -55,7 +56,7 @@ def test_objectives_reduce_over_worlds() -> None:
             parse_objective(bad)
 
 
-def test_lever_space_keeps_what_the_package_can_move() -> None:
+def test_lever_space_keeps_what_the_package_can_move(shipped: Callable[[str], Package]) -> None:
     space = lever_space(shipped("sky-shield-2025"))
     names = [lever.name for lever in space.levers]
     assert names == ["aircraft", "tankers", "sanctions", "nato_track", "backstop"]
@@ -70,10 +71,12 @@ def test_lever_space_keeps_what_the_package_can_move() -> None:
         lever_space(shipped("sky-shield-2025"), ["ships"])
 
 
-def test_search_finds_the_aircraft_cost_trade_off(tmp_path: Path) -> None:
+def test_search_finds_the_aircraft_cost_trade_off(
+    tmp_path: Path, shipped: Callable[[str], Package], standin: str
+) -> None:
     result = robust_search(
         shipped("sky-shield-2025"),
-        batch(),
+        batch(standin),
         OBJECTIVES,
         Store(tmp_path),
         levers=["aircraft"],
@@ -93,23 +96,25 @@ def test_search_finds_the_aircraft_cost_trade_off(tmp_path: Path) -> None:
     assert result.evaluations <= 6 * 10
 
 
-def test_interrupted_search_resumes_to_the_same_result(tmp_path: Path) -> None:
-    settings = {
+def test_interrupted_search_resumes_to_the_same_result(
+    tmp_path: Path, shipped: Callable[[str], Package], standin: str
+) -> None:
+    settings: dict[str, Any] = {
         "levers": ["aircraft", "sanctions"],
         "generations": 5,
         "population": 8,
         "seed": 4,
     }
     base = shipped("sky-shield-2025")
-    whole = robust_search(base, batch(), OBJECTIVES, Store(tmp_path / "whole"), **settings)
+    whole = robust_search(base, batch(standin), OBJECTIVES, Store(tmp_path / "whole"), **settings)
     part = robust_search(
-        base, batch(), OBJECTIVES, Store(tmp_path / "part"), stop_after=2, **settings
+        base, batch(standin), OBJECTIVES, Store(tmp_path / "part"), stop_after=2, **settings
     )
     assert part.generations == 2
     with pytest.raises(DataError, match="already holds this search"):
-        robust_search(base, batch(), OBJECTIVES, Store(tmp_path / "part"), **settings)
+        robust_search(base, batch(standin), OBJECTIVES, Store(tmp_path / "part"), **settings)
     resumed = robust_search(
-        base, batch(), OBJECTIVES, Store(tmp_path / "part"), resume=True, **settings
+        base, batch(standin), OBJECTIVES, Store(tmp_path / "part"), resume=True, **settings
     )
     assert resumed.resumed_from == 2
     assert resumed.generations == 5
@@ -118,11 +123,13 @@ def test_interrupted_search_resumes_to_the_same_result(tmp_path: Path) -> None:
     assert archive == json.loads((whole.folder / "state.json").read_text())["archive"]
     with pytest.raises(DataError, match="different search"):
         robust_search(
-            base, batch(61), OBJECTIVES, Store(tmp_path / "part"), resume=True, **settings
+            base, batch(standin, 61), OBJECTIVES, Store(tmp_path / "part"), resume=True, **settings
         )
 
 
-def test_worst_case_finds_the_riskiest_corner(tmp_path: Path) -> None:
+def test_worst_case_finds_the_riskiest_corner(
+    tmp_path: Path, shipped: Callable[[str], Package], standin: str
+) -> None:
     bounds = {"risk": Bounds("risk", 0.0, 1.0, 0.5), "resolve": Bounds("resolve", 0.0, 1.0, 0.5)}
     found = worst_case(
         shipped("sky-shield-2025"),
@@ -131,7 +138,7 @@ def test_worst_case_finds_the_riskiest_corner(tmp_path: Path) -> None:
         Store(tmp_path),
         seed=3,
         months=36,
-        model=STANDIN,
+        model=standin,
         theatre=None,
         generations=8,
         population=12,
@@ -148,9 +155,11 @@ def test_worst_case_finds_the_riskiest_corner(tmp_path: Path) -> None:
     assert (tmp_path / "worst-case" / "sky-shield-2025.json").exists()
 
 
-def test_min_acceptance_keeps_only_packages_russia_consents_to(tmp_path: Path) -> None:
+def test_min_acceptance_keeps_only_packages_russia_consents_to(
+    tmp_path: Path, shipped: Callable[[str], Package], standin: str
+) -> None:
     base = shipped("sky-shield-2025")
-    worlds = batch(30)
+    worlds = batch(standin, 30)
     settings: dict[str, Any] = {
         "levers": ["aircraft", "nato_track"],
         "generations": 3,
@@ -200,7 +209,9 @@ def _acceptances(state: dict[str, Any]) -> list[float]:
     return [known[tuple(round(v) for v in x)] for x in state["X"]]
 
 
-def test_worst_case_searches_the_uncertainties_own_distributions(tmp_path: Path) -> None:
+def test_worst_case_searches_the_uncertainties_own_distributions(
+    tmp_path: Path, shipped: Callable[[str], Package], standin: str
+) -> None:
     from guarantor.durability import Uncertainty
 
     risk = Uncertainty(
@@ -214,7 +225,7 @@ def test_worst_case_searches_the_uncertainties_own_distributions(tmp_path: Path)
         Store(tmp_path),
         seed=3,
         months=36,
-        model=STANDIN,
+        model=standin,
         theatre=None,
         generations=3,
         population=8,
@@ -228,10 +239,12 @@ def test_worst_case_searches_the_uncertainties_own_distributions(tmp_path: Path)
         assert world["parameters"]["resolve"] == pytest.approx(world["quantiles"]["resolve"])
 
 
-def test_an_unmet_acceptance_constraint_is_reported_as_infeasible(tmp_path: Path) -> None:
+def test_an_unmet_acceptance_constraint_is_reported_as_infeasible(
+    tmp_path: Path, shipped: Callable[[str], Package], standin: str
+) -> None:
     result = robust_search(
         shipped("sky-shield-2025"),
-        batch(10),
+        batch(standin, 10),
         OBJECTIVES,
         Store(tmp_path),
         levers=["aircraft"],  # aircraft never move Russia to consent everywhere

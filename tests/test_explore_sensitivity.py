@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from guarantor.durability import Uncertainty
 from guarantor.errors import DataError
+from guarantor.explore.design import Design
 from guarantor.explore.sensitivity import (
     sobol_indices,
     sobol_problem,
@@ -25,7 +27,6 @@ from guarantor.explore.uncertainty import (
     world_bounds,
 )
 from guarantor.sourcing import Quantity
-from test_explore_sweep import make_design
 
 PI = float(np.pi)
 ISHIGAMI = {name: Bounds(name, -PI, PI, 0.0) for name in ("x1", "x2", "x3")}
@@ -34,7 +35,9 @@ EXACT_S1 = {"x1": 0.3139, "x2": 0.4424, "x3": 0.0}
 EXACT_ST = {"x1": 0.5576, "x2": 0.4424, "x3": 0.2437}
 
 
-def test_sobol_indices_match_the_ishigami_function(tmp_path: Path) -> None:
+def test_sobol_indices_match_the_ishigami_function(
+    tmp_path: Path, make_design: Callable[..., Design]
+) -> None:
     base = replace(make_design(), model="test_explore_standin:ishigami", chunk_size=4096)
     result = sobol_indices(base, ISHIGAMI, Store(tmp_path), n=2048)
     assert result["n_worlds"] == 2048 * 6  # three inputs and the kernel's draws, N × (D + 2)
@@ -51,7 +54,9 @@ def test_sobol_indices_match_the_ishigami_function(tmp_path: Path) -> None:
     assert again["indices"] == result["indices"]
 
 
-def test_tornado_ranks_the_uncertainties_by_swing(tmp_path: Path) -> None:
+def test_tornado_ranks_the_uncertainties_by_swing(
+    tmp_path: Path, make_design: Callable[..., Design]
+) -> None:
     bounds = {"risk": Bounds("risk", 0.1, 0.9, 0.5), "resolve": Bounds("resolve", 0.4, 0.6, 0.5)}
     view = tornado(make_design(), bounds, Store(tmp_path), replicates=400)
     rows = view["outcomes"]["held_24m"]["rows"]
@@ -77,7 +82,9 @@ def test_uncertainty_bounds_read_quantities_and_pairs() -> None:
     assert [p.field for p in caught.value.problems] == ["uncertainties.bad", "uncertainties.worse"]
 
 
-def test_noise_of_a_stochastic_kernel_is_its_own_sobol_input(tmp_path: Path) -> None:
+def test_noise_of_a_stochastic_kernel_is_its_own_sobol_input(
+    tmp_path: Path, make_design: Callable[..., Design]
+) -> None:
     bounds = {"risk": Bounds("risk", 0.1, 0.9, 0.5), "resolve": Bounds("resolve", 0.1, 0.9, 0.5)}
     result = sobol_indices(make_design(), bounds, Store(tmp_path), n=512)
     held = result["indices"]["held_24m"]
@@ -103,7 +110,9 @@ def _mixed_bounds() -> dict[str, Bounds]:
     )
 
 
-def test_sobol_and_tornado_sample_the_uncertainties_own_distributions(tmp_path: Path) -> None:
+def test_sobol_and_tornado_sample_the_uncertainties_own_distributions(
+    tmp_path: Path, make_design: Callable[..., Design]
+) -> None:
     from SALib.sample import sobol as sobol_sample
 
     bounds = _mixed_bounds()
@@ -130,7 +139,9 @@ def test_sobol_and_tornado_sample_the_uncertainties_own_distributions(tmp_path: 
     assert view["quantiles"] == [0.1, 0.9]
 
 
-def test_tornado_blocks_share_their_draws(tmp_path: Path) -> None:
+def test_tornado_blocks_share_their_draws(
+    tmp_path: Path, make_design: Callable[..., Design]
+) -> None:
     bounds = {
         "risk": Bounds("risk", 0.1, 0.9, 0.5),
         "ignored": Bounds("ignored", 0.0, 1.0, 0.5),  # the stand-in kernel never reads it

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow.parquet as pq
@@ -14,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from guarantor.errors import DataError
-from guarantor.explore.design import Design, DesignPoint
+from guarantor.explore.design import Design
 from guarantor.explore.discovery import parse_case
 from guarantor.explore.executors import InProcessExecutor, LocalProcessExecutor, make_executor
 from guarantor.explore.optimize import parse_objective
@@ -31,18 +33,7 @@ from guarantor.explore.sweep import (
 from guarantor.explore.uncertainty import load_bounds
 from guarantor.explore.variants import apply_levers, lever_values, parse_variant_spec
 from guarantor.packages import Package
-from guarantor.packages.loader import package_path
 from guarantor.packages.schema import AirPolicing, magnitude
-from guarantor.sourcing import validate_as
-from guarantor.yamlio import load_yaml
-
-STANDIN = "test_explore_standin:run"
-
-
-def shipped(name: str) -> Package:
-    """A shipped package, validated against the schema (no theatre needed)."""
-    raw, lines = load_yaml(package_path(name))
-    return validate_as(Package, raw, lines)
 
 
 def pledges(package: Package) -> list[float]:
@@ -54,28 +45,12 @@ def pledges(package: Package) -> list[float]:
     ]
 
 
-def make_design(n_worlds: int = 40, chunk_size: int = 7, **worlds: np.ndarray) -> Design:
-    rng = np.random.default_rng(1)
-    base = shipped("sky-shield-2025")
-    points = tuple(
-        DesignPoint(
-            index,
-            f"sky-shield-2025[aircraft={count}]",
-            apply_levers(base, {"aircraft": count}),
-            {"aircraft": count},
-        )
-        for index, count in enumerate((60, 120))
-    )
-    table = {"risk": rng.random(n_worlds), "resolve": rng.random(n_worlds), **worlds}
-    return Design(
-        points, table, seed=11, months=48, model=STANDIN, theatre=None, chunk_size=chunk_size
-    )
-
-
 # -- variants -----------------------------------------------------------------------------------
 
 
-def test_aircraft_lever_sets_the_exact_total_in_the_original_proportions() -> None:
+def test_aircraft_lever_sets_the_exact_total_in_the_original_proportions(
+    shipped: Callable[[str], Package],
+) -> None:
     base = shipped("sky-shield-2025")
     assert sum(pledges(base)) == 120
     for total in (60, 90, 121):
@@ -88,7 +63,9 @@ def test_aircraft_lever_sets_the_exact_total_in_the_original_proportions() -> No
     assert sum(pledges(base)) == 120  # the shipped package is untouched
 
 
-def test_level_levers_set_existing_commitments_or_add_one() -> None:
+def test_level_levers_set_existing_commitments_or_add_one(
+    shipped: Callable[[str], Package],
+) -> None:
     base = shipped("sky-shield-2025")
     variant = apply_levers(base, {"sanctions": "full_snapback", "nato_track": "invitation"})
     values = lever_values(variant)
@@ -98,7 +75,9 @@ def test_level_levers_set_existing_commitments_or_add_one() -> None:
     assert len(variant.commitments) == len(base.commitments) + 1
 
 
-def test_lever_on_a_missing_instrument_is_a_located_error() -> None:
+def test_lever_on_a_missing_instrument_is_a_located_error(
+    shipped: Callable[[str], Package],
+) -> None:
     base = shipped("sky-shield-2025")
     with pytest.raises(DataError) as caught:
         apply_levers(base, {"troops": 5000, "aircraft": -3, "wings": 2})
@@ -118,7 +97,9 @@ def test_variant_spec_expands_to_the_product_of_settings() -> None:
 # -- design ---------------------------------------------------------------------------------
 
 
-def test_design_hash_is_deterministic_and_ignores_chunk_size() -> None:
+def test_design_hash_is_deterministic_and_ignores_chunk_size(
+    make_design: Callable[..., Design],
+) -> None:
     design = make_design()
     assert design.hash == make_design().hash
     assert design.hash == replace(design, chunk_size=3).hash
@@ -127,7 +108,7 @@ def test_design_hash_is_deterministic_and_ignores_chunk_size() -> None:
     assert design.hash != make_design(n_worlds=41).hash
 
 
-def test_chunks_cover_every_experiment_exactly_once() -> None:
+def test_chunks_cover_every_experiment_exactly_once(make_design: Callable[..., Design]) -> None:
     design = make_design(n_worlds=40, chunk_size=7)
     covered = np.concatenate(
         [design.experiment(c.point, np.arange(c.start, c.stop)) for c in design.chunks()]
@@ -143,7 +124,9 @@ def outcomes(store: Store) -> dict[str, np.ndarray]:
     return store.experiments()
 
 
-def test_sweep_results_do_not_depend_on_chunk_size(tmp_path: Path) -> None:
+def test_sweep_results_do_not_depend_on_chunk_size(
+    tmp_path: Path, make_design: Callable[..., Design]
+) -> None:
     small = sweep(make_design(chunk_size=3), Store(tmp_path / "a"))
     large = sweep(make_design(chunk_size=40), Store(tmp_path / "b"))
     assert small.n_chunks == 2 * 14
@@ -156,7 +139,9 @@ def test_sweep_results_do_not_depend_on_chunk_size(tmp_path: Path) -> None:
     assert a["breakdown_month"][40:].mean() > a["breakdown_month"][:40].mean()
 
 
-def test_store_views_give_one_row_per_experiment_and_outcome(tmp_path: Path) -> None:
+def test_store_views_give_one_row_per_experiment_and_outcome(
+    tmp_path: Path, make_design: Callable[..., Design]
+) -> None:
     design = make_design()
     store = Store(tmp_path)
     sweep(design, store)
@@ -177,7 +162,9 @@ def test_store_views_give_one_row_per_experiment_and_outcome(tmp_path: Path) -> 
     assert {"numpy", "duckdb", "pyarrow", "dask"} <= set(manifest["versions"])
 
 
-def test_a_failing_experiment_is_recorded_and_the_run_goes_on(tmp_path: Path) -> None:
+def test_a_failing_experiment_is_recorded_and_the_run_goes_on(
+    tmp_path: Path, make_design: Callable[..., Design]
+) -> None:
     poison = np.zeros(40)
     poison[[4, 30]] = 1.0
     design = make_design(poison=poison)
@@ -202,7 +189,9 @@ def _swept(path: Path, design: Design) -> Store:
     return store
 
 
-def test_resume_skips_finished_chunks_and_refuses_another_design(tmp_path: Path) -> None:
+def test_resume_skips_finished_chunks_and_refuses_another_design(
+    tmp_path: Path, make_design: Callable[..., Design]
+) -> None:
     design = make_design()
     store = Store(tmp_path)
     seen: list[int] = []
@@ -232,7 +221,9 @@ def test_resume_skips_finished_chunks_and_refuses_another_design(tmp_path: Path)
     assert len(json.loads(store.manifest_path.read_text())["runs"]) == 2
 
 
-def test_process_pool_gives_the_in_process_numbers(tmp_path: Path) -> None:
+def test_process_pool_gives_the_in_process_numbers(
+    tmp_path: Path, make_design: Callable[..., Design]
+) -> None:
     design = make_design(n_worlds=30, chunk_size=10)
     with LocalProcessExecutor(2) as executor:
         sweep(design, Store(tmp_path / "pool"), executor)
@@ -241,7 +232,9 @@ def test_process_pool_gives_the_in_process_numbers(tmp_path: Path) -> None:
     np.testing.assert_array_equal(pool["breakdown_month"], local["breakdown_month"])
 
 
-def test_chunk_files_are_whole_parquet_tables(tmp_path: Path) -> None:
+def test_chunk_files_are_whole_parquet_tables(
+    tmp_path: Path, make_design: Callable[..., Design]
+) -> None:
     design = make_design()
     store = _swept(tmp_path, design)
     for path in store.iter_chunk_paths():
@@ -268,7 +261,9 @@ def test_executor_choice_is_checked() -> None:
 # -- workers commit their own chunks -------------------------------------------------------------
 
 
-def test_a_chunk_run_twice_is_written_with_identical_bytes(tmp_path: Path) -> None:
+def test_a_chunk_run_twice_is_written_with_identical_bytes(
+    tmp_path: Path, make_design: Callable[..., Design]
+) -> None:
     design = make_design()
     store = _swept(tmp_path, design)
     chunk = design.chunks()[3]
@@ -281,7 +276,9 @@ def test_a_chunk_run_twice_is_written_with_identical_bytes(tmp_path: Path) -> No
     assert not list(store.chunks_dir.glob(".*"))
 
 
-def test_workers_read_the_run_back_from_the_store(tmp_path: Path) -> None:
+def test_workers_read_the_run_back_from_the_store(
+    tmp_path: Path, make_design: Callable[..., Design], standin: str
+) -> None:
     design = replace(make_design(), world_index=np.arange(40, dtype=np.int64)[::-1].copy())
     store = Store(tmp_path)
     store.open_run(design)
@@ -291,12 +288,14 @@ def test_workers_read_the_run_back_from_the_store(tmp_path: Path) -> None:
         np.testing.assert_array_equal(context.worlds[name], values)
     assert context.world_index is not None
     np.testing.assert_array_equal(context.world_index, design.world_index)
-    assert (context.seed, context.months, context.model) == (11, 48, STANDIN)
+    assert (context.seed, context.months, context.model) == (11, 48, standin)
     with pytest.raises(RuntimeError, match="holds design"):
         load_context(str(store.root), "0" * 64)
 
 
-def test_world_index_keys_each_worlds_draws(tmp_path: Path) -> None:
+def test_world_index_keys_each_worlds_draws(
+    tmp_path: Path, make_design: Callable[..., Design]
+) -> None:
     same = np.zeros(40, dtype=np.int64)  # every world draws what world 0 draws
     design = replace(make_design(), worlds={"risk": np.full(40, 0.5)}, world_index=same)
     assert design.hash != replace(design, world_index=None).hash
@@ -306,7 +305,9 @@ def test_world_index_keys_each_worlds_draws(tmp_path: Path) -> None:
         replace(design, world_index=np.zeros(3, dtype=np.int64))
 
 
-def test_resume_reruns_a_chunk_file_left_by_another_design(tmp_path: Path) -> None:
+def test_resume_reruns_a_chunk_file_left_by_another_design(
+    tmp_path: Path, make_design: Callable[..., Design]
+) -> None:
     design = make_design()
     store = _swept(tmp_path / "run", design)
     other = _swept(tmp_path / "other", replace(design, seed=12))
@@ -349,8 +350,8 @@ def test_a_corrupt_manifest_or_uncertainties_file_is_a_data_error(content: bytes
 
 @given(n_jobs=st.integers(0, 400), workers=st.integers(1, 16))
 def test_guided_batches_cover_every_job_once_in_order_and_shrink(n_jobs: int, workers: int) -> None:
-    jobs = list(range(n_jobs))
-    batches = guided_batches(jobs, workers)  # type: ignore[arg-type]
+    jobs: list[Any] = list(range(n_jobs))  # stand-ins for chunk jobs: only their order matters
+    batches = guided_batches(jobs, workers)
     assert [job for batch in batches for job in batch] == jobs
     sizes = [len(batch) for batch in batches]
     assert all(1 <= size <= MAX_BATCH for size in sizes)

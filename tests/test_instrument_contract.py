@@ -125,7 +125,7 @@ def test_levers_and_editor_fields_name_real_package_fields(instrument: Instrumen
     from guarantor.packages import schema
 
     classes = {
-        cls.model_fields["instrument"].annotation.__args__[0].value: cls  # type: ignore[union-attr]
+        cls.model_fields["instrument"].annotation.__args__[0].value: cls
         for cls in schema.Commitment.__origin__.__args__  # type: ignore[attr-defined]
     }
     for kind, fields in instrument.editor_fields.items():

@@ -24,6 +24,7 @@ from guarantor.roe import (
     shipped_rulesets,
 )
 from guarantor.roe.loader import ruleset_path
+from guarantor.roe.rules import Test as RuleTest
 from guarantor.roe.rules import describe
 from guarantor.validation import validate_file
 from guarantor.yamlio import load_yaml, load_yaml_text
@@ -47,10 +48,12 @@ def test_air_policing_loads_with_its_structure() -> None:
     assert ruleset.hit_policy is HitPolicy.PRIORITY
     assert len(ruleset.rules) == 10
     assert ruleset.default is Response.MONITOR
-    assert [test.text for test in ruleset.scope] == ["domain = air"]
+    assert [test.text for test in ruleset.scope] == ["domain = air"]  # type: ignore[union-attr]
     drone = ruleset.rule("bring-down-drone-near-site")
     assert drone.response is Response.DISABLE
-    threshold = next(t for t in drone.conditions if t.field == "distance_km")
+    threshold = next(
+        t for t in drone.conditions if isinstance(t, RuleTest) and t.field == "distance_km"
+    )
     assert threshold.op == "<"
     assert threshold.threshold is not None
     assert threshold.threshold.value == 20

@@ -71,7 +71,7 @@ class _HashConstant:
         mixed = data ^ np.uint32(self.value)
         self.value = (self.value * self.mult) & _MASK32
         mixed = mixed * np.uint32(self.value)
-        return mixed ^ (mixed >> _XSHIFT)  # type: ignore[no-any-return]
+        return mixed ^ (mixed >> _XSHIFT)
 
 
 def _mix(x: UInt32Array, y: UInt32Array) -> UInt32Array:

@@ -121,7 +121,7 @@ def _written_path(data: Any, loc: tuple[int | str, ...]) -> list[str | int]:
         in_mapping = isinstance(node, dict) and part in node
         in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
         if in_mapping or in_list:
-            node = node[part]  # type: ignore[index]
+            node = node[part]
         elif isinstance(node, dict) and isinstance(part, str) and _is_union_tag(part, node):
             continue
         elif isinstance(node, (dict, list)) and not isinstance(part, int):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from guarantor import __version__
 from guarantor.cli import (
     air,
     assess,
@@ -15,13 +14,15 @@ from guarantor.cli import (
     roe,
     sanctions,
     sea,
+    search,
     serve,
     simulate,
     theatre,
 )
-from guarantor.cli._common import console
+from guarantor.cli._common import Group, console
 
 app = typer.Typer(
+    cls=Group,
     name="guarantor",
     help="Design and stress-test security guarantees for Ukraine after a ceasefire.",
     no_args_is_help=True,
@@ -32,6 +33,8 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
+        from guarantor import __version__
+
         console.print(f"guarantor {__version__}")
         raise typer.Exit()
 
@@ -58,6 +61,7 @@ for _module in (
     bargain,
     simulate,
     explore,
+    search,
     serve,
 ):
     _module.register(app)

@@ -2,47 +2,44 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 import typer
-from rich.table import Table
 
-from guarantor.cli._common import JsonOption, console, print_json, reporting, writing
-from guarantor.instruments import air
-from guarantor.packages import load_package
-from guarantor.section import Section
-from guarantor.serialize import jsonable
-from guarantor.theatre import load_theatre
+from guarantor.cli._common import (
+    Command,
+    JsonOption,
+    SeedOption,
+    TheatreOption,
+    WorldsOption,
+    console,
+    format_number,
+    format_share,
+    instrument_worlds,
+    print_json,
+    progress,
+    reporting,
+)
 
-
-def _share(value: float) -> str:
-    return f"{value:.0%}"
+if TYPE_CHECKING:
+    from guarantor.section import Section
 
 
 def print_air(section: Section) -> None:
     """Print the air section as readable tables."""
-    console.print(f"[bold]{section.title}[/]")
-    console.print(section.verdict)
-    metrics = Table("metric", "value", "5%", "95%", "unit")
-    for metric in section.metrics:
-        summary = metric.summary()
-        metrics.add_row(
-            metric.name,
-            f"{summary['value']:,.3g}",
-            f"{summary['low']:,.3g}",
-            f"{summary['high']:,.3g}",
-            metric.unit,
-        )
-    console.print(metrics)
+    from rich.table import Table
+
+    from guarantor.cli.views import print_section
+
+    print_section(section, reasons=False)
     commitments = Table("commitment", "actor", "fighters", "tankers", "bases", "conditional")
     for row in section.tables.get("commitments", []):
         commitments.add_row(
             row["commitment"],
             row["actor"],
-            f"{row['fighters']:g}",
-            f"{row['tankers']:g}",
+            format_number(row["fighters"]),
+            format_number(row["tankers"]),
             " ".join(row["bases"]),
             "; ".join(row["conditions"]) if row["conditional"] else "no",
         )
@@ -63,11 +60,11 @@ def print_air(section: Section) -> None:
             row["station"] + (" (conditional)" if row["conditional"] else ""),
             row["commitment"],
             row["best_pledge"] or "out of reach",
-            "-" if row["route_km"] is None else f"{row['route_km']:.0f}",
+            format_number(row["route_km"]),
             "yes" if row["needs_tanker"] else "no",
-            "-" if row["aircraft_required"] is None else f"{row['aircraft_required']:.1f}",
-            "-" if row["aircraft_allocated"] is None else f"{row['aircraft_allocated']:.1f}",
-            _share(row["sustained_share_of_worlds"]),
+            format_number(row["aircraft_required"]),
+            format_number(row["aircraft_allocated"]),
+            format_share(row["sustained_share_of_worlds"]),
         )
     console.print(stations)
     targets = Table(
@@ -84,58 +81,54 @@ def print_air(section: Section) -> None:
         targets.add_row(
             row["name"],
             row["kind"],
-            "unreachable" if row["alert_minutes"] is None else f"{row['alert_minutes']:.0f}",
-            _share(row["protected_drone"]),
-            _share(row["protected_cruise"]),
-            _share(row["protected_ballistic"]),
+            "unreachable" if row["alert_minutes"] is None else format_number(row["alert_minutes"]),
+            format_share(row["protected_drone"]),
+            format_share(row["protected_cruise"]),
+            format_share(row["protected_ballistic"]),
             "yes" if row["named_by_package"] else "",
         )
     console.print(targets)
-    for note in section.notes:
-        console.print(f"- {note}", markup=False)
-
-
-def write_layers(path: Path, section: Section) -> None:
-    """Write the section's map layers to one GeoJSON file (a collection per layer).
-
-    Raises:
-        DataError: the file cannot be written.
-    """
-    features = [
-        {**feature, "properties": {**feature["properties"], "layer": name}}
-        for name, layer in section.layers.items()
-        for feature in layer["features"]
-    ]
-    collection = {"type": "FeatureCollection", "features": features}
-    with writing(path, "GeoJSON", field="--geojson"):
-        path.write_text(json.dumps(jsonable(collection)), encoding="utf-8")
 
 
 def air_command(
     package: str = typer.Argument(None, help="A package file or a shipped package's name."),
     *,
-    as_json: bool = JsonOption,
     cell_km: float = typer.Option(20.0, "--cell-km", min=2.0, max=200.0, help="Grid cell size."),
-    worlds: int = typer.Option(1, "--worlds", min=1, max=100_000, help="Worlds to sample."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the world sample."),
+    worlds: int = WorldsOption,
+    seed: int = SeedOption,
     geojson: Path = typer.Option(None, "--geojson", help="Write the map layers to FILE."),
+    theatre: str = TheatreOption,
+    as_json: bool = JsonOption,
 ) -> None:
     """Reaction times, CAP stations and protected cities of a package's air policing."""
+    from guarantor.cli.views import print_package, write_geojson
+    from guarantor.instruments import air
+    from guarantor.packages import load_package
+    from guarantor.theatre import load_theatre
+
     with reporting(as_json):
-        theatre = load_theatre()
-        loaded = load_package(package, theatre)
-        table = None
-        if worlds > 1:
-            rng = np.random.default_rng(seed)
-            table = {
-                name: rng.uniform(*q.range, size=worlds) for name, q in air.WORLD_PARAMETERS.items()
-            }
-        section = air.assess(theatre, loaded, table, cell_km=cell_km)
+        with progress("air", show=not as_json) as bar:
+            bar.step("loading")
+            loaded_theatre = load_theatre(theatre)
+            loaded = load_package(package, loaded_theatre)
+            bar.step(f"{worlds:,} worlds")
+            table, rng = instrument_worlds("air", worlds, seed)
+            section = air.assess(loaded_theatre, loaded, table, rng=rng, cell_km=cell_km).over(
+                worlds
+            )
         if geojson is not None:
-            write_layers(geojson, section)
+            write_geojson(geojson, section, field="--geojson")
         if as_json:
-            print_json({"package": loaded.name, **section.to_dict(layers=False)})
+            print_json(
+                {
+                    "package": loaded.name,
+                    "worlds": worlds,
+                    "seed": seed,
+                    **section.to_dict(layers=False),
+                }
+            )
             return
+        print_package(loaded)
         print_air(section)
         if geojson is not None:
             console.print(f"map layers written to {geojson}")
@@ -143,4 +136,4 @@ def air_command(
 
 def register(app: typer.Typer) -> None:
     """Add the air command."""
-    app.command("air")(air_command)
+    app.command("air", cls=Command)(air_command)

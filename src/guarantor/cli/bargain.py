@@ -4,27 +4,28 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import typer
-from rich.table import Table
 
-from guarantor.bargaining import (
-    ActorTable,
-    acceptability,
-    load_actors,
-    read_bdm_csv,
-    read_ktab_csv,
-    run_bdm_table,
-    run_smp,
+from guarantor.cli._common import (
+    Command,
+    JsonOption,
+    SeedOption,
+    TheatreOption,
+    WorldsOption,
+    console,
+    format_number,
+    format_share,
+    instrument_worlds,
+    print_json,
+    progress,
+    readable_file,
+    reporting,
 )
-from guarantor.bargaining.bdm import bdm_run_to_dict
-from guarantor.bargaining.smp import smp_run_to_dict
-from guarantor.cli._common import JsonOption, console, print_json, reporting
-from guarantor.errors import DataError, Problem
-from guarantor.packages import load_package
-from guarantor.theatre import load_theatre
+
+if TYPE_CHECKING:
+    from guarantor.bargaining import ActorTable
 
 
 class Engine(StrEnum):
@@ -35,10 +36,10 @@ class Engine(StrEnum):
 
 
 def _table(source: str | None) -> ActorTable:
+    from guarantor.bargaining import load_actors, read_bdm_csv, read_ktab_csv
+
     if source is not None and source.lower().endswith(".csv"):
-        path = Path(source)
-        if not path.exists():
-            raise DataError([Problem("no such file", file=source)])
+        path = readable_file(Path(source), field="input")
         header = path.read_text(encoding="utf-8", errors="replace").splitlines()[:1]
         if header and header[0].replace(" ", "").lower().startswith("actor,capability"):
             return read_bdm_csv(path)
@@ -47,6 +48,8 @@ def _table(source: str | None) -> ActorTable:
 
 
 def _print_smp(result: dict[str, Any]) -> None:
+    from rich.table import Table
+
     for turn in result["turns"]:
         console.print(f"[bold]Turn {turn['turn']}[/] (change {turn['change']:.4f})")
         for challenge in turn["challenges"]:
@@ -86,6 +89,10 @@ def bargain(
     as_json: bool = JsonOption,
 ) -> None:
     """Run a bargaining model; every turn is shown (and in full with --json)."""
+    from guarantor.bargaining import run_bdm_table, run_smp
+    from guarantor.bargaining.bdm import bdm_run_to_dict
+    from guarantor.bargaining.smp import smp_run_to_dict
+
     with reporting(as_json):
         table = _table(source)
         if engine is Engine.SMP:
@@ -106,27 +113,44 @@ def bargain(
 
 def accept(
     package: str = typer.Argument(None, help="A package file or a shipped package's name."),
+    *,
     actors: str = typer.Option(None, "--actors", help="An actor file (default: shipped 2025)."),
-    worlds: int = typer.Option(1000, "--worlds", min=1, max=100_000, help="Monte Carlo worlds."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the Monte Carlo draws."),
+    worlds: int = WorldsOption,
+    seed: int = SeedOption,
+    theatre: str = TheatreOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Who would sign a package: P(accept) per actor, Russia's consent, vetoes, settlement."""
+    from rich.table import Table
+
+    from guarantor.bargaining import acceptability, load_actors
+    from guarantor.cli.views import print_package, print_section
+    from guarantor.packages import load_package
+    from guarantor.theatre import load_theatre
+
     with reporting(as_json):
-        theatre = load_theatre()
-        loaded = load_package(package, theatre)
-        actor_set = load_actors(actors)
-        section = acceptability(
-            theatre,
-            loaded,
-            {"war_cost_scale": np.ones(worlds)},
-            rng=np.random.default_rng(seed),
-            actors=actor_set,
-        )
+        with progress("accept", show=not as_json) as bar:
+            bar.step("loading")
+            loaded_theatre = load_theatre(theatre)
+            loaded = load_package(package, loaded_theatre)
+            actor_set = load_actors(actors)
+            bar.step(f"{worlds:,} worlds")
+            table, rng = instrument_worlds("acceptability", worlds, seed)
+            section = acceptability(loaded_theatre, loaded, table, rng=rng, actors=actor_set).over(
+                worlds
+            )
         if as_json:
-            print_json(section.to_dict(layers=False))
+            print_json(
+                {
+                    "package": loaded.name,
+                    "worlds": worlds,
+                    "seed": seed,
+                    **section.to_dict(layers=False),
+                }
+            )
             return
-        console.print(f"[bold]{loaded.title}[/]: {section.verdict}")
+        print_package(loaded)
+        print_section(section, reasons=False)
         table = Table(
             "actor",
             "P(accept)",
@@ -139,20 +163,22 @@ def accept(
         for row in section.tables["coalition"]:
             table.add_row(
                 row["actor"],
-                f"{row['p_accept']:.2f}",
+                format_share(row["p_accept"]),
                 row["side"],
-                f"{row['utility_of_package']:.3f}",
-                f"{row['reservation_utility']:.3f}",
-                f"{row['p_red_line_crossed']:.2f}",
+                format_number(row["utility_of_package"]),
+                format_number(row["reservation_utility"]),
+                format_share(row["p_red_line_crossed"]),
             )
         console.print(table)
         kept = Table("commitment", "actor", "P(survives)", "why", title="Commitments")
         for row in section.tables["commitments"]:
-            kept.add_row(row["commitment"], row["actor"], f"{row['p_survives']:.2f}", row["reason"])
+            kept.add_row(
+                row["commitment"], row["actor"], format_share(row["p_survives"]), row["reason"]
+            )
         console.print(kept)
 
 
 def register(app: typer.Typer) -> None:
     """Add the bargain and accept commands."""
-    app.command("bargain")(bargain)
-    app.command("accept")(accept)
+    app.command("bargain", cls=Command)(bargain)
+    app.command("accept", cls=Command)(accept)

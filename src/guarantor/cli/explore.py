@@ -1,7 +1,8 @@
-"""``guarantor sweep``, ``discover``, ``sensitivity``, ``optimize`` and ``worst-case``.
+"""``guarantor sweep`` and ``discover``, and the options every explore command shares.
 
-Every command reads from and writes to a results store (``--store DIR``): the sweep's Parquet
-chunks and manifest, and the analyses' JSON and Parquet next to them.
+Every explore command reads from and writes to a results store (``--store DIR``): the sweep's
+Parquet chunks and manifest, and the analyses' JSON and Parquet next to them. The analyses
+(``sensitivity``, ``optimize``, ``worst-case``) are in :mod:`guarantor.cli.search`.
 """
 
 from __future__ import annotations
@@ -9,40 +10,43 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
+
+from guarantor.cli._common import (
+    DEFAULT_SEED,
+    Command,
+    JsonOption,
+    SeedOption,
+    TheatreOption,
+    WorldsOption,
+    check_store,
+    console,
+    error_console,
+    format_share,
+    print_json,
+    reporting,
 )
-from rich.table import Table
 
-from guarantor.cli._common import JsonOption, console, error_console, print_json, reporting
-from guarantor.explore.design import DEFAULT_CHUNK_SIZE, DEFAULT_MODEL, Design, design_points
-from guarantor.explore.discovery import discover
-from guarantor.explore.executors import Executor, make_executor
-from guarantor.explore.optimize import Batch, parse_objective, robust_search, worst_case
-from guarantor.explore.sensitivity import sobol_indices, tornado, tornado_text
-from guarantor.explore.store import Store
-from guarantor.explore.sweep import sweep
-from guarantor.explore.uncertainty import load_bounds, sample_worlds, world_bounds
-from guarantor.packages import load_package
-from guarantor.theatre import DEFAULT_THEATRE, load_theatre
+if TYPE_CHECKING:
+    import numpy as np
+    from rich.progress import Progress
 
-StoreOption = typer.Option(Path("guarantor-store"), "--store", help="Results store directory.")
-DEFAULT_SEED = 20260106
+    from guarantor.explore.executors import Executor
+
+DEFAULT_MODEL = "guarantor.durability:run"
+"""``guarantor.explore.design.DEFAULT_MODEL``, here so that ``--help`` need not import explore."""
+DEFAULT_CHUNK_SIZE = 50_000
+"""``guarantor.explore.design.DEFAULT_CHUNK_SIZE`` (a test holds the two equal)."""
 DEFAULT_MONTHS = 120
-SeedOption = typer.Option(DEFAULT_SEED, "--seed", help="Seed of every random draw.")
+StoreOption = typer.Option(Path("guarantor-store"), "--store", help="Results store directory.")
 MonthsOption = typer.Option(DEFAULT_MONTHS, "--months", min=1, max=600, help="Months simulated.")
 StoreSeedOption = typer.Option(
     None,
     "--seed",
+    "-s",
+    min=0,
     help=f"Seed of every random draw (default: the store's sweep, or {DEFAULT_SEED}).",
 )
 StoreMonthsOption = typer.Option(
@@ -67,14 +71,16 @@ UncertaintiesOption = typer.Option(
     help="An uncertainties file (the durability model's format: name → value, low, high, "
     "distribution) or shipped name; default: the durability model's.",
 )
-TheatreOption = typer.Option(DEFAULT_THEATRE, "--theatre", help="Theatre name or path.")
 
 
-def _like_the_sweep(store: Path, seed: int | None, months: int | None) -> tuple[int, int]:
+def like_the_sweep(store: Path, seed: int | None, months: int | None) -> tuple[int, int]:
     """Seed and months as given, else those of the sweep in ``store``, else the defaults.
 
     An analysis run on a store then simulates the horizon the sweep did.
     """
+    from guarantor.explore.store import Store
+
+    check_store(store, create=True)
     manifest = Store(store).manifest() if Store(store).exists() else {}
     return (
         seed if seed is not None else int(manifest.get("seed", DEFAULT_SEED)),
@@ -82,7 +88,7 @@ def _like_the_sweep(store: Path, seed: int | None, months: int | None) -> tuple[
     )
 
 
-def _worlds(
+def sample_uncertain_worlds(
     uncertainties: str | None, n: int, seed: int, model: str = DEFAULT_MODEL
 ) -> dict[str, np.ndarray[Any, Any]]:
     """The worlds every command draws for this number and seed (:mod:`guarantor.worlds`).
@@ -91,6 +97,8 @@ def _worlds(
     ones it knows; another ``--model`` reads only the uncertainties file it is given, whose
     names are its own.
     """
+    from guarantor.explore.uncertainty import load_bounds, sample_worlds, world_bounds
+
     if model == DEFAULT_MODEL:
         bounds = world_bounds(uncertainties)
     else:
@@ -98,13 +106,26 @@ def _worlds(
     return sample_worlds(bounds, n, seed=seed, method="lhs")
 
 
-def _executor(workers: int | None, scheduler: str | None, processes: bool) -> Executor:
+def executor_for(workers: int | None, scheduler: str | None, processes: bool) -> Executor:
+    """The executor the options ask for: in-process, local processes, or Dask."""
+    from guarantor.explore.executors import make_executor
+
     kind = "processes" if processes and scheduler is None else None
     return make_executor(workers, scheduler, kind=kind)
 
 
 @contextmanager
-def _progress(as_json: bool, label: str) -> Iterator[Progress]:
+def progress_bar(as_json: bool, label: str) -> Iterator[Progress]:
+    """A bar with the time remaining, for runs counted in chunks or generations."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     progress = Progress(
         TextColumn(f"[bold]{label}[/]"),
         BarColumn(),
@@ -119,7 +140,11 @@ def _progress(as_json: bool, label: str) -> Iterator[Progress]:
         yield progress
 
 
-def _load_packages(packages: list[str] | None, theatre: str) -> Any:
+def load_points(packages: list[str] | None, theatre: str) -> Any:
+    """The design points of packages (with lever settings) on a theatre."""
+    from guarantor.explore.design import design_points
+    from guarantor.theatre import load_theatre
+
     loaded = load_theatre(theatre)
     return design_points(packages or None, loaded)
 
@@ -131,7 +156,7 @@ def sweep_command(
         "sky-shield-2025:aircraft=60,90,120. Default: the default package.",
     ),
     *,
-    worlds: int = typer.Option(1000, "--worlds", min=1, help="Number of worlds."),
+    worlds: int = WorldsOption,
     seed: int = SeedOption,
     store: Path = StoreOption,
     months: int = MonthsOption,
@@ -150,11 +175,16 @@ def sweep_command(
     as_json: bool = JsonOption,
 ) -> None:
     """Run packages × worlds, chunk by chunk, into a resumable results store."""
+    from guarantor.explore.design import Design
+    from guarantor.explore.store import Store
+    from guarantor.explore.sweep import sweep
+
     with reporting(as_json):
-        points = _load_packages(packages, theatre)
+        check_store(store, create=True)
+        points = load_points(packages, theatre)
         design = Design(
             points,
-            _worlds(uncertainties, worlds, seed, model),
+            sample_uncertain_worlds(uncertainties, worlds, seed, model),
             seed=seed,
             months=months,
             model=model,
@@ -163,8 +193,8 @@ def sweep_command(
         )
         results = Store(store)
         with (
-            _executor(workers, scheduler, processes) as executor,
-            _progress(as_json, "sweep") as progress,
+            executor_for(workers, scheduler, processes) as executor,
+            progress_bar(as_json, "sweep") as progress,
         ):
             task = progress.add_task("chunks", total=None)
 
@@ -206,7 +236,11 @@ def discover_command(
     as_json: bool = JsonOption,
 ) -> None:
     """Scenario discovery (PRIM and CART) over the stored experiments."""
+    from guarantor.explore.discovery import discover
+    from guarantor.explore.store import Store
+
     with reporting(as_json):
+        check_store(store)
         found = discover(
             Store(store),
             case,
@@ -224,7 +258,7 @@ def discover_command(
         for entry in found["cases"]:
             console.print(
                 f"\n[bold]{entry['case']}[/]: {entry['n_cases']:,} cases "
-                f"({entry['base_rate']:.1%} of experiments)"
+                f"({format_share(entry['base_rate'])} of experiments)"
             )
             if "prim" not in entry:
                 console.print(f"  {entry['note']}")
@@ -237,228 +271,7 @@ def discover_command(
                 console.print(f"  CART leaf {number}: {box['text']}", markup=False)
 
 
-def sensitivity_command(
-    package: str = typer.Argument(None, help="A package (default: the default package)."),
-    *,
-    store: Path = StoreOption,
-    samples: int = typer.Option(256, "--samples", min=8, help="Sobol base sample N."),
-    replicates: int = typer.Option(200, "--replicates", min=1, help="Tornado worlds per end."),
-    quantile: float = typer.Option(
-        0.1,
-        "--quantile",
-        min=0.0,
-        max=0.49,
-        help="Tornado ends: this quantile and 1 − it of each uncertainty's distribution "
-        "(0: the ends of its range).",
-    ),
-    seed: int | None = StoreSeedOption,
-    months: int | None = StoreMonthsOption,
-    workers: int | None = WorkersOption,
-    scheduler: str | None = SchedulerOption,
-    resume: bool = typer.Option(False, "--resume", help="Continue killed analysis runs."),
-    model: str = ModelOption,
-    uncertainties: str | None = UncertaintiesOption,
-    theatre: str = TheatreOption,
-    as_json: bool = JsonOption,
-) -> None:
-    """Sobol indices with confidence intervals, and a tornado, for every outcome."""
-    with reporting(as_json):
-        seed, months = _like_the_sweep(store, seed, months)
-        points = _load_packages([package] if package else None, theatre)
-        bounds = load_bounds(uncertainties, durability=model == DEFAULT_MODEL)
-        base = Design(
-            points[:1],
-            {},
-            seed=seed,
-            months=months,
-            model=model,
-            theatre=theatre,
-        )
-        results = Store(store)
-        with _executor(workers, scheduler, False) as executor:
-            indices = sobol_indices(
-                base, bounds, results, n=samples, executor=executor, resume=resume
-            )
-            view = tornado(
-                base,
-                bounds,
-                results,
-                replicates=replicates,
-                quantile=quantile,
-                executor=executor,
-                resume=resume,
-            )
-        if as_json:
-            print_json({"sobol": indices, "tornado": view})
-            return
-        for outcome, table in indices["indices"].items():
-            if "note" in table:
-                console.print(f"[bold]{outcome}[/]: {table['note']}")
-                continue
-            rich_table = Table("uncertainty", "S1", "±", "ST", "±", title=f"Sobol: {outcome}")
-            for name, values in sorted(table.items(), key=lambda item: -item[1]["ST"]):
-                rich_table.add_row(
-                    name,
-                    f"{values['S1']:.3f}",
-                    f"{values['S1_conf']:.3f}",
-                    f"{values['ST']:.3f}",
-                    f"{values['ST_conf']:.3f}",
-                )
-            console.print(rich_table)
-        low, high = view["quantiles"]
-        console.print(
-            f"\n[bold]Tornado[/] (each uncertainty at its {low:.0%} and {high:.0%} points)"
-        )
-        for outcome in view["outcomes"]:
-            console.print(tornado_text(view, outcome), markup=False)
-        if view["undefined"]:
-            console.print(f"undefined over {months} months: {', '.join(view['undefined'])}")
-
-
-def optimize_command(
-    package: str = typer.Argument(None, help="The package whose levers are searched."),
-    *,
-    store: Path = StoreOption,
-    objective: list[str] = typer.Option(
-        ["mean:p_hold_horizon:max", "mean:cost_usd_bn:min"],
-        "--objective",
-        help="mean|pNN|regret:OUTCOME:max|min or satisficing:OUTCOME>=X (repeatable).",
-    ),
-    lever: list[str] = typer.Option(
-        None, "--lever", help="Levers to search (default: all the package can move)."
-    ),
-    generations: int = typer.Option(10, "--generations", min=1),
-    population: int = typer.Option(16, "--population", min=4),
-    worlds: int = typer.Option(200, "--worlds", min=1, help="Worlds each candidate meets."),
-    min_acceptance: float | None = typer.Option(
-        None,
-        "--min-acceptance",
-        min=0.0,
-        max=1.0,
-        help="Constraint: Russia consents (bargaining model, russia_consents) in at least this "
-        "share of worlds.",
-    ),
-    seed: int | None = StoreSeedOption,
-    months: int | None = StoreMonthsOption,
-    workers: int | None = WorkersOption,
-    scheduler: str | None = SchedulerOption,
-    resume: bool = typer.Option(False, "--resume", help="Continue from the last checkpoint."),
-    model: str = ModelOption,
-    uncertainties: str | None = UncertaintiesOption,
-    theatre: str = TheatreOption,
-    as_json: bool = JsonOption,
-) -> None:
-    """Robust multi-objective search (NSGA-II) over a package's levers; Pareto set stored."""
-    with reporting(as_json):
-        seed, months = _like_the_sweep(store, seed, months)
-        base = load_package(package, load_theatre(theatre))
-        objectives = [parse_objective(text) for text in objective]
-        batch = Batch(
-            _worlds(uncertainties, worlds, seed, model),
-            seed=seed,
-            months=months,
-            model=model,
-            theatre=theatre,
-        )
-        with (
-            _executor(workers, scheduler, False) as executor,
-            _progress(as_json, "optimize") as progress,
-        ):
-            task = progress.add_task("generations", total=generations)
-            result = robust_search(
-                base,
-                batch,
-                objectives,
-                Store(store),
-                levers=lever or None,
-                generations=generations,
-                population=population,
-                seed=seed,
-                min_acceptance=min_acceptance,
-                executor=executor,
-                resume=resume,
-                on_generation=lambda done, total: progress.update(task, completed=done),
-            )
-        if as_json:
-            print_json(result.to_dict())
-            return
-        names = list(result.pareto[0]["levers"]) if result.pareto else []
-        consent = ["Russia consents"] if min_acceptance is not None else []
-        table = Table(*names, *(o.text for o in objectives), *consent, title="Pareto set")
-        for row in result.pareto:
-            table.add_row(
-                *(str(row["levers"][name]) for name in names),
-                *(f"{value:.4g}" for value in row["objectives"].values()),
-                *([f"{row['acceptance']:.0%}"] if consent else []),
-            )
-        console.print(table)
-        if result.pareto and not any(row["feasible"] for row in result.pareto):
-            console.print(
-                f"[yellow]No candidate met --min-acceptance {min_acceptance}: these are the "
-                "least infeasible found; try more --generations or a larger --population.[/]"
-            )
-        console.print(
-            f"{result.evaluations} candidates over {result.generations} generations; "
-            f"stored in {result.folder}"
-        )
-
-
-def worst_case_command(
-    package: str = typer.Argument(None, help="The package to break."),
-    *,
-    store: Path = StoreOption,
-    objective: str = typer.Option(
-        "mean:p_hold_horizon:max",
-        "--objective",
-        help="What the package wants (the search finds the worlds that minimise it).",
-    ),
-    generations: int = typer.Option(10, "--generations", min=1),
-    population: int = typer.Option(24, "--population", min=4),
-    replicates: int = typer.Option(16, "--replicates", min=1),
-    seed: int | None = StoreSeedOption,
-    months: int | None = StoreMonthsOption,
-    model: str = ModelOption,
-    uncertainties: str | None = UncertaintiesOption,
-    theatre: str = TheatreOption,
-    as_json: bool = JsonOption,
-) -> None:
-    """Search the uncertainties for the worlds that break a package."""
-    with reporting(as_json):
-        seed, months = _like_the_sweep(store, seed, months)
-        base = load_package(package, load_theatre(theatre))
-        goal = parse_objective(objective)
-        with _progress(as_json, "worst case") as progress:
-            task = progress.add_task("generations", total=generations)
-            found = worst_case(
-                base,
-                load_bounds(uncertainties, durability=model == DEFAULT_MODEL),
-                goal,
-                Store(store),
-                seed=seed,
-                months=months,
-                model=model,
-                theatre=theatre,
-                generations=generations,
-                population=population,
-                replicates=replicates,
-                on_generation=lambda done, total: progress.update(task, completed=done),
-            )
-        if as_json:
-            print_json(found.to_dict())
-            return
-        console.print(f"Worst worlds for {base.name} on {goal.text}:")
-        for world in found.worlds:
-            values = ", ".join(f"{k}={v:.3g}" for k, v in world["parameters"].items())
-            console.print(f"  {world[goal.text]:.4g}: {values}", markup=False)
-
-
 def register(app: typer.Typer) -> None:
-    """Add the explore commands."""
-    app.command("sweep")(sweep_command)
-    app.command("discover")(discover_command)
-    app.command("sensitivity")(sensitivity_command)
-    app.command("optimize")(optimize_command)
-    app.command("worst-case")(worst_case_command)
-
-
-__all__ = ["register"]
+    """Add the sweep and discover commands."""
+    app.command("sweep", cls=Command)(sweep_command)
+    app.command("discover", cls=Command)(discover_command)

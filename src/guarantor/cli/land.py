@@ -2,50 +2,61 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
-from guarantor.cli._common import JsonOption, console, print_json, reporting, writing
-from guarantor.cli.sanctions import print_section, sample_worlds
-from guarantor.geo import feature_collection
-from guarantor.instruments import land
-from guarantor.packages import load_package
-from guarantor.serialize import jsonable
-from guarantor.theatre import load_theatre
+from guarantor.cli._common import (
+    Command,
+    JsonOption,
+    SeedOption,
+    TheatreOption,
+    WorldsOption,
+    console,
+    format_number,
+    format_share,
+    instrument_worlds,
+    print_json,
+    progress,
+    reporting,
+)
 
 
 def land_command(
     package: str = typer.Argument(None, help="A package file or a shipped package's name."),
-    as_json: bool = JsonOption,
-    worlds: int = typer.Option(1, "--worlds", min=1, max=1_000_000, help="Worlds to sample."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the world sample."),
+    *,
+    worlds: int = WorldsOption,
+    seed: int = SeedOption,
     geojson: Path = typer.Option(
         None, "--geojson", help="Write the contact line and the hubs to FILE.geojson."
     ),
+    theatre: str = TheatreOption,
+    as_json: bool = JsonOption,
 ) -> None:
     """Troops required and pledged, rotation, hubs, line coverage, training and arms flow."""
+    from rich.table import Table
+
+    from guarantor.cli.views import print_package, print_section, write_geojson
+    from guarantor.instruments import land
+    from guarantor.packages import load_package
+    from guarantor.theatre import load_theatre
+
     with reporting(as_json):
-        theatre = load_theatre()
-        loaded = load_package(package, theatre)
-        table = sample_worlds(land.WORLD_PARAMETERS, worlds, seed)
-        section = land.assess(theatre, loaded, table)
+        with progress("land", show=not as_json) as bar:
+            bar.step("loading")
+            loaded_theatre = load_theatre(theatre)
+            loaded = load_package(package, loaded_theatre)
+            bar.step(f"{worlds:,} worlds")
+            table, rng = instrument_worlds("land", worlds, seed)
+            section = land.assess(loaded_theatre, loaded, table, rng=rng).over(worlds)
         if geojson is not None:
-            features = [
-                feature
-                for layer in section.layers.values()
-                for feature in layer.get("features", [])
-            ]
-            with writing(geojson, "GeoJSON"):
-                geojson.write_text(
-                    json.dumps(jsonable(feature_collection(features)), indent=1),
-                    encoding="utf-8",
-                )
+            write_geojson(geojson, section)
         if as_json:
-            print_json({"package": loaded.name, **section.to_dict()})
+            print_json(
+                {"package": loaded.name, "worlds": worlds, "seed": seed, **section.to_dict()}
+            )
             return
+        print_package(loaded)
         print_section(section)
         commitments = Table(
             "id",
@@ -63,9 +74,9 @@ def land_command(
                 row["id"],
                 row["actor"],
                 row["mission"],
-                f"{row['pledged']:,.0f}",
-                f"{row['sustainable']:,.0f}",
-                "indefinitely" if months is None else f"{months:.0f}",
+                format_number(row["pledged"]),
+                format_number(row["sustainable"]),
+                "indefinitely" if months is None else format_number(months),
                 "; ".join(row["conditions"]) or "-",
             )
         console.print(commitments)
@@ -82,12 +93,12 @@ def land_command(
         for row in section.tables["tiers"]:
             tiers.add_row(
                 row["name"],
-                f"{row['troops']:,.0f}",
-                f"{row['personnel_pool_required']:,.0f}",
+                format_number(row["troops"]),
+                format_number(row["personnel_pool_required"]),
                 str(row["hubs_garrisoned"]),
                 ", ".join(row["cities_uncovered"]) or "-",
-                f"{row['line_share_as_tripwire']:.0%}",
-                f"{row['line_share_as_line_holding']:.0%}",
+                format_share(row["line_share_as_tripwire"]),
+                format_share(row["line_share_as_line_holding"]),
             )
         console.print(tiers)
         if geojson is not None:
@@ -96,4 +107,4 @@ def land_command(
 
 def register(app: typer.Typer) -> None:
     """Add the land command."""
-    app.command("land")(land_command)
+    app.command("land", cls=Command)(land_command)

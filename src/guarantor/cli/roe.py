@@ -4,39 +4,28 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-import yaml
 from rich.markup import escape
 from rich.table import Table
 
-from guarantor.cli._common import JsonOption, console, print_json, reporting
-from guarantor.errors import DataError
-from guarantor.roe import (
-    ProbeClass,
-    authorised_responses,
-    decide,
-    diff,
-    load_fixtures,
-    load_incident,
-    load_ruleset,
-    log_decision,
-    probe_answers,
-    rulesets_by_domain,
-    run_fixtures,
-    verify,
-)
-from guarantor.roe.findings import VerificationReport
-from guarantor.yamlio import load_yaml
+from guarantor.cli._common import Command, Group, JsonOption, console, print_json, reporting
+
+if TYPE_CHECKING:
+    from guarantor.errors import DataError
+    from guarantor.roe.findings import VerificationReport
 
 roe_app = typer.Typer(
-    help="Rules of engagement: decide, verify, diff, test, graded answers.", no_args_is_help=True
+    cls=Group,
+    help="Rules of engagement: decide, verify, diff, test, graded answers.",
+    no_args_is_help=True,
 )
 
 RulesArgument = typer.Argument(..., help="A rule-set file or a shipped rule set's name.")
 
 
-@roe_app.command("check")
+@roe_app.command("check", cls=Command)
 def check(
     rules: str = RulesArgument,
     save_fixtures: Path | None = typer.Option(
@@ -48,6 +37,10 @@ def check(
 
     Exits 1 when any property fails; each failure shows a counter-example incident.
     """
+    import yaml
+
+    from guarantor.roe import load_ruleset, verify
+
     with reporting(as_json):
         ruleset = load_ruleset(rules)
         report = verify(ruleset)
@@ -115,6 +108,9 @@ def _print_claims(report: VerificationReport) -> None:
 
 def _at_incident_file(error: DataError, source: str) -> DataError:
     """Locate the rule set's problems with an incident (``incident.FIELD``) in its file."""
+    from guarantor.errors import DataError
+    from guarantor.yamlio import load_yaml
+
     path = Path(source)
     if source.lstrip().startswith("{") or not path.is_file():
         return error
@@ -132,7 +128,7 @@ def _at_incident_file(error: DataError, source: str) -> DataError:
     return DataError(located)
 
 
-@roe_app.command("decide")
+@roe_app.command("decide", cls=Command)
 def decide_incident(
     rules: str = RulesArgument,
     incident: str = typer.Argument(
@@ -144,6 +140,9 @@ def decide_incident(
     as_json: bool = JsonOption,
 ) -> None:
     """Decide an incident: the response, the rule, every condition met and failed, and why."""
+    from guarantor.errors import DataError
+    from guarantor.roe import decide, load_incident, load_ruleset, log_decision
+
     with reporting(as_json):
         ruleset = load_ruleset(rules)
         loaded = load_incident(incident)
@@ -179,7 +178,7 @@ def decide_incident(
         )
 
 
-@roe_app.command("diff")
+@roe_app.command("diff", cls=Command)
 def diff_versions(
     old: str = typer.Argument(..., help="The old rule set (file or shipped name)."),
     new: str = typer.Argument(..., help="The new rule set (file or shipped name)."),
@@ -190,6 +189,8 @@ def diff_versions(
     Each changed region of incidents and each appearing or disappearing conflict or gap comes
     with an example incident. Exits 0 either way.
     """
+    from guarantor.roe import diff, load_ruleset
+
     with reporting(as_json):
         report = diff(load_ruleset(old), load_ruleset(new))
         if as_json:
@@ -228,7 +229,7 @@ def diff_versions(
             console.print(faults)
 
 
-@roe_app.command("test")
+@roe_app.command("test", cls=Command)
 def run_tests(
     rules: str = RulesArgument,
     fixtures: str = typer.Argument(..., help="A fixtures file or a shipped fixtures name."),
@@ -238,6 +239,8 @@ def run_tests(
     as_json: bool = JsonOption,
 ) -> None:
     """Run incident fixtures against the rules; report coverage; exit 1 on a failure."""
+    from guarantor.roe import load_fixtures, load_ruleset, run_fixtures
+
     with reporting(as_json):
         report = run_fixtures(
             load_ruleset(rules), load_fixtures(fixtures), min_coverage=min_coverage
@@ -281,9 +284,11 @@ def run_tests(
         raise typer.Exit(code=1)
 
 
-@roe_app.command("probes")
+@roe_app.command("probes", cls=Command)
 def probes(rules: str = RulesArgument, as_json: bool = JsonOption) -> None:
     """The response the rules authorise against each class of Russian probe."""
+    from guarantor.roe import ProbeClass, authorised_responses, load_ruleset
+
     with reporting(as_json):
         responses = authorised_responses(load_ruleset(rules))
         if as_json:
@@ -295,7 +300,7 @@ def probes(rules: str = RulesArgument, as_json: bool = JsonOption) -> None:
         console.print(table)
 
 
-@roe_app.command("answers")
+@roe_app.command("answers", cls=Command)
 def answers(
     package: str | None = typer.Argument(None, help="Package name or YAML path."),
     as_json: bool = JsonOption,
@@ -307,6 +312,7 @@ def answers(
     A domain without rules of engagement has no authority (answer none).
     """
     from guarantor.packages import load_package
+    from guarantor.roe import probe_answers, rulesets_by_domain
 
     with reporting(as_json):
         loaded = load_package(package)

@@ -2,93 +2,82 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import typer
-from rich.table import Table
 
-from guarantor.cli._common import JsonOption, console, print_json, reporting, writing
-from guarantor.instruments import maritime
-from guarantor.instruments.maritime.data import load_maritime
-from guarantor.packages import load_package
-from guarantor.serialize import jsonable
-from guarantor.theatre import DEFAULT_THEATRE, load_theatre
-
-
-def _geojson(layers: dict[str, Any]) -> dict[str, Any]:
-    features = [
-        {**feature, "properties": {**feature["properties"], "layer": name}}
-        for name, layer in layers.items()
-        for feature in layer["features"]
-    ]
-    return {"type": "FeatureCollection", "features": features}
+from guarantor.cli._common import (
+    Command,
+    JsonOption,
+    SeedOption,
+    TheatreOption,
+    WorldsOption,
+    console,
+    format_number,
+    instrument_worlds,
+    print_json,
+    progress,
+    reporting,
+)
 
 
 def sea(
     package: str = typer.Argument(None, help="A package file or a shipped package's name."),
     *,
-    worlds: int = typer.Option(
-        1, "--worlds", min=1, max=1_000_000, help="Worlds drawn over the parameter ranges."
-    ),
-    seed: int = typer.Option(0, "--seed", help="Seed of the world draw."),
+    worlds: int = WorldsOption,
+    seed: int = SeedOption,
     records: bool = typer.Option(
         False, "--records", help="Also check the model against the grain deal and the corridor."
     ),
     geojson: Path = typer.Option(
         None, "--geojson", help="Write the corridor and patrol stations to this GeoJSON file."
     ),
-    theatre_name: str = typer.Option(
-        DEFAULT_THEATRE, "--theatre", help="A theatre directory or a shipped theatre's name."
-    ),
+    theatre_name: str = TheatreOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Escorts, Montreux, tonnes a month and ships damaged on the sea lane to Odesa."""
+    from guarantor.cli.views import write_geojson
+    from guarantor.instruments import maritime
+    from guarantor.instruments.maritime.data import load_maritime
+    from guarantor.packages import load_package
+    from guarantor.theatre import load_theatre
+
     with reporting(as_json):
-        theatre = load_theatre(theatre_name)
-        loaded = load_package(package, theatre)
-        table = maritime.sample_worlds(worlds, np.random.default_rng(seed)) if worlds > 1 else None
-        section = maritime.assess(theatre, loaded, table)
-        checks = (
-            [
-                row
-                for record in load_maritime().file.records
-                for row in maritime.record_check(theatre, record)
-            ]
-            if records
-            else []
-        )
+        with progress("sea", show=not as_json) as bar:
+            bar.step("loading")
+            theatre = load_theatre(theatre_name)
+            loaded = load_package(package, theatre)
+            bar.step(f"{worlds:,} worlds")
+            table, rng = instrument_worlds("maritime", worlds, seed)
+            section = maritime.assess(theatre, loaded, table, rng=rng).over(worlds)
+            checks = (
+                [
+                    row
+                    for record in load_maritime().file.records
+                    for row in maritime.record_check(theatre, record)
+                ]
+                if records
+                else []
+            )
         if geojson is not None:
-            with writing(geojson, "GeoJSON"):
-                geojson.write_text(
-                    json.dumps(jsonable(_geojson(dict(section.layers))), indent=1),
-                    encoding="utf-8",
-                )
+            write_geojson(geojson, section)
         if as_json:
-            result = {"package": loaded.name, "worlds": worlds, **section.to_dict()}
+            result = {"package": loaded.name, "worlds": worlds, "seed": seed, **section.to_dict()}
             if records:
                 result["record_checks"] = checks
             print_json(result)
             return
-        _show(section, loaded.title, checks)
+        _show(section, f"{loaded.title} ({loaded.name})", checks)
 
 
 def _show(section: Any, title: str, checks: list[dict[str, Any]]) -> None:
-    console.print(f"[bold]{section.title}[/] — {title}")
-    console.print(section.verdict)
-    metrics = Table("metric", "value", "5%", "95%", "unit", title="Metrics (over worlds)")
-    for metric in section.metrics:
-        summary = metric.summary()
-        metrics.add_row(
-            metric.label,
-            f"{summary['value']:.3g}",
-            f"{summary['low']:.3g}",
-            f"{summary['high']:.3g}",
-            metric.unit,
-        )
-    console.print(metrics)
+    from rich.table import Table
+
+    from guarantor.cli.views import print_section
+
+    console.print(f"[bold]{title}[/]")
+    print_section(section, reasons=False)
     commitments = Table(
         "commitment",
         "actor",
@@ -122,10 +111,10 @@ def _show(section: Any, title: str, checks: list[dict[str, Any]]) -> None:
         ports.add_row(
             row["name"],
             row["group"],
-            f"{row['capacity_mt_per_month']:.2f}",
-            f"{row['sea_km']:.0f}",
-            f"{row['river_km']:.0f}",
-            f"{row['transit_h']:.1f}",
+            format_number(row["capacity_mt_per_month"]),
+            format_number(row["sea_km"]),
+            format_number(row["river_km"]),
+            format_number(row["transit_h"]),
         )
     console.print(ports)
     if checks:
@@ -142,8 +131,10 @@ def _show(section: Any, title: str, checks: list[dict[str, Any]]) -> None:
             record_table.add_row(
                 row["title"],
                 row["observed"],
-                f"{row['value']:g} {row['unit']}",
-                f"{row['model_p5']:.3g} / {row['model_p50']:.3g} / {row['model_p95']:.3g}",
+                format_number(row["value"], row["unit"]),
+                " / ".join(
+                    format_number(row[key]) for key in ("model_p5", "model_p50", "model_p95")
+                ),
                 row["test"],
                 "yes" if row["inside"] else "[red]no[/]",
             )
@@ -162,4 +153,4 @@ def _show(section: Any, title: str, checks: list[dict[str, Any]]) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add the ``sea`` command."""
-    app.command("sea")(sea)
+    app.command("sea", cls=Command)(sea)

@@ -7,9 +7,7 @@ from pathlib import Path
 
 import typer
 
-from guarantor.cli._common import console, error_console, reporting
-from guarantor.errors import DataError
-from guarantor.theatre import DEFAULT_THEATRE, load_theatre
+from guarantor.cli._common import Command, TheatreOption, console, error_console, reporting
 
 LOOPBACK_NAMES = ("localhost",)
 
@@ -27,7 +25,7 @@ def is_loopback(host: str) -> bool:
 def register(app: typer.Typer) -> None:
     """Add ``serve`` to the command line."""
 
-    @app.command("serve")
+    @app.command("serve", cls=Command)
     def serve_command(
         host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
         port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
@@ -35,7 +33,7 @@ def register(app: typer.Typer) -> None:
         stores: Path = typer.Option(
             Path("stores"), "--stores", help="Folder whose sweep stores the sweeps page shows."
         ),
-        theatre: str = typer.Option(DEFAULT_THEATRE, "--theatre", help="Theatre name or path."),
+        theatre: str = TheatreOption,
         allow_remote: bool = typer.Option(
             False,
             "--allow-remote",
@@ -61,6 +59,8 @@ def register(app: typer.Typer) -> None:
         """Serve the web app: theatre map, package editor, assessments, comparison, sweeps, ROE."""
         import uvicorn
 
+        from guarantor.errors import DataError
+        from guarantor.theatre import load_theatre
         from guarantor.web import create_app
         from guarantor.web.security import LOCAL_HOSTS
         from guarantor.web.service import Limits

@@ -3,22 +3,34 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.table import Table
 
-from guarantor.cli._common import JsonOption, console, print_json, reporting
-from guarantor.geo import area_km2, length_km
-from guarantor.packages.schema import magnitude
-from guarantor.theatre import DEFAULT_THEATRE, Theatre, load_theatre
+from guarantor.cli._common import (
+    DEFAULT_THEATRE,
+    Command,
+    Group,
+    JsonOption,
+    console,
+    format_number,
+    print_json,
+    reporting,
+)
+
+if TYPE_CHECKING:
+    from guarantor.theatre import Theatre
 
 theatre_app = typer.Typer(
-    help="The theatre: geography, places, platforms, actors.", no_args_is_help=True
+    cls=Group, help="The theatre: geography, places, platforms, actors.", no_args_is_help=True
 )
 
 
 def summary(theatre: Theatre) -> dict[str, object]:
     """Return the theatre's headline facts as data."""
+    from guarantor.geo import area_km2, length_km
+    from guarantor.packages.schema import magnitude
+
     data = theatre.data
     return {
         "name": data.name,
@@ -50,12 +62,17 @@ def summary(theatre: Theatre) -> dict[str, object]:
     }
 
 
-@theatre_app.command("show")
+@theatre_app.command("show", cls=Command)
 def show(
     theatre: str = typer.Argument(DEFAULT_THEATRE, help="A shipped theatre's name or a path."),
     as_json: bool = JsonOption,
 ) -> None:
     """Show a theatre's geography, places, platforms and actors."""
+    from rich.table import Table
+
+    from guarantor.packages.schema import magnitude
+    from guarantor.theatre import load_theatre
+
     with reporting(as_json):
         loaded = load_theatre(Path(theatre) if Path(theatre).exists() else theatre)
         facts = summary(loaded)
@@ -64,8 +81,9 @@ def show(
             return
         console.print(f"[bold]{facts['title']}[/] ({facts['name']}, as of {facts['as_of']})")
         console.print(
-            f"Ukraine {facts['ukraine_area_km2']:,} km², of which occupied "
-            f"{facts['occupied_area_km2']:,} km²; contact line {facts['contact_line_km']:,} km"
+            f"Ukraine {format_number(facts['ukraine_area_km2'])} km², of which occupied "
+            f"{format_number(facts['occupied_area_km2'])} km²; contact line "
+            f"{format_number(facts['contact_line_km'])} km"
         )
         bases = Table("air base", "country", "lat", "lon", title="Air bases")
         for base in loaded.data.places.air_bases:
@@ -73,7 +91,7 @@ def show(
         console.print(bases)
         cities = Table("city", "population (2021)", title="Cities")
         for city in loaded.cities:
-            cities.add_row(city.name, f"{magnitude(city.population):,.0f}")
+            cities.add_row(city.name, format_number(magnitude(city.population)))
         console.print(cities)
         platforms = loaded.data.platforms
         console.print(

@@ -58,7 +58,7 @@ class Objective:
         if self.reduce == "mean":
             return np.nanmean(values, axis=1)  # type: ignore[no-any-return]
         if self.reduce.startswith("p"):
-            return np.nanpercentile(values, float(self.reduce[1:]), axis=1)  # type: ignore[no-any-return]
+            return np.nanpercentile(values, float(self.reduce[1:]), axis=1)
         if self.reduce == "satisficing":
             assert self.op is not None
             assert self.threshold is not None
@@ -66,7 +66,7 @@ class Objective:
             return met.mean(axis=1)  # type: ignore[no-any-return]
         assert baseline is not None
         shortfall = baseline[None, :] - values if self.sense == "max" else values - baseline
-        return np.nanpercentile(np.maximum(shortfall, 0.0), 90, axis=1)  # type: ignore[no-any-return]
+        return np.nanpercentile(np.maximum(shortfall, 0.0), 90, axis=1)
 
 
 def parse_objective(text: str) -> Objective:
