@@ -24,7 +24,7 @@ _EXECUTED: dict[Path, nbformat.NotebookNode] = {}
 def run(path: Path, workdir: Path) -> nbformat.NotebookNode:
     """The notebook executed in a fresh kernel (once per test session)."""
     if path not in _EXECUTED:
-        notebook = nbformat.read(path, as_version=4)
+        notebook = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
         NotebookClient(
             notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": workdir}}
         ).execute()
@@ -50,7 +50,7 @@ def test_there_are_the_four_examples() -> None:
         "04-roe-authoring.ipynb",
     ]
     for path in NOTEBOOKS:  # committed clean: no outputs to go stale
-        notebook = nbformat.read(path, as_version=4)
+        notebook = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
         assert all(not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code")
 
 

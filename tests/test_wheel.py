@@ -33,7 +33,9 @@ pytestmark = [
 ]
 
 
-def _run(*args: str | Path, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+def _run(
+    *args: str | Path | None, cwd: Path, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
     return subprocess.run(
         [str(arg) for arg in args],

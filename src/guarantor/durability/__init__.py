@@ -15,6 +15,8 @@ Public API (re-exported here; each lives in its own module):
 from guarantor.durability.backtest import Backtest, Fit, backtest, fit
 from guarantor.durability.calibration import Calibration, load_calibration
 from guarantor.durability.cases import Case, CaseLibrary, load_cases
+from guarantor.durability.chunked import CHUNK_WORLDS
+from guarantor.durability.chunked import simulate as simulate_chunked
 from guarantor.durability.simulation import (
     HOLD_MONTHS,
     OUTCOMES,
@@ -33,6 +35,7 @@ from guarantor.durability.uncertainties import (
 )
 
 __all__ = [
+    "CHUNK_WORLDS",
     "HOLD_MONTHS",
     "OUTCOMES",
     "Backtest",
@@ -52,6 +55,7 @@ __all__ = [
     "load_uncertainties",
     "run",
     "sample_worlds",
+    "simulate_chunked",
     "wilson_band",
     "wilson_interval",
 ]
