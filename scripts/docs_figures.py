@@ -234,6 +234,130 @@ def durability_sampled_vs_smooth() -> str:
     )
 
 
+@cache
+def _backtest(worlds: int = 100) -> Any:
+    """``guarantor backtest --worlds 100``: the shipped calibration, with cross-validation."""
+    from guarantor.durability.backtest import backtest
+
+    return backtest(n_worlds=worlds)
+
+
+def durability_scores() -> str:
+    """The backtest's scores: shipped (in sample), leave-one-out and k-fold, with intervals."""
+    from guarantor.durability.backtest import score_table_rows
+
+    result = _backtest()
+    lines = [
+        "| scoring | Brier (95 % CI) | base rate | skill (95 % CI) | Harrell's C |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for row in score_table_rows(result):
+        low, high = row["brier_95"]
+        skill_low, skill_high = row["skill_95"]
+        lines.append(
+            f"| {row['scoring']} | {row['brier']:.4f} ({low:.3f}–{high:.3f}) | "
+            f"{row['brier_base_rate']:.4f} | {_num(row['skill'], 2)} "
+            f"({_num(skill_low, 2)} to {_num(skill_high, 2)}) | {row['harrell_c']:.2f} |"
+        )
+    order = {"korea-1953": "Korea", "sinai-1974": "Sinai", "dayton-1995": "Dayton"}
+    weak = {"budapest-1994": "Budapest", "minsk-1-2014": "Minsk I", "minsk-2-2015": "Minsk II"}
+    ten = {case: result.forecast(case).predicted[-1] for case in {**order, **weak}}
+    strong_text = ", ".join(f"{name} {ten[case]:.2f}" for case, name in order.items())
+    weak_text = ", ".join(f"{name} {ten[case]:.2f}" for case, name in weak.items())
+    return (
+        "\n".join(lines)
+        + f"\n\nP(hold 10 y), strong guarantees above weak: {strong_text} against {weak_text}."
+        + "\n\n"
+        + _generated("`guarantor.durability.backtest` (`guarantor backtest --worlds 100`)")
+    )
+
+
+def durability_methods() -> str:
+    """Maximum likelihood against the Bayesian fit, by cross-validation."""
+    from guarantor.durability.backtest import compare_methods
+
+    comparison = compare_methods(n_worlds=100)
+    lines = [
+        "| method | leave-one-out Brier (95 % CI) | 5-fold Brier | base rate (LOO) | "
+        "Harrell's C (LOO) | β0 | γ | ln HR_early |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    lines += _method_rows(comparison)
+    return (
+        "\n".join(lines)
+        + "\n\n"
+        + _generated("`guarantor.durability.backtest.compare_methods` (100 worlds per case)")
+    )
+
+
+_METHOD_NAMES = {"mle": "maximum likelihood", "bayes": "Bayesian"}
+
+
+def _method_rows(comparison: Any) -> list[str]:
+    from guarantor.durability.backtest import method_table_rows
+
+    rows = []
+    for row in method_table_rows(comparison):
+        low, high = row["loo_brier_95"]
+        theta = [row.get(name) for name in ("baseline_log_odds", "weibull_shape", "early_log_hr")]
+        rows.append(
+            f"| {_METHOD_NAMES.get(row['method'], row['method'])} | "
+            f"{row['loo_brier']:.4f} ({low:.3f}–{high:.3f}) | "
+            f"{row['kfold_brier']:.4f} | {row['base_rate_brier_loo']:.4f} | "
+            f"{row['harrell_c_loo']:.3f} | "
+            + " | ".join(_num(value, 2) if value is not None else "" for value in theta)
+            + " |"
+        )
+    return rows
+
+
+def durability_codings() -> str:
+    """Agreement between the two codings and how far the results move."""
+    from guarantor.durability.backtest import coding_sensitivity
+
+    sensitivity = coding_sensitivity(n_worlds=100)
+    lines = ["| field | cases coded alike | Cohen's κ |", "| --- | --- | --- |"]
+    for row in sensitivity.agreement_rows():
+        lines.append(f"| {row['field']} | {row['agreement']:.0%} | {row['kappa']:.2f} |")
+    lines += [
+        "",
+        "| coding | leave-one-out Brier (95 % CI) | base rate | Harrell's C | β0 | γ | "
+        "ln HR_early |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in sensitivity.rows():
+        low, high = row["loo_brier_95"]
+        theta = [row.get(name) for name in ("baseline_log_odds", "weibull_shape", "early_log_hr")]
+        lines.append(
+            f"| {row['coding']} | {row['loo_brier']:.4f} ({low:.3f}–{high:.3f}) | "
+            f"{row['loo_base_rate']:.4f} | {row['harrell_c_loo']:.3f} | "
+            + " | ".join(_num(value, 2) if value is not None else "" for value in theta)
+            + " |"
+        )
+    return (
+        "\n".join(lines)
+        + "\n\n"
+        + _generated("`guarantor.durability.backtest.coding_sensitivity` (100 worlds per case)")
+    )
+
+
+def durability_reliability() -> str:
+    """Predicted against observed by decile, leave-one-out."""
+    result = _backtest()
+    rows = result.loo.reliability
+    header = "| decile | " + " | ".join(str(int(r["bin"])) for r in rows) + " |"
+    rule = "| --- |" + " --- |" * len(rows)
+    predicted = "| mean predicted | " + " | ".join(f"{r['mean_predicted']:.2f}" for r in rows)
+    observed = "| observed share | " + " | ".join(f"{r['observed_share']:.2f}" for r in rows)
+    count = int(sum(r["n"] for r in rows))
+    return (
+        f"Leave-one-out, {count} forecasts with a known outcome:\n\n"
+        + "\n".join([header, rule, predicted + " |", observed + " |"])
+        + "\n\n"
+        + _generated("`guarantor.durability.backtest` (`result.loo.reliability`)")
+    )
+
+
 def durability_fit() -> str:
     """The shipped fitted values (posterior mode ± SD) and the cases they came from."""
     from guarantor.durability import load_cases
@@ -1184,6 +1308,10 @@ BLOCKS: tuple[Block, ...] = (
     Block("durability-risk-appetite", "docs/durability.md", durability_risk_appetite),
     Block("durability-sampled-vs-smooth", "docs/durability.md", durability_sampled_vs_smooth),
     Block("durability-fit", "docs/durability.md", durability_fit),
+    Block("durability-scores", "docs/durability.md", durability_scores),
+    Block("durability-methods", "docs/durability.md", durability_methods),
+    Block("durability-codings", "docs/durability.md", durability_codings),
+    Block("durability-reliability", "docs/durability.md", durability_reliability),
     Block("durability-packages", "docs/durability.md", durability_packages),
     Block("land-checks", "docs/land.md", land_checks),
     Block("land-paris", "docs/land.md", land_paris),
