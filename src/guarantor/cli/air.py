@@ -91,8 +91,55 @@ def print_air(section: Section) -> None:
             "yes" if row["named_by_package"] else "",
         )
     console.print(targets)
+    print_raid(section)
     for note in section.notes:
         console.print(f"- {note}", markup=False)
+
+
+def _band(row: dict[str, float], key: str) -> str:
+    return f"{row[key]:,.1f} ({row[key + '_low']:,.1f}-{row[key + '_high']:,.1f})"
+
+
+def print_raid(section: Section) -> None:
+    """Leakers per city with and without the package, and the marginal value curve."""
+    cities = Table(
+        "target",
+        "threats aimed",
+        "leakers without package (5-95 %)",
+        "leakers with package (5-95 %)",
+        "drone paths reached",
+        title="Raid night: armed leakers per target",
+    )
+    for row in section.tables.get("raid_targets", []):
+        cities.add_row(
+            row["name"],
+            f"{row['launched']:,.1f}",
+            _band(row, "leakers_without"),
+            _band(row, "leakers_with"),
+            _share(row["drone_paths_reached"]),
+        )
+    console.print(cities)
+    curve = Table(
+        "aircraft pledged",
+        "fielded",
+        "leakers (5-95 %)",
+        "missiles expended",
+        title="Marginal value: armed leakers as aircraft are added",
+    )
+    for row in section.tables.get("marginal_value", []):
+        curve.add_row(
+            f"{row['aircraft']:.0f}",
+            f"{row['fielded']:.0f}",
+            _band(row, "leakers"),
+            f"{row['missiles_expended']:,.0f}",
+        )
+    console.print(curve)
+    flagged = [row for row in section.tables.get("feasibility", []) if row["flagged"]]
+    for row in flagged:
+        console.print(
+            f"[yellow]flagged[/]: {row['check']} {row['subject']}: pledged "
+            f"{row['pledged']:g} above {row['limit']:g}; {row['fieldable']:g} fielded"
+        )
 
 
 def write_layers(path: Path, section: Section) -> None:
@@ -119,6 +166,9 @@ def air_command(
     worlds: int = typer.Option(1, "--worlds", min=1, max=100_000, help="Worlds to sample."),
     seed: int = typer.Option(0, "--seed", help="Seed of the world sample."),
     geojson: Path = typer.Option(None, "--geojson", help="Write the map layers to FILE."),
+    raid: str = typer.Option(
+        None, "--raid", help="A shipped raid profile (default: the record night of 9 July 2025)."
+    ),
 ) -> None:
     """Reaction times, CAP stations and protected cities of a package's air policing."""
     with reporting(as_json):
@@ -130,7 +180,7 @@ def air_command(
             table = {
                 name: rng.uniform(*q.range, size=worlds) for name, q in air.WORLD_PARAMETERS.items()
             }
-        section = air.assess(theatre, loaded, table, cell_km=cell_km)
+        section = air.assess(theatre, loaded, table, cell_km=cell_km, raid=raid)
         if geojson is not None:
             write_layers(geojson, section)
         if as_json:

@@ -44,7 +44,7 @@ class Layer:
     p_ballistic: float
 
     def drones_downed(self, launched: FloatArray, factor: FloatArray | float = 1.0) -> FloatArray:
-        """Expected drones downed for ``launched`` drones (``factor`` scales the kill probability)."""
+        """Expected drones downed of ``launched`` (``factor`` scales the kill probability)."""
         n = np.asarray(launched, np.float64)
         p = np.clip(self.p_drone * np.asarray(factor, np.float64), 0.0, 1.0)
         return np.asarray(p * self.capacity_drones * -np.expm1(-n / self.capacity_drones))

@@ -15,6 +15,7 @@ from guarantor.instruments.air.cap import CapPlan, cap_plan, place_plane, plane
 from guarantor.instruments.air.data import WORLD_NAMES, AirData, Raid, shipped_data
 from guarantor.instruments.air.engage import Night
 from guarantor.instruments.air.fleet import Fielded, fielded, with_counts
+from guarantor.instruments.air.pledges import AirPledges, Pledge, air_pledges
 from guarantor.instruments.air.raid import (
     RaidInputs,
     armed_total,
@@ -23,10 +24,9 @@ from guarantor.instruments.air.raid import (
     raid_inputs,
     run_night,
 )
-from guarantor.instruments.air.upkeep import Upkeep, upkeep
-from guarantor.instruments.air.pledges import AirPledges, Pledge, air_pledges
 from guarantor.instruments.air.reach import forbidden_for, pledge_transit, world_table
 from guarantor.instruments.air.threats import Defence, caught_share, threat_paths
+from guarantor.instruments.air.upkeep import Upkeep, upkeep
 from guarantor.packages.schema import Package
 from guarantor.section import LazyLayers, Metric, Section, Worlds
 from guarantor.theatre import Theatre
@@ -214,8 +214,19 @@ def assess(
         chosen_raid, inputs, outcome, sorties, curve(inputs, p, asked, data, unit)
     )
     results = _Results(
-        pledges, p, grid, field, field_plain, at_targets, cap, shielded, found,
-        asked, fieldable, night_view, upkeep(cap, pledges, p, data),
+        pledges,
+        p,
+        grid,
+        field,
+        field_plain,
+        at_targets,
+        cap,
+        shielded,
+        found,
+        asked,
+        fieldable,
+        night_view,
+        upkeep(cap, pledges, p, data),
     )
     return _section(theatre, data, results)
 
@@ -398,7 +409,7 @@ def _section(theatre: Theatre, data: AirData, r: _Results) -> Section:
             "aircraft_fieldable",
             float(r.fieldable.counts.sum()),
             "aircraft",
-            "fighters that can be fielded: pledges capped by each nation's fleet and each base's ramp",
+            "fighters that can be fielded: pledges capped by nations' fleets and bases' ramps",
         ),
     )
     return Section(
@@ -410,11 +421,15 @@ def _section(theatre: Theatre, data: AirData, r: _Results) -> Section:
         tables=_tables(r),
         notes=(
             "Reaction times use each type's cruise speed, the commitment's readiness (RS-15 by "
-            "default) and routes round Belarus, Russia, occupied Ukraine and the stand-off.",
-            "Threats fly straight; the attacker picks the launch area, so a target counts as "
-            "protected only if every path is reached in time. Ukraine's own air defences are "
-            "not counted.",
-            "Ballistic missiles cannot be intercepted by fighters: their protected share is zero.",
+            "default) and routes round Belarus, Russia, occupied Ukraine, the stand-off (round "
+            "Russia and occupied Ukraine) and the Belarus and Crimea air-defence umbrellas.",
+            "Threats fly straight; a target is protected from a class only if every path is "
+            "reached in time; the raid's reach is the share of paths reached.",
+            f"Raid {r.night.raid.id}: Ukraine's own layer downs its share first (fitted to "
+            "recorded nights), then the fighters engage what they reach with the night's "
+            "sorties, gun passes and missiles; ballistic missiles only Ukraine's layer can stop.",
+            "Pledges above a nation's fleet of a type or a base's ramp are flagged and the model "
+            "uses what can be fielded.",
         ),
     )
 
@@ -434,40 +449,96 @@ def _raid_metrics(r: _Results, metric: Any) -> list[Metric]:
         share_package = np.where(launched > 0, package / launched, 0.0)
     name = view.raid.id
     return [
-        metric("raid_threats_launched", launched, "threats",
-               f"threats of raid {name} (drones, decoys and missiles), scaled by raid size"),
-        metric("raid_leakers_without_package", without, "threats",
-               "armed threats past Ukraine's own layer alone (decoys not counted)"),
-        metric("raid_leakers_with_package", with_package, "threats",
-               "armed threats past Ukraine's layer and the package's fighters"),
-        metric("raid_share_stopped_ukraine", share_ukraine, "1",
-               "share of the raid Ukraine's own layer downs (fitted to the record)"),
-        metric("raid_share_stopped_package", share_package, "1",
-               "share of the raid the package's fighters down"),
-        metric("raid_answered_share", answered, "1",
-               "share of what gets past Ukraine's layer that the fighters stop (air probes answered)"),
-        metric("raid_missiles_expended", outcome.missiles_used, "missiles",
-               "air-to-air missiles the fighters fire in the night"),
-        metric("raid_sorties", view.sorties, "sorties",
-               "fighter sorties flown in the raid window (fielded x MC x window / sortie cycle, pilots)"),
+        metric(
+            "raid_threats_launched",
+            launched,
+            "threats",
+            f"threats of raid {name} (drones, decoys and missiles), scaled by raid size",
+        ),
+        metric(
+            "raid_leakers_without_package",
+            without,
+            "threats",
+            "armed threats past Ukraine's own layer alone (decoys not counted)",
+        ),
+        metric(
+            "raid_leakers_with_package",
+            with_package,
+            "threats",
+            "armed threats past Ukraine's layer and the package's fighters",
+        ),
+        metric(
+            "raid_share_stopped_ukraine",
+            share_ukraine,
+            "1",
+            "share of the raid Ukraine's own layer downs (fitted to the record)",
+        ),
+        metric(
+            "raid_share_stopped_package",
+            share_package,
+            "1",
+            "share of the raid the package's fighters down",
+        ),
+        metric(
+            "raid_answered_share",
+            answered,
+            "1",
+            "share of what gets past Ukraine's layer that the fighters stop (air probes answered)",
+        ),
+        metric(
+            "raid_missiles_expended",
+            outcome.missiles_used,
+            "missiles",
+            "air-to-air missiles the fighters fire in the night",
+        ),
+        metric(
+            "raid_sorties",
+            view.sorties,
+            "sorties",
+            "fighter sorties in the raid window (fielded x MC x window / sortie cycle, pilots)",
+        ),
     ]
 
 
 def _upkeep_metrics(r: _Results, metric: Any) -> list[Metric]:
     u = r.upkeep
     return [
-        metric("flying_hours_per_year", u.flying_hours, "h",
-               "flying hours a year the CAP stations held take (sorties x (2 transit + TOS) x 365)"),
-        metric("flying_hours_per_aircraft_year", u.hours_per_aircraft, "h",
-               "flying hours a year per aircraft on patrol (an airframe sustains about 250)"),
-        metric("pilots_required", u.pilots_required, "pilots",
-               "pilots the patrols' hours need at the hours a pilot flies a year"),
-        metric("pilots_available", u.pilots_available, "pilots",
-               "pilots the aircraft on patrol bring (crew ratio)"),
-        metric("aircraft_required_to_sustain", u.aircraft_to_sustain, "aircraft",
-               "aircraft whose sustainable yearly hours cover the patrols' hours"),
-        metric("flying_cost_usd_bn_per_year", u.cost_usd_bn, "USD bn/year",
-               "flying hours x cost per flight hour of each type, tankers included"),
+        metric(
+            "flying_hours_per_year",
+            u.flying_hours,
+            "h",
+            "flying hours a year the CAP stations held take (sorties x (2 transit + TOS) x 365)",
+        ),
+        metric(
+            "flying_hours_per_aircraft_year",
+            u.hours_per_aircraft,
+            "h",
+            "flying hours a year per aircraft on patrol (an airframe sustains about 250)",
+        ),
+        metric(
+            "pilots_required",
+            u.pilots_required,
+            "pilots",
+            "pilots the patrols' hours need at the hours a pilot flies a year",
+        ),
+        metric(
+            "pilots_available",
+            u.pilots_available,
+            "pilots",
+            "pilots the aircraft on patrol bring (crew ratio)",
+        ),
+        metric(
+            "aircraft_required_to_sustain",
+            u.aircraft_to_sustain,
+            "aircraft",
+            "aircraft whose sustainable yearly hours cover the patrols' hours",
+        ),
+        metric(
+            "flying_cost_usd_bn_per_year",
+            u.cost_usd_bn,
+            "USD bn/year",
+            "flying hours x cost per flight hour of each type, tankers included",
+        ),
     ]
 
 
@@ -617,7 +688,9 @@ def _raid_rows(r: _Results) -> list[dict[str, Any]]:
                 "leakers_with": b["median"],
                 "leakers_with_low": b["low"],
                 "leakers_with_high": b["high"],
-                "drone_paths_reached": round(float(np.median(r.night.inputs.reach[:, k, drone])), 2),
+                "drone_paths_reached": round(
+                    float(np.median(r.night.inputs.reach[:, k, drone])), 2
+                ),
             }
         )
     return rows

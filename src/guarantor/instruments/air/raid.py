@@ -153,9 +153,7 @@ def raid_inputs(
     size = p["readiness_min"].size
     counts = np.array([raid.threats[c].value if c in raid.threats else 0.0 for c in classes])
     weights = aim_weights(raid, targets)
-    launched = (
-        p["raid_size_factor"][:, None, None] * weights[None, :, None] * counts[None, None, :]
-    )
+    launched = p["raid_size_factor"][:, None, None] * weights[None, :, None] * counts[None, None, :]
     model = layer(data)
     factor = p["ukraine_layer_factor"]
     drones_total = launched[:, :, [c in DRONE_CLASSES for c in classes]].sum(axis=(1, 2))
@@ -165,9 +163,7 @@ def raid_inputs(
             share[:, j] = model.drone_share(drones_total, factor)
         else:
             share[:, j] = model.missile_share("ballistic" if c == "ballistic" else "cruise", factor)
-    reach_array = np.stack(
-        [reach.get(c, np.zeros((size, len(targets)))) for c in classes], axis=2
-    )
+    reach_array = np.stack([reach.get(c, np.zeros((size, len(targets)))) for c in classes], axis=2)
     pk = np.stack(
         [p["pk_missile_cruise"] if c == "cruise" else p["pk_missile_drone"] for c in classes],
         axis=1,
@@ -177,8 +173,9 @@ def raid_inputs(
     return RaidInputs(classes, launched, share, reach_array, pk, armed)
 
 
-def run_night(inputs: RaidInputs, p: dict[str, FloatArray], missiles: FloatArray,
-              gun_passes: FloatArray) -> Night:
+def run_night(
+    inputs: RaidInputs, p: dict[str, FloatArray], missiles: FloatArray, gun_passes: FloatArray
+) -> Night:
     """The kernel for these inputs and the night's weapons."""
     return night(
         inputs.launched,

@@ -38,7 +38,7 @@ CLOSED_COUNTRIES = ("RUS", "BLR")
 HOSTILE = "RUS"
 """The country a package's stand-off is measured from."""
 _REGION_MARGIN_DEG = 6.0
-_CRIMEA_BOX = (32.0, 44.0, 37.0, 46.25)
+_CRIMEA_BOX = (32.0, 44.0, 37.0, 46.17)
 """Longitude/latitude box that cuts Crimea out of the occupied areas (north to Perekop)."""
 _AIRSPACES: dict[tuple[str, str, float, float], Airspace] = {}
 _ROUTES: dict[tuple[int, tuple[str, ...], float], Routes] = {}

@@ -168,6 +168,6 @@ def time_on_station_h(
 def annual_flying_hours(
     sorties_per_day: ArrayLike, transit_hours: ArrayLike, time_on_station: ArrayLike
 ) -> FloatArray:
-    """Flying hours a year that keep a station's sorties going: sorties × (2 transit + TOS) × 365."""
+    """Flying hours a year of a station's sorties: sorties × (2 transit + TOS) × 365."""
     flight = 2.0 * np.asarray(transit_hours, np.float64) + np.asarray(time_on_station, np.float64)
     return np.asarray(np.asarray(sorties_per_day, np.float64) * flight * 365.0, np.float64)
