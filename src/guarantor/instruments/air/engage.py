@@ -125,19 +125,21 @@ def night_per_threat(
     pk_gun: FloatArray,
     gun_classes: BoolArray,
     reattack: FloatArray,
+    weight: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """The same night written threat by threat: a Python loop over the raid's threats.
 
-    Each threat ``i`` (class ``classes[i]``, aimed at ``targets[i]``, weight ``size`` per world)
-    is taken in turn: first to add up the shots the night's reachable threats need, then to give
-    each its expected fate. Returns leakers with the package per world and missiles used. Kept as
+    Each threat ``i`` (class ``classes[i]``, aimed at ``targets[i]``, counting ``weight[i]``
+    threats, 1 unless given, times the raid's ``size`` per world) is taken in turn: first to add
+    up the shots the night's reachable threats need, then to give each its expected fate. Returns leakers with the package per world and missiles used. Kept as
     the benchmark's peer and as a check of :func:`night` (they agree to rounding).
     """
     n = size.size
+    weights = np.ones(classes.size) if weight is None else weight
     gun_needed = np.zeros(n)
     left = []
-    for c, k in zip(classes, targets, strict=True):
-        reachable = size * (1.0 - ukraine_share[:, c]) * reach[:, k, c]
+    for c, k, w in zip(classes, targets, weights, strict=True):
+        reachable = w * size * (1.0 - ukraine_share[:, c]) * reach[:, k, c]
         if gun_classes[c]:
             gun_needed += reachable * (1.0 + reattack * (1.0 - pk_gun))
         left.append(reachable)
@@ -155,8 +157,8 @@ def night_per_threat(
         after_guns.append((kills, rest))
     fraction = np.where(missile_needed > 0, np.minimum(1.0, missiles / missile_needed), 0.0)
     leakers = np.zeros(n)
-    for c, (gun_kills, rest) in zip(classes, after_guns, strict=True):
+    for c, w, (gun_kills, rest) in zip(classes, weights, after_guns, strict=True):
         p = pk_missile[:, c]
         kills = gun_kills + rest * fraction * p * (1.0 + reattack * (1.0 - p))
-        leakers += size * (1.0 - ukraine_share[:, c]) - kills
+        leakers += w * size * (1.0 - ukraine_share[:, c]) - kills
     return leakers, fraction * missile_needed

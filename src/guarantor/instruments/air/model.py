@@ -70,7 +70,7 @@ class _Group:
     readiness_min: FloatArray
 
 
-def _groups(
+def alert_groups(
     fighters: tuple[Pledge, ...], p: dict[str, FloatArray], given: set[str], data: AirData
 ) -> list[_Group]:
     # a commitment's own readiness is the package's choice and wins; pledges without one take the
@@ -184,7 +184,7 @@ def assess(
     grid = equal_area_grid(theatre.ukraine, cell_km)
     found = targets(theatre)
     fighters = pledges.fighters
-    groups = _groups(fighters, p, given, data)
+    groups = alert_groups(fighters, p, given, data)
     factor = p["fighter_speed_factor"]
     if groups:
         field = _alert_minutes(
