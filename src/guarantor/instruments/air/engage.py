@@ -131,8 +131,9 @@ def night_per_threat(
 
     Each threat ``i`` (class ``classes[i]``, aimed at ``targets[i]``, counting ``weight[i]``
     threats, 1 unless given, times the raid's ``size`` per world) is taken in turn: first to add
-    up the shots the night's reachable threats need, then to give each its expected fate. Returns leakers with the package per world and missiles used. Kept as
-    the benchmark's peer and as a check of :func:`night` (they agree to rounding).
+    up the shots the night's reachable threats need, then to give each its expected fate.
+    Returns leakers with the package per world and missiles used. Kept as the benchmark's peer
+    and as a check of :func:`night` (they agree to rounding).
     """
     n = size.size
     weights = np.ones(classes.size) if weight is None else weight
