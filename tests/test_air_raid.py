@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -373,3 +374,14 @@ def test_the_marginal_value_chart_draws_the_curve(sky_section: Section) -> None:
     assert median["x"] == [row["aircraft"] for row in sky_section.tables["marginal_value"]]
     assert median["y"] == [row["leakers"] for row in sky_section.tables["marginal_value"]]
     assert figure["data"][1]["fill"] == "tonexty"  # the 5-95 % band
+
+
+def test_the_web_page_of_an_assessment_charts_the_marginal_value_curve(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from guarantor.web import create_app
+
+    client = TestClient(create_app(stores=tmp_path))
+    page = client.get("/assess?package=sky-shield-2025&worlds=4&seed=2")
+    assert page.status_code == 200
+    assert '"id": "marginal-value"' in page.text or '"id":"marginal-value"' in page.text
