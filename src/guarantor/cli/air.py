@@ -70,6 +70,13 @@ def print_air(section: Section) -> None:
             _share(row["sustained_share_of_worlds"]),
         )
     console.print(stations)
+    qra = section.tables.get("qra", [])
+    if qra:
+        console.print(
+            "quick-reaction alert: "
+            + ", ".join(f"{row['aircraft']:g} at {row['base']}" for row in qra)
+            + " (counted in aircraft needed)"
+        )
     targets = Table(
         "target",
         "kind",

@@ -628,24 +628,17 @@ def _tables(r: _Results) -> dict[str, list[dict[str, Any]]]:
         }
         for k, t in enumerate(found)
     ]
-    stations.append(
+    qra = [
         {
-            "station": "quick-reaction alert",
-            "commitment": "every base",
-            "conditional": False,
-            "best_pledge": None,
-            "route_km": None,
-            "needs_tanker": False,
-            "aircraft_required": round(float(cap.qra_reserved.sum()), 2),
-            "aircraft_allocated": round(float(cap.qra_reserved.sum()), 2),
-            "held_share": 1.0,
-            "sustained_share_of_worlds": 1.0,
-            "tanker_sorties_per_day": 0.0,
+            "base": base,
+            "aircraft": round(float(sum(cap.qra_reserved[i] for i in rows)), 2),
         }
-    )
+        for base, rows in _by_base(fighters).items()
+    ]
     return {
         "commitments": commitments,
         "cap_stations": stations,
+        "qra": qra,
         "targets": rows,
         "raid_targets": _raid_rows(r),
         "marginal_value": r.night.curve,
@@ -653,6 +646,14 @@ def _tables(r: _Results) -> dict[str, list[dict[str, Any]]]:
         "sustainment": list(r.upkeep.rows),
         "baseline_record": scores(),
     }
+
+
+def _by_base(fighters: tuple[Pledge, ...]) -> dict[str, list[int]]:
+    """Fighter pledges' indices by base, in first-seen order."""
+    bases: dict[str, list[int]] = {}
+    for i, pledge in enumerate(fighters):
+        bases.setdefault(pledge.base.id, []).append(i)
+    return bases
 
 
 def _band(values: FloatArray) -> dict[str, float]:
