@@ -900,7 +900,10 @@ def air_sky_shield() -> str:
     stations = section.tables["cap_stations"]
     held = sum(1 for s in stations if s["held_share"] >= 0.5)
     station_text = ", ".join(
-        f"{s['station'].capitalize()} {s['aircraft_required']:.1f}" for s in stations
+        f"{s['station'].capitalize()} {s['aircraft_required']:.1f}"
+        if s["aircraft_required"] is not None
+        else f"{s['station'].capitalize()} out of reach"
+        for s in stations
     )
     area_60 = value["area_within_60_min_km2"]
     prose = (

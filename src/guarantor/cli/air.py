@@ -67,6 +67,13 @@ def print_air(section: Section) -> None:
             format_share(row["sustained_share_of_worlds"]),
         )
     console.print(stations)
+    qra = section.tables.get("qra", [])
+    if qra:
+        console.print(
+            "quick-reaction alert: "
+            + ", ".join(f"{format_number(row['aircraft'])} at {row['base']}" for row in qra)
+            + " (counted in aircraft needed)"
+        )
     targets = Table(
         "target",
         "kind",
@@ -88,12 +95,68 @@ def print_air(section: Section) -> None:
             "yes" if row["named_by_package"] else "",
         )
     console.print(targets)
+    print_raid(section)
+
+
+def _band(row: dict[str, float], key: str) -> str:
+    return (
+        f"{format_number(row[key])} ({format_number(row[key + '_low'])}-"
+        f"{format_number(row[key + '_high'])})"
+    )
+
+
+def print_raid(section: Section) -> None:
+    """Leakers per city with and without the package, and the marginal value curve."""
+    from rich.table import Table
+
+    cities = Table(
+        "target",
+        "threats aimed",
+        "leakers without package (5-95 %)",
+        "leakers with package (5-95 %)",
+        "drone paths reached",
+        title="Raid night: armed leakers per target",
+    )
+    for row in section.tables.get("raid_targets", []):
+        cities.add_row(
+            row["name"],
+            format_number(row["launched"]),
+            _band(row, "leakers_without"),
+            _band(row, "leakers_with"),
+            format_share(row["drone_paths_reached"]),
+        )
+    console.print(cities)
+    curve = Table(
+        "aircraft pledged",
+        "fielded",
+        "leakers (5-95 %)",
+        "missiles expended",
+        title="Marginal value: armed leakers as aircraft are added",
+    )
+    for row in section.tables.get("marginal_value", []):
+        curve.add_row(
+            format_number(row["aircraft"]),
+            format_number(row["fielded"]),
+            _band(row, "leakers"),
+            format_number(row["missiles_expended"]),
+        )
+    console.print(curve)
+    for row in section.tables.get("feasibility", []):
+        if row["flagged"]:
+            console.print(
+                f"[yellow]flagged[/]: {row['check']} {row['subject']}: pledged "
+                f"{format_number(row['pledged'])} above {format_number(row['limit'])}; "
+                f"{format_number(row['fieldable'])} fielded"
+            )
 
 
 def air_command(
     package: str = typer.Argument(None, help="A package file or a shipped package's name."),
     *,
     cell_km: float = typer.Option(20.0, "--cell-km", min=2.0, max=200.0, help="Grid cell size."),
+    raid: str = typer.Option(
+        None, "--raid", help="A shipped raid profile (default: the record night of 9 July 2025)."
+    ),
     worlds: int = WorldsOption,
     seed: int = SeedOption,
     geojson: Path = typer.Option(None, "--geojson", help="Write the map layers to FILE."),
@@ -113,9 +176,9 @@ def air_command(
             loaded = load_package(package, loaded_theatre)
             bar.step(f"{worlds:,} worlds")
             table, rng = instrument_worlds("air", worlds, seed)
-            section = air.assess(loaded_theatre, loaded, table, rng=rng, cell_km=cell_km).over(
-                worlds
-            )
+            section = air.assess(
+                loaded_theatre, loaded, table, rng=rng, cell_km=cell_km, raid=raid
+            ).over(worlds)
         if geojson is not None:
             write_geojson(geojson, section, field="--geojson")
         if as_json:

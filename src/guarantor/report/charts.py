@@ -224,12 +224,60 @@ def acceptance_chart(section: Section) -> dict[str, Any] | None:
     )
 
 
+def marginal_value_chart(section: Section) -> dict[str, Any] | None:
+    """Armed leakers of the raid as aircraft are pledged, median and 5–95 % band (air)."""
+    rows = section.tables.get("marginal_value") or []
+    if not rows:
+        return None
+    aircraft = [row["aircraft"] for row in rows]
+    band = {"color": "rgba(33, 102, 172, 0)"}
+    return _figure(
+        "marginal-value",
+        "Marginal value of aircraft: armed leakers of the raid (median, 5–95 % band)",
+        [
+            {
+                "type": "scatter",
+                "x": aircraft,
+                "y": [r["leakers_high"] for r in rows],
+                "mode": "lines",
+                "line": band,
+                "showlegend": False,
+                "hoverinfo": "skip",
+            },
+            {
+                "type": "scatter",
+                "x": aircraft,
+                "y": [r["leakers_low"] for r in rows],
+                "mode": "lines",
+                "line": band,
+                "fill": "tonexty",
+                "fillcolor": "rgba(33, 102, 172, 0.2)",
+                "name": "5–95 %",
+                "hoverinfo": "skip",
+            },
+            {
+                "type": "scatter",
+                "x": aircraft,
+                "y": [r["leakers"] for r in rows],
+                "mode": "lines+markers",
+                "name": "median",
+                "line": {"color": "#2166ac"},
+                "hovertemplate": "%{x} aircraft: %{y:.1f} leakers<extra></extra>",
+            },
+        ],
+        xaxis={"title": {"text": "aircraft pledged"}},
+        yaxis={"title": {"text": "armed threats past every layer"}, "rangemode": "tozero"},
+    )
+
+
 def assessment_charts(assessment: Assessment) -> list[dict[str, Any]]:
     """Every chart the assessment's sections support, in reading order."""
     figures: list[dict[str, Any] | None] = [survival_chart(assessment)]
     if assessment.has("durability"):
         figures.append(probes_chart(assessment.section("durability")))
     figures.extend(forces_charts(assessment))
+    if assessment.has("air"):
+        figures.append(marginal_value_chart(assessment.section("air")))
     if assessment.has("sanctions"):
         figures.append(revenue_chart(assessment.section("sanctions")))
     if assessment.has("acceptability"):

@@ -16,11 +16,14 @@ from guarantor.instruments.air.data import AirData, shipped_data
 from guarantor.instruments.air.pledges import AirPledges, Pledge, Station
 from guarantor.instruments.air.reach import airspace_for, pledge_transit, radius_km
 from guarantor.instruments.air.sustain import (
+    MIN_TIME_ON_STATION_H,
     allocate,
     cap_aircraft_required,
     cap_sorties_per_day,
+    sortie_endurance_h,
     sortie_rate,
     tanker_sorties_required,
+    time_on_station_h,
 )
 from guarantor.theatre import Theatre
 from guarantor.theatre.schema import Place
@@ -78,14 +81,26 @@ class CapPlan:
     """Aircraft of each pledge kept on quick-reaction alert, shape (pledges,)."""
     tanker_aircraft_required: FloatArray = field(default_factory=lambda: np.zeros(0))
     """Tankers the refuelled stations need, each flown by its best-placed tanker, (worlds,)."""
+    time_on_station_h: FloatArray = field(default_factory=lambda: np.zeros(0))
+    """Time on station per sortie, fuel and transit allowing, shape (stations, pledges, worlds)."""
+
+    def station_required(self, station: int) -> FloatArray:
+        """Aircraft the station's first-choice pledge needs (the one the table shows), (worlds,)."""
+        first = self.primary[station]
+        if first < 0:
+            return np.zeros(self.held.shape[1])
+        return np.asarray(self.required[station, first], np.float64)
 
     @property
     def aircraft_required(self) -> FloatArray:
-        """QRA detachments plus the cheapest pledge's aircraft for every reachable station."""
+        """QRA detachments plus each reachable station's first-choice pledge requirement.
+
+        The first-choice pledge is the one the CAP table reports, so the headline and the table
+        add up to the same number.
+        """
         stations = np.zeros(self.held.shape[1])
-        if self.required.size:
-            cheapest = self.required.min(axis=1)
-            stations = np.where(np.isfinite(cheapest), cheapest, 0.0).sum(axis=0)
+        for station in range(len(self.primary)):
+            stations = stations + self.station_required(station)
         return np.asarray(self.qra_reserved.sum() + stations, np.float64)
 
 
@@ -114,23 +129,31 @@ def cap_plan(
     needs_tanker = route > plain[None, :]
     reachable = own & (route <= extended[None, :])
     speed = np.array([f.kind.cruise_speed_kmh.value for f in fighters])
-    tos = np.where(
-        needs_tanker[:, :, None], p["time_on_station_with_tanker_h"], p["time_on_station_h"]
+    endurance = np.array([sortie_endurance_h(f, data) for f in fighters])
+    transit = (route / speed[None, :])[:, :, None]
+    tos = time_on_station_h(
+        endurance[None, :, None] * p["fuel_endurance_factor"],
+        transit,
+        p["reserve_h"],
+        refuelled=needs_tanker[:, :, None],
+        extension_h=p["refuelling_extension_h"],
     )
+    reachable = reachable[:, :, None] & (tos >= MIN_TIME_ON_STATION_H)
+    tos = np.maximum(tos, MIN_TIME_ON_STATION_H)
     mc = per_pledge(fighters, p, given, "mission_capable_rate", "mission_capable_rate")
     tat = per_pledge(fighters, p, given, "turnaround_min", "turnaround_min")
     required = cap_aircraft_required(
-        (route / speed[None, :])[:, :, None],
+        transit,
         tos,
         tat[None],
         p["maintenance_h"],
         mc[None],
         aircraft_per_station=p["cap_aircraft_per_station"],
     )
-    required = np.where(reachable[:, :, None], required, np.inf).reshape(*shape, size)
+    required = np.where(reachable, required, np.inf).reshape(*shape, size)
     # Pledges that need no tanker go first (tankers are scarce), then the cheapest.
     order = [
-        _best_first(np.flatnonzero(reachable[s]), required[s, :, 0], needs_tanker[s])
+        _best_first(np.flatnonzero(reachable[s, :, 0]), required[s, :, 0], needs_tanker[s])
         for s in range(len(stations))
     ]
     available = np.repeat((np.array([f.count for f in fighters]) - reserved)[:, None], size, 1)
@@ -138,8 +161,9 @@ def cap_plan(
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(np.isfinite(required), allocated / required, 0.0)
     tanked = (share * needs_tanker[:, :, None]).sum(axis=1)
+    tanked_tos = np.where(share > 0, tos, 0.0).max(axis=1, initial=0.0)
     sorties = tanked * tanker_sorties_required(
-        cap_sorties_per_day(p["cap_aircraft_per_station"], p["time_on_station_with_tanker_h"]),
+        cap_sorties_per_day(p["cap_aircraft_per_station"], np.maximum(tanked_tos, 1e-3)),
         p["tanker_offload_per_fighter_sortie_kg"],
         np.array([_transfer_fuel(tankers, s.commitment) for s in stations])[:, None],
         p["tanker_on_station_h"],
@@ -160,6 +184,7 @@ def cap_plan(
         primary,
         reserved,
         tankers_needed,
+        tos,
     )
 
 
@@ -203,11 +228,12 @@ def _tankers_held(
     flight = 2.0 * route[:, :, None] / speed[None, :, None] + p["tanker_on_station_h"]
     rate = sortie_rate(flight, p["turnaround_min"], p["maintenance_h"])
     own = np.array([[t.commitment == s.commitment for t in tankers] for s in stations], bool)
-    required = np.where(
-        own[:, :, None] & np.isfinite(flight),
-        sorties[:, None, :] / rate / mc[None, :, None],
-        np.inf,
-    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        required = np.where(
+            own[:, :, None] & np.isfinite(flight),
+            sorties[:, None, :] / rate / mc[None, :, None],
+            np.inf,
+        )
     order = [
         _best_first(np.flatnonzero(own[s]), required[s, :, 0], np.zeros(len(tankers), bool))
         for s in range(len(places))

@@ -13,7 +13,8 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
-from guarantor.sourcing import Quantity, Source, Strict, load_sourced
+from guarantor.errors import DataError
+from guarantor.sourcing import Quantity, Source, SourceRef, Strict, load_sourced
 from guarantor.theatre.schema import Identifier, Located
 
 DATA_FILE = Path(__file__).parent / "data.yaml"
@@ -27,10 +28,24 @@ WORLD_NAMES = (
     "engagement_range_km",
     "turnaround_min",
     "maintenance_h",
-    "time_on_station_h",
-    "time_on_station_with_tanker_h",
+    "cruise_detection_delay_min",
+    "fuel_endurance_factor",
+    "reserve_h",
+    "refuelling_extension_h",
     "cap_engagement_radius_km",
     "cap_aircraft_per_station",
+    "raid_size_factor",
+    "raid_window_h",
+    "pk_missile_drone",
+    "pk_missile_cruise",
+    "pk_gun_drone",
+    "reattack_share",
+    "minutes_per_engagement",
+    "crew_ratio",
+    "sorties_per_pilot_night",
+    "ukraine_layer_factor",
+    "pilot_hours_year",
+    "airframe_hours_year",
     "tanker_offload_per_fighter_sortie_kg",
     "tanker_on_station_h",
 )
@@ -45,10 +60,24 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "engagement_range_km": (0.0, 500.0),
     "turnaround_min": (0.0, 24 * 60.0),
     "maintenance_h": (0.0, 100.0),
-    "time_on_station_h": (0.05, 24.0),
-    "time_on_station_with_tanker_h": (0.05, 24.0),
+    "cruise_detection_delay_min": (0.0, 24 * 60.0),
+    "fuel_endurance_factor": (0.1, 5.0),
+    "reserve_h": (0.0, 5.0),
+    "refuelling_extension_h": (0.0, 12.0),
     "cap_engagement_radius_km": (0.0, 2000.0),
     "cap_aircraft_per_station": (1.0, 100.0),
+    "raid_size_factor": (0.0, 10.0),
+    "raid_window_h": (0.5, 24.0),
+    "pk_missile_drone": (0.0, 1.0),
+    "pk_missile_cruise": (0.0, 1.0),
+    "pk_gun_drone": (0.0, 1.0),
+    "reattack_share": (0.0, 1.0),
+    "minutes_per_engagement": (0.5, 120.0),
+    "crew_ratio": (0.1, 5.0),
+    "sorties_per_pilot_night": (0.1, 5.0),
+    "ukraine_layer_factor": (0.0, 2.0),
+    "pilot_hours_year": (10.0, 1000.0),
+    "airframe_hours_year": (10.0, 2000.0),
     "tanker_offload_per_fighter_sortie_kg": (0.0, 1e5),
     "tanker_on_station_h": (0.05, 24.0),
 }
@@ -94,6 +123,104 @@ class ModelSettings(Strict):
     path_samples: Quantity
 
 
+class Umbrella(Strict):
+    """Surface-to-air umbrellas that close airspace beyond the package's stand-off."""
+
+    crimea_km: Quantity
+    belarus_km: Quantity
+
+
+class TypeFigures(Strict):
+    """What a fighter (or tanker) type brings to a raid night and to years of patrols."""
+
+    id: Identifier
+    sortie_endurance_h: Quantity | None = None
+    missiles_per_sortie: Quantity | None = None
+    gun_passes_per_sortie: Quantity | None = None
+    cost_per_flight_hour_usd: Quantity
+
+
+class Inventory(Strict):
+    """A nation's fleet of one aircraft type."""
+
+    nation: Identifier
+    type: Identifier
+    aircraft: Quantity
+
+
+class Ramp(Strict):
+    """How many fighters a base can park and turn round."""
+
+    base: Identifier
+    aircraft: Quantity
+
+
+class Aim(Strict):
+    """The share of a raid one target draws."""
+
+    target: Identifier
+    share: Quantity
+
+
+class Raid(Strict):
+    """One night's launch, by threat class, and where it aimed."""
+
+    id: Identifier
+    name: str
+    date: str
+    source: SourceRef
+    threats: dict[Identifier, Quantity] = Field(min_length=1)
+    decoy_share: Quantity
+    aim: tuple[Aim, ...] = ()
+
+    @model_validator(mode="after")
+    def _shares(self) -> Self:
+        total = sum(a.share.value for a in self.aim)
+        if total > 1.0 + 1e-9:
+            raise ValueError(f"aim shares add up to {total:g}, more than the whole raid")
+        if not 0.0 <= self.decoy_share.value <= 1.0:
+            raise ValueError(f"decoy_share must lie in [0, 1], got {self.decoy_share.value:g}")
+        for name, count in self.threats.items():
+            if count.range[0] < 0:
+                raise ValueError(f"threats.{name} must be >= 0, got {count.range[0]:g}")
+        return self
+
+
+class Counted(Strict):
+    """Threats of one kind launched and downed (shot down or lost to jamming) in a night."""
+
+    launched: int = Field(ge=0)
+    downed: int = Field(ge=0)
+    source: SourceRef
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _downed(self) -> Self:
+        if self.downed > self.launched:
+            raise ValueError(f"downed ({self.downed}) exceeds launched ({self.launched})")
+        return self
+
+
+class CountedMissiles(Counted):
+    """Missiles of a night, with how many were ballistic."""
+
+    ballistic: Quantity
+
+    @model_validator(mode="after")
+    def _ballistic(self) -> Self:
+        if self.ballistic.range[1] > self.launched:
+            raise ValueError(f"ballistic ({self.ballistic.range[1]:g}) exceeds launched")
+        return self
+
+
+class RecordNight(Strict):
+    """One night of the record Ukraine's own layer is fitted to and scored on."""
+
+    night: str
+    drones: Counted | None = None
+    missiles: CountedMissiles | None = None
+
+
 class AirData(Strict):
     """The whole data file."""
 
@@ -103,6 +230,13 @@ class AirData(Strict):
     model: ModelSettings
     threats: tuple[ThreatClass, ...] = Field(min_length=1)
     launch_areas: tuple[LaunchArea, ...] = Field(min_length=1)
+    umbrella: Umbrella
+    types: tuple[TypeFigures, ...] = ()
+    inventories: tuple[Inventory, ...] = ()
+    ramps: tuple[Ramp, ...] = ()
+    default_raid: Identifier
+    raids: tuple[Raid, ...] = Field(min_length=1)
+    record: tuple[RecordNight, ...] = ()
 
     @model_validator(mode="after")
     def _complete(self) -> Self:
@@ -121,9 +255,37 @@ class AirData(Strict):
             lost = [ident for ident in threat.launch_areas if ident not in areas]
             if lost:
                 raise ValueError(f"threat {threat.id!r} names unknown launch areas {lost}")
+        threat_ids = {threat.id for threat in self.threats}
+        for raid in self.raids:
+            unknown = sorted(set(raid.threats) - threat_ids)
+            if unknown:
+                raise ValueError(f"raid {raid.id!r} names unknown threat classes {unknown}")
+        if self.default_raid not in {raid.id for raid in self.raids}:
+            raise ValueError(f"default_raid {self.default_raid!r} is not one of the raids")
         if not self.model.route_node_km.value > 0 or not self.model.path_samples.value >= 2:
             raise ValueError("model.route_node_km must be > 0 and model.path_samples >= 2")
         return self
+
+    def raid(self, ident: str | None = None) -> Raid:
+        """The raid with this id (the default raid when None).
+
+        Raises:
+            DataError: no raid has this id.
+        """
+        wanted = ident or self.default_raid
+        for raid in self.raids:
+            if raid.id == wanted:
+                return raid
+        raise DataError.single(
+            "unknown raid",
+            field="--raid",
+            expected=f"one of {[raid.id for raid in self.raids]}",
+            received=wanted,
+        )
+
+    def figures(self, type_id: str) -> TypeFigures | None:
+        """The raid and sustainment figures of an aircraft type, if the file gives them."""
+        return next((t for t in self.types if t.id == type_id), None)
 
     def launch_area(self, ident: str) -> LaunchArea:
         """Return the launch area with this id."""

@@ -149,14 +149,19 @@ class AirInstrument:
         return _assess(theatre, package, worlds, rng=rng)
 
     def handover(self, section: Section, package: Package, calibration: Calibration) -> Handover:
-        """Air probes answered (population protected), split over commitments by aircraft; costs."""
+        """Air probes answered, per world, split over commitments by aircraft; costs.
+
+        An air probe is a drone and missile raid: the share answered is the share of what gets
+        past Ukraine's own layer that the package's fighters stop in the raid night the section
+        assessed (``raid_answered_share``), so raid size, kill probabilities, sorties, fleets,
+        ramps and geometry all reach the durability simulation through it.
+        """
         members = [c for c in package.commitments if isinstance(c, AirPolicing)]
         if not members:
             return Handover()
-        drone = section.metric("population_protected_share_drone").value
-        cruise = section.metric("population_protected_share_cruise").value
-        n = drone.size
-        shares = spread(0.5 * (drone + cruise), {c.id: _aircraft(c) for c in members})
+        answered = section.metric("raid_answered_share").value
+        n = answered.size
+        shares = spread(answered, {c.id: _aircraft(c) for c in members})
         per_aircraft = per_year_to_per_month_bn(calibration.costs.aircraft_usd_m_per_year.value)
         columns = {}
         for c in members:

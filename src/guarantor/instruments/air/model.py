@@ -10,11 +10,23 @@ import shapely
 from numpy.typing import NDArray
 
 from guarantor.geo import Grid, contains, equal_area_grid, feature_collection, to_feature
+from guarantor.instruments.air.baseline import scores
 from guarantor.instruments.air.cap import CapPlan, cap_plan, place_plane, plane
-from guarantor.instruments.air.data import WORLD_NAMES, AirData, shipped_data
+from guarantor.instruments.air.data import WORLD_NAMES, AirData, Raid, shipped_data
+from guarantor.instruments.air.engage import Night
+from guarantor.instruments.air.fleet import Fielded, fielded, with_counts
 from guarantor.instruments.air.pledges import AirPledges, Pledge, air_pledges
+from guarantor.instruments.air.raid import (
+    RaidInputs,
+    armed_total,
+    budget,
+    curve,
+    raid_inputs,
+    run_night,
+)
 from guarantor.instruments.air.reach import forbidden_for, pledge_transit, world_table
-from guarantor.instruments.air.threats import Defence, protected, threat_paths
+from guarantor.instruments.air.threats import Defence, caught_share, threat_paths
+from guarantor.instruments.air.upkeep import Upkeep, upkeep
 from guarantor.packages.schema import Package
 from guarantor.section import LazyLayers, Metric, Section, Worlds
 from guarantor.theatre import Theatre
@@ -22,7 +34,8 @@ from guarantor.theatre.schema import Place
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
-THREAT_IDS = ("drone", "cruise", "ballistic")
+THREAT_IDS = tuple(threat.id for threat in shipped_data().threats)
+"""Threat classes of the shipped data (drone, jet drone, cruise, ballistic)."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +70,7 @@ class _Group:
     readiness_min: FloatArray
 
 
-def _groups(
+def alert_groups(
     fighters: tuple[Pledge, ...], p: dict[str, FloatArray], given: set[str], data: AirData
 ) -> list[_Group]:
     # a commitment's own readiness is the package's choice and wins; pledges without one take the
@@ -94,16 +107,20 @@ def threat_plan(
     groups: list[_Group],
     found: list[Target],
     data: AirData,
-) -> dict[str, BoolArray]:
-    """Whether each target is protected in each world, by threat class: (worlds, targets)."""
+) -> dict[str, FloatArray]:
+    """Share of each target's threat paths fighters reach in time, by class: (worlds, targets).
+
+    A target is *protected* against a class when the share is 1 (every path is reached).
+    Cruise missiles fly low and are seen later (``cruise_detection_delay_min``).
+    """
     fighters = pledges.fighters
     size = p["readiness_min"].size
     tx, ty = place_plane(theatre, [t.place for t in found])
     sx, sy = place_plane(theatre, [s.place for s in pledges.stations])
-    result: dict[str, BoolArray] = {}
+    result: dict[str, FloatArray] = {}
     for threat in data.threats:
         if not threat.interceptable or not groups:
-            result[threat.id] = np.zeros((size, len(found)), bool)
+            result[threat.id] = np.zeros((size, len(found)))
             continue
         areas = [data.launch_area(ident) for ident in threat.launch_areas]
         lx, ly = plane(theatre, [a.longitude for a in areas], [a.latitude for a in areas])
@@ -126,11 +143,12 @@ def threat_plan(
             ),
             cap_held=cap.sustained[held].reshape(len(held), size),
         )
-        result[threat.id] = protected(
+        delay = "cruise_detection_delay_min" if threat.id == "cruise" else "detection_delay_min"
+        result[threat.id] = caught_share(
             paths,
             defence,
             threat_speed_kmh=threat.speed_kmh.value * p["threat_speed_factor"],
-            detection_delay_min=p["detection_delay_min"],
+            detection_delay_min=p[delay],
             speed_factor=p["fighter_speed_factor"],
             engagement_range_km=p["engagement_range_km"],
             cap_radius_km=p["cap_engagement_radius_km"],
@@ -146,23 +164,27 @@ def assess(
     rng: np.random.Generator | None = None,
     cell_km: float = 20.0,
     data: AirData | None = None,
+    raid: str | None = None,
 ) -> Section:
     """Assess a package's air policing over worlds (see the module docstring of ``air``).
 
     Raises:
         DataError: the package names an unknown base, aircraft type or place, or a negative
-            count; or a world parameter is out of bounds.
+            count; a world parameter is out of bounds; or ``raid`` names no shipped raid.
     """
     del rng  # deterministic: the contract passes one, the model needs none
     data = data or shipped_data()
+    chosen_raid = data.raid(raid)
     p = world_table(worlds, data)
     given = set(worlds or {}) & set(WORLD_NAMES)
-    pledges = air_pledges(theatre, package)
+    asked = air_pledges(theatre, package)
+    fieldable = fielded(asked, data)
+    pledges = with_counts(asked, fieldable.counts)
     size = p["readiness_min"].size
     grid = equal_area_grid(theatre.ukraine, cell_km)
     found = targets(theatre)
     fighters = pledges.fighters
-    groups = _groups(fighters, p, given, data)
+    groups = alert_groups(fighters, p, given, data)
     factor = p["fighter_speed_factor"]
     if groups:
         field = _alert_minutes(
@@ -171,16 +193,72 @@ def assess(
         plain = pledge_transit(theatre, fighters, grid.x_m, grid.y_m, tankers=False).minutes
         field_plain = _alert_minutes(groups, plain, factor)
         tx, ty = place_plane(theatre, [t.place for t in found])
-        at_targets = _alert_minutes(
-            groups, pledge_transit(theatre, fighters, tx, ty).minutes, factor
-        )
+        to_targets = pledge_transit(theatre, fighters, tx, ty)
+        at_targets = _alert_minutes(groups, to_targets.minutes, factor)
+        transit_h = _defended_transit_h(pledges, found, to_targets.route_km)
     else:
         field = field_plain = np.full((size, grid.size), np.inf)
         at_targets = np.full((size, len(found)), np.inf)
+        transit_h = np.full(len(fighters), np.inf)
     cap = cap_plan(theatre, pledges, p, given, data)
-    shielded = threat_plan(theatre, pledges, cap, p=p, groups=groups, found=found, data=data)
-    results = _Results(pledges, p, grid, field, field_plain, at_targets, cap, shielded, found)
+    reach = threat_plan(theatre, pledges, cap, p=p, groups=groups, found=found, data=data)
+    shielded = {name: share >= 1.0 - 1e-12 for name, share in reach.items()}
+    inputs = raid_inputs(
+        chosen_raid, p, data, [(t.place.id, t.kind, t.population) for t in found], reach
+    )
+    unit = budget(pledges, p, given, data, transit_h)
+    counts = np.array([f.count for f in fighters], np.float64)
+    sorties, missiles, guns = unit.total(counts)
+    outcome = run_night(inputs, p, missiles, guns)
+    night_view = _RaidView(
+        chosen_raid, inputs, outcome, sorties, curve(inputs, p, asked, data, unit)
+    )
+    results = _Results(
+        pledges,
+        p,
+        grid,
+        field,
+        field_plain,
+        at_targets,
+        cap,
+        shielded,
+        found,
+        asked,
+        fieldable,
+        night_view,
+        upkeep(cap, pledges, p, data),
+    )
     return _section(theatre, data, results)
+
+
+def _defended_transit_h(
+    pledges: AirPledges, found: list[Target], route_km: FloatArray
+) -> FloatArray:
+    """Hours from each pledge's base to the targets its commitment defends (mean of reachable).
+
+    A commitment that names no target defends all of them; a pledge that reaches none gets inf.
+    """
+    named = {c.id: set(c.protect) for c in pledges.commitments}
+    result = np.full(len(pledges.fighters), np.inf)
+    for i, pledge in enumerate(pledges.fighters):
+        wanted = named.get(pledge.commitment) or {t.place.id for t in found}
+        chosen = [k for k, t in enumerate(found) if t.place.id in wanted]
+        routes = route_km[i, chosen] if chosen else route_km[i]
+        finite = routes[np.isfinite(routes)]
+        if finite.size:
+            result[i] = float(finite.mean()) / pledge.kind.cruise_speed_kmh.value
+    return result
+
+
+@dataclass(frozen=True)
+class _RaidView:
+    """The raid night: its profile, the kernel's inputs and outcome, the sorties, the curve."""
+
+    raid: Raid
+    inputs: RaidInputs
+    outcome: Night
+    sorties: FloatArray
+    curve: list[dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -196,6 +274,10 @@ class _Results:
     cap: CapPlan
     shielded: dict[str, BoolArray]
     found: list[Target]
+    asked: AirPledges
+    fieldable: Fielded
+    night: _RaidView
+    upkeep: Upkeep
 
 
 def _shares(found: list[Target], mask: BoolArray) -> FloatArray:
@@ -235,8 +317,8 @@ def _section(theatre: Theatre, data: AirData, r: _Results) -> Section:
             assumptions=assumptions,
         )
 
-    pledged = sum(f.count for f in pledges.fighters)
-    conditional = sum(f.count for f in pledges.fighters if f.conditional)
+    pledged = sum(f.count for f in r.asked.fighters)
+    conditional = sum(f.count for f in r.asked.fighters if f.conditional)
     cell = grid.cell_area_km2
     metrics = (
         metric(
@@ -321,23 +403,143 @@ def _section(theatre: Theatre, data: AirData, r: _Results) -> Section:
             )
             for threat in ("drone", "cruise")
         ),
+        *_raid_metrics(r, metric),
+        *_upkeep_metrics(r, metric),
+        metric(
+            "aircraft_fieldable",
+            float(r.fieldable.counts.sum()),
+            "aircraft",
+            "fighters that can be fielded: pledges capped by nations' fleets and bases' ramps",
+        ),
     )
     return Section(
         name="air",
         title="Air: guarding Ukraine's skies",
-        verdict=_verdict(pledges, metrics),
+        verdict=_verdict(pledges, metrics, r),
         metrics=metrics,
         layers=LazyLayers(lambda: _layers(theatre, r)),
         tables=_tables(r),
         notes=(
             "Reaction times use each type's cruise speed, the commitment's readiness (RS-15 by "
-            "default) and routes round Belarus, Russia, occupied Ukraine and the stand-off.",
-            "Threats fly straight; the attacker picks the launch area, so a target counts as "
-            "protected only if every path is reached in time. Ukraine's own air defences are "
-            "not counted.",
-            "Ballistic missiles cannot be intercepted by fighters: their protected share is zero.",
+            "default) and routes round Belarus, Russia, occupied Ukraine, the stand-off (round "
+            "Russia and occupied Ukraine) and the Belarus and Crimea air-defence umbrellas.",
+            "Threats fly straight; a target is protected from a class only if every path is "
+            "reached in time; the raid's reach is the share of paths reached.",
+            f"Raid {r.night.raid.id}: Ukraine's own layer downs its share first (fitted to "
+            "recorded nights), then the fighters engage what they reach with the night's "
+            "sorties, gun passes and missiles; ballistic missiles only Ukraine's layer can stop.",
+            "Pledges above a nation's fleet of a type or a base's ramp are flagged and the model "
+            "uses what can be fielded.",
         ),
     )
+
+
+def _raid_metrics(r: _Results, metric: Any) -> list[Metric]:
+    view = r.night
+    outcome, armed = view.outcome, view.inputs.armed
+    launched = outcome.launched.sum(axis=(1, 2))
+    without = armed_total(outcome.leakers_without, armed)
+    with_package = armed_total(outcome.leakers_with, armed)
+    ukraine = outcome.stopped_ukraine.sum(axis=(1, 2))
+    package = outcome.stopped_package.sum(axis=(1, 2))
+    past_ukraine = outcome.leakers_without.sum(axis=(1, 2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        answered = np.where(past_ukraine > 0, package / past_ukraine, 0.0)
+        share_ukraine = np.where(launched > 0, ukraine / launched, 0.0)
+        share_package = np.where(launched > 0, package / launched, 0.0)
+    name = view.raid.id
+    return [
+        metric(
+            "raid_threats_launched",
+            launched,
+            "threats",
+            f"threats of raid {name} (drones, decoys and missiles), scaled by raid size",
+        ),
+        metric(
+            "raid_leakers_without_package",
+            without,
+            "threats",
+            "armed threats past Ukraine's own layer alone (decoys not counted)",
+        ),
+        metric(
+            "raid_leakers_with_package",
+            with_package,
+            "threats",
+            "armed threats past Ukraine's layer and the package's fighters",
+        ),
+        metric(
+            "raid_share_stopped_ukraine",
+            share_ukraine,
+            "1",
+            "share of the raid Ukraine's own layer downs (fitted to the record)",
+        ),
+        metric(
+            "raid_share_stopped_package",
+            share_package,
+            "1",
+            "share of the raid the package's fighters down",
+        ),
+        metric(
+            "raid_answered_share",
+            answered,
+            "1",
+            "share of what gets past Ukraine's layer that the fighters stop (air probes answered)",
+        ),
+        metric(
+            "raid_missiles_expended",
+            outcome.missiles_used,
+            "missiles",
+            "air-to-air missiles the fighters fire in the night",
+        ),
+        metric(
+            "raid_sorties",
+            view.sorties,
+            "sorties",
+            "fighter sorties in the raid window (fielded x MC x window / sortie cycle, pilots)",
+        ),
+    ]
+
+
+def _upkeep_metrics(r: _Results, metric: Any) -> list[Metric]:
+    u = r.upkeep
+    return [
+        metric(
+            "flying_hours_per_year",
+            u.flying_hours,
+            "h",
+            "flying hours a year the CAP stations held take (sorties x (2 transit + TOS) x 365)",
+        ),
+        metric(
+            "flying_hours_per_aircraft_year",
+            u.hours_per_aircraft,
+            "h",
+            "flying hours a year per aircraft on patrol (an airframe sustains about 250)",
+        ),
+        metric(
+            "pilots_required",
+            u.pilots_required,
+            "pilots",
+            "pilots the patrols' hours need at the hours a pilot flies a year",
+        ),
+        metric(
+            "pilots_available",
+            u.pilots_available,
+            "pilots",
+            "pilots the aircraft on patrol bring (crew ratio)",
+        ),
+        metric(
+            "aircraft_required_to_sustain",
+            u.aircraft_to_sustain,
+            "aircraft",
+            "aircraft whose sustainable yearly hours cover the patrols' hours",
+        ),
+        metric(
+            "flying_cost_usd_bn_per_year",
+            u.cost_usd_bn,
+            "USD bn/year",
+            "flying hours x cost per flight hour of each type, tankers included",
+        ),
+    ]
 
 
 def _median(values: FloatArray) -> float | None:
@@ -345,13 +547,24 @@ def _median(values: FloatArray) -> float | None:
     return round(float(np.median(finite)), 2) if finite.size else None
 
 
-def _verdict(pledges: AirPledges, metrics: tuple[Metric, ...]) -> str:
-    if not pledges.fighters:
+def _verdict(pledges: AirPledges, metrics: tuple[Metric, ...], r: _Results) -> str:
+    value = {m.name: m.summary()["value"] for m in metrics}
+    raid = (
+        f" Against raid {r.night.raid.id} ({value['raid_threats_launched']:,.0f} threats) "
+        f"{value['raid_leakers_without_package']:,.0f} armed threats get past Ukraine's own "
+        f"layer; with the package {value['raid_leakers_with_package']:,.0f}."
+    )
+    if not r.asked.fighters:
         return (
             "No air-policing commitment: no fighter guards Ukraine's skies "
-            "(all air metrics are zero)."
+            "(all air metrics are zero)." + raid
         )
-    value = {m.name: m.summary()["value"] for m in metrics}
+    flags = len(r.fieldable.flagged)
+    fielding = (
+        f" {flags} pledge limit(s) exceeded: {value['aircraft_fieldable']:.0f} can be fielded."
+        if flags
+        else ""
+    )
     return (
         f"{value['aircraft_pledged']:.0f} fighters ({value['aircraft_pledged_conditional']:.0f} "
         f"conditional) hold {value['cap_stations_sustained']:.0f} of "
@@ -360,7 +573,7 @@ def _verdict(pledges: AirPledges, metrics: tuple[Metric, ...]) -> str:
         f"alert fighters reach {value['area_within_60_min_km2']:,.0f} km2 within 60 min; they can "
         f"protect {value['population_protected_share_drone']:.0%} of city population from drones, "
         f"{value['population_protected_share_cruise']:.0%} from cruise missiles and none from "
-        "ballistic missiles."
+        "ballistic missiles." + raid + fielding
     )
 
 
@@ -415,7 +628,73 @@ def _tables(r: _Results) -> dict[str, list[dict[str, Any]]]:
         }
         for k, t in enumerate(found)
     ]
-    return {"commitments": commitments, "cap_stations": stations, "targets": rows}
+    qra = [
+        {
+            "base": base,
+            "aircraft": round(float(sum(cap.qra_reserved[i] for i in rows)), 2),
+        }
+        for base, rows in _by_base(fighters).items()
+    ]
+    return {
+        "commitments": commitments,
+        "cap_stations": stations,
+        "qra": qra,
+        "targets": rows,
+        "raid_targets": _raid_rows(r),
+        "marginal_value": r.night.curve,
+        "feasibility": list(r.fieldable.checks),
+        "sustainment": list(r.upkeep.rows),
+        "baseline_record": scores(),
+    }
+
+
+def _by_base(fighters: tuple[Pledge, ...]) -> dict[str, list[int]]:
+    """Fighter pledges' indices by base, in first-seen order."""
+    bases: dict[str, list[int]] = {}
+    for i, pledge in enumerate(fighters):
+        bases.setdefault(pledge.base.id, []).append(i)
+    return bases
+
+
+def _band(values: FloatArray) -> dict[str, float]:
+    return {
+        "median": round(float(np.median(values)), 2),
+        "low": round(float(np.percentile(values, 5)), 2),
+        "high": round(float(np.percentile(values, 95)), 2),
+    }
+
+
+def _raid_rows(r: _Results) -> list[dict[str, Any]]:
+    """Per target: threats aimed, armed leakers without and with the package (5-95 % band)."""
+    outcome, armed = r.night.outcome, r.night.inputs.armed
+    classes = r.night.inputs.classes
+    without = (outcome.leakers_without * armed[None, None, :]).sum(axis=2)
+    with_package = (outcome.leakers_with * armed[None, None, :]).sum(axis=2)
+    launched = outcome.launched.sum(axis=2)
+    drone = classes.index("drone") if "drone" in classes else 0
+    rows = []
+    for k, target in enumerate(r.found):
+        if float(np.median(launched[:, k])) <= 0:
+            continue
+        a, b = _band(without[:, k]), _band(with_package[:, k])
+        rows.append(
+            {
+                "target": target.place.id,
+                "name": target.place.name,
+                "kind": target.kind,
+                "launched": round(float(np.median(launched[:, k])), 1),
+                "leakers_without": a["median"],
+                "leakers_without_low": a["low"],
+                "leakers_without_high": a["high"],
+                "leakers_with": b["median"],
+                "leakers_with_low": b["low"],
+                "leakers_with_high": b["high"],
+                "drone_paths_reached": round(
+                    float(np.median(r.night.inputs.reach[:, k, drone])), 2
+                ),
+            }
+        )
+    return rows
 
 
 def _layers(theatre: Theatre, r: _Results) -> dict[str, dict[str, Any]]:

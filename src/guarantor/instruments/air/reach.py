@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from guarantor.errors import DataError, Problem
-from guarantor.geo import Grid, equal_area_grid
+from guarantor.geo import Grid, buffer_km, equal_area_grid
 from guarantor.instruments.air.data import BOUNDS, WORLD_NAMES, AirData, shipped_data
 from guarantor.instruments.air.geometry import (
     Airspace,
@@ -38,6 +38,8 @@ CLOSED_COUNTRIES = ("RUS", "BLR")
 HOSTILE = "RUS"
 """The country a package's stand-off is measured from."""
 _REGION_MARGIN_DEG = 6.0
+_CRIMEA_BOX = (32.0, 44.0, 37.0, 46.17)
+"""Longitude/latitude box that cuts Crimea out of the occupied areas (north to Perekop)."""
 _AIRSPACES: dict[tuple[str, str, float, float], Airspace] = {}
 _ROUTES: dict[tuple[int, tuple[str, ...], float], Routes] = {}
 
@@ -80,20 +82,31 @@ def region_bounds(theatre: Theatre) -> tuple[FloatArray, FloatArray]:
 def forbidden_for(theatre: Theatre, standoff_km: float) -> BaseGeometry:
     """Forbidden airspace of the theatre for a stand-off (longitude/latitude).
 
-    Russia and Belarus (clipped to the region) and occupied Ukraine are closed; the stand-off
-    band around Russia applies over Ukraine and the sea, not over allied territory. Russia's
-    Kaliningrad exclave is closed but not buffered: the stand-off concerns flights over Ukraine.
+    Russia and Belarus (clipped to the region) and occupied Ukraine are closed. The package's
+    stand-off band applies round Russia (east of 27° E, so that the Kaliningrad exclave is closed
+    but not buffered: the stand-off concerns flights over Ukraine) and round occupied Ukraine,
+    whose front and Crimea host the same Russian air defences; bands apply over Ukraine and the
+    sea only, not over allied territory. Two umbrellas (``air/data.yaml``) close more: Belarus'
+    (Russian systems based there) and Crimea's, each at least its own width whatever the
+    stand-off.
     """
     lon, lat = region_bounds(theatre)
     m = _REGION_MARGIN_DEG
     box = (float(lon.min()) - m, float(lat.min()) - m, float(lon.max()) + m, float(lat.max()) + m)
-    closed = shapely.union_all(
-        [shapely.clip_by_rect(theatre.feature(c).geometry, *box) for c in CLOSED_COUNTRIES]
-        + [theatre.occupied]
-    )
-    hostile = shapely.clip_by_rect(theatre.feature(HOSTILE).geometry, 27.0, box[1], *box[2:])
+    countries = [shapely.clip_by_rect(theatre.feature(c).geometry, *box) for c in CLOSED_COUNTRIES]
+    closed = shapely.union_all([*countries, theatre.occupied])
+    russia = shapely.clip_by_rect(theatre.feature(HOSTILE).geometry, 27.0, box[1], *box[2:])
+    hostile = shapely.union_all([russia, theatre.occupied])
     over = shapely.union_all([theatre.ukraine, *(f.geometry for f in theatre.features_of("sea"))])
-    return forbidden_airspace(hostile, closed, standoff_km, over)
+    forbidden = forbidden_airspace(hostile, closed, standoff_km, over)
+    umbrella = shipped_data().umbrella
+    crimea = shapely.clip_by_rect(theatre.occupied, *_CRIMEA_BOX)
+    belarus = shapely.clip_by_rect(theatre.feature("BLR").geometry, *box)
+    for area, width in ((crimea, umbrella.crimea_km), (belarus, umbrella.belarus_km)):
+        if float(width.value) > 0:
+            band = buffer_km(area, float(width.value)).intersection(over)
+            forbidden = shapely.union(forbidden, band)
+    return forbidden
 
 
 def airspace_for(theatre: Theatre, standoff_km: float, node_km: float) -> Airspace:

@@ -10,8 +10,14 @@ Every function is vectorised: arguments broadcast against each other (worlds, st
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+if TYPE_CHECKING:
+    from guarantor.instruments.air.data import AirData
+    from guarantor.instruments.air.pledges import Pledge
 
 FloatArray = NDArray[np.float64]
 NM_KM = 1.852
@@ -119,3 +125,49 @@ def allocate(
             left[pledge] -= take
             allocated[station, pledge] = take
     return np.minimum(held, 1.0), allocated
+
+
+MIN_TIME_ON_STATION_H = 0.25
+"""A station a sortie cannot hold for at least this long (fuel and transits) is out of reach."""
+
+
+def sortie_endurance_h(pledge: Pledge, data: AirData) -> float:
+    """A fighter type's sortie endurance (``air/data.yaml``), else the theatre's time on station.
+
+    The theatre's ``endurance_h`` is a time on station; a type the air data does not describe is
+    given that time on station plus an hour of transits, so the result stays a sortie length.
+    """
+    figures = data.figures(pledge.kind.id)
+    if figures is not None and figures.sortie_endurance_h is not None:
+        return float(figures.sortie_endurance_h.value)
+    own = pledge.kind.endurance_h
+    return float(own.value if own is not None else 1.5) + 1.0
+
+
+def time_on_station_h(
+    endurance_h: ArrayLike,
+    transit_hours: ArrayLike,
+    reserve_h: ArrayLike,
+    *,
+    refuelled: ArrayLike = False,
+    extension_h: ArrayLike = 0.0,
+) -> FloatArray:
+    """Time on station per sortie: endurance − both transits − reserve (+ one refuelling).
+
+    Negative results (a station beyond what the fuel allows) are returned as 0.
+    """
+    left = (
+        np.asarray(endurance_h, np.float64)
+        - 2.0 * np.asarray(transit_hours, np.float64)
+        - np.asarray(reserve_h, np.float64)
+        + np.where(np.asarray(refuelled, bool), np.asarray(extension_h, np.float64), 0.0)
+    )
+    return np.asarray(np.clip(np.nan_to_num(left, nan=0.0, neginf=0.0), 0.0, None), np.float64)
+
+
+def annual_flying_hours(
+    sorties_per_day: ArrayLike, transit_hours: ArrayLike, time_on_station: ArrayLike
+) -> FloatArray:
+    """Flying hours a year of a station's sorties: sorties × (2 transit + TOS) × 365."""
+    flight = 2.0 * np.asarray(transit_hours, np.float64) + np.asarray(time_on_station, np.float64)
+    return np.asarray(np.asarray(sorties_per_day, np.float64) * flight * 365.0, np.float64)

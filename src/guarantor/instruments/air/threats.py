@@ -115,6 +115,42 @@ def defence_minutes(
     return earliest
 
 
+def caught_share(
+    paths: Paths,
+    defence: Defence,
+    *,
+    threat_speed_kmh: FloatArray,
+    detection_delay_min: FloatArray,
+    speed_factor: FloatArray,
+    engagement_range_km: FloatArray,
+    cap_radius_km: FloatArray,
+) -> FloatArray:
+    """Share of each target's threat paths a fighter reaches in time, shape (worlds, targets).
+
+    The share is over the launch areas within the class's range (each path counted once); a
+    target no launch area can reach gets 1. Defence data must describe the paths' points
+    flattened in (target, launch area, sample) order.
+    """
+    targets, launches, samples = paths.shape
+    n_worlds = threat_speed_kmh.size
+    along = paths.along_km.reshape(-1)
+    in_range = paths.in_range[None, :, :]
+    count = paths.in_range.sum(axis=1)
+    result = np.zeros((n_worlds, targets))
+    chunk = max(1, _CHUNK_ELEMENTS // max(along.size, 1))
+    for start in range(0, n_worlds, chunk):
+        worlds = slice(start, min(start + chunk, n_worlds))
+        earliest = defence_minutes(
+            defence, speed_factor, engagement_range_km, cap_radius_km, worlds
+        )
+        threat_min = along[None, :] * 60.0 / threat_speed_kmh[worlds, None]
+        caught = earliest + detection_delay_min[worlds, None] <= threat_min
+        caught_path = caught.reshape(-1, targets, launches, samples).any(axis=3)
+        hits = (caught_path & in_range).sum(axis=2)
+        result[worlds] = np.where(count > 0, hits / np.maximum(count, 1), 1.0)
+    return result
+
+
 def protected(
     paths: Paths,
     defence: Defence,
@@ -127,21 +163,16 @@ def protected(
 ) -> BoolArray:
     """Whether each target is protected in each world, shape (worlds, targets).
 
-    A target no launch area can reach counts as protected; defence data must describe the
-    paths' points flattened in (target, launch area, sample) order.
+    Protected: every path from every launch area within range is reached in time (the attacker
+    picks the path); a target no launch area can reach counts as protected.
     """
-    targets, launches, samples = paths.shape
-    n_worlds = threat_speed_kmh.size
-    along = paths.along_km.reshape(-1)
-    result = np.zeros((n_worlds, targets), dtype=bool)
-    chunk = max(1, _CHUNK_ELEMENTS // max(along.size, 1))
-    for start in range(0, n_worlds, chunk):
-        worlds = slice(start, min(start + chunk, n_worlds))
-        earliest = defence_minutes(
-            defence, speed_factor, engagement_range_km, cap_radius_km, worlds
-        )
-        threat_min = along[None, :] * 60.0 / threat_speed_kmh[worlds, None]
-        caught = earliest + detection_delay_min[worlds, None] <= threat_min
-        caught_path = caught.reshape(-1, targets, launches, samples).any(axis=3)
-        result[worlds] = (caught_path | ~paths.in_range[None, :, :]).all(axis=2)
-    return result
+    share = caught_share(
+        paths,
+        defence,
+        threat_speed_kmh=threat_speed_kmh,
+        detection_delay_min=detection_delay_min,
+        speed_factor=speed_factor,
+        engagement_range_km=engagement_range_km,
+        cap_radius_km=cap_radius_km,
+    )
+    return np.asarray(share >= 1.0 - 1e-12)

@@ -175,9 +175,9 @@ class GuaranteesInstrument:
             Effect(
                 f"{treaty}.years",
                 _shorter,
-                ("durability", "credibility_end"),
+                ("guarantees", "shortest_term_years"),
                 -1,
-                "a treaty that lapses sooner leaves Russia less to fear at the end",
+                "a shorter term lapses sooner (the durability kernel ends it that month)",
             ),
         )
 
