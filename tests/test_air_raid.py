@@ -381,7 +381,7 @@ def test_the_web_page_of_an_assessment_charts_the_marginal_value_curve(tmp_path:
 
     from guarantor.web import create_app
 
-    client = TestClient(create_app(stores=tmp_path))
+    client = TestClient(create_app(stores=tmp_path, allowed_hosts=["testserver"]))
     page = client.get("/assess?package=sky-shield-2025&worlds=4&seed=2")
     assert page.status_code == 200
     assert '"id": "marginal-value"' in page.text or '"id":"marginal-value"' in page.text

@@ -58,7 +58,9 @@ def _ratified(commitment: Commitment, _: Theatre) -> Commitment | None:
 
 def _shorter(commitment: Commitment, _: Theatre) -> Commitment | None:
     assert isinstance(commitment, BilateralTreaty)
-    return replaced(commitment, years=max(1.0, magnitude(commitment.years, 10.0) / 5.0))
+    if commitment.years is None:  # no term: nothing lapses, nothing to shorten
+        return None
+    return replaced(commitment, years=max(1.0, magnitude(commitment.years) / 5.0))
 
 
 @dataclass(frozen=True)
