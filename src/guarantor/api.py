@@ -21,8 +21,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from guarantor import assessment as _assessment
 from guarantor.errors import DataError, Problem
 from guarantor.packages import Package, shipped_packages
@@ -51,8 +49,8 @@ PackageLike = Package | str | Path | None
 
 ASSESS_WORLDS = _assessment.DEFAULT_WORLDS
 ASSESS_SEED = _assessment.DEFAULT_SEED
-SIMULATE_WORLDS = 10_000
-SIMULATE_SEED = 0
+SIMULATE_WORLDS = 1000  # guarantor.worlds.DEFAULT_WORLDS: every command's default
+SIMULATE_SEED = 1  # guarantor.worlds.DEFAULT_SEED
 """Defaults of ``guarantor simulate`` and ``guarantor accept``."""
 EXPLORE_SEED = 20260106
 EXPLORE_MONTHS = 120
@@ -257,7 +255,8 @@ def simulate(
     Raises:
         DataError: the package is invalid, or ``worlds``/``months`` are below 1.
     """
-    from guarantor.durability import load_uncertainties, run, sample_worlds
+    from guarantor import worlds as world_sampler
+    from guarantor.durability import load_uncertainties, run
 
     if worlds < 1 or months < 1:
         field, value = ("worlds", worlds) if worlds < 1 else ("months", months)
@@ -265,7 +264,8 @@ def simulate(
     theatre = load_theatre()
     loaded = load_package(package, theatre=theatre)
     uncertainties = load_uncertainties()
-    table = sample_worlds(uncertainties, worlds, seed=seed, method="lhs")
+    # the one sampler's worlds, as every command draws them
+    table = world_sampler.sample(worlds, seed, parameters=world_sampler.space())
     result = run(theatre, loaded, table, seed=seed, months=months, uncertainties=uncertainties)
     return Simulation(result, seed, table)
 
@@ -285,17 +285,20 @@ def accept(
     Raises:
         DataError: the package or the actor file is invalid.
     """
-    from guarantor.bargaining import acceptability
+    from guarantor import bargaining
+    from guarantor import worlds as world_sampler
 
     theatre = load_theatre()
     loaded = load_package(package, theatre=theatre)
-    section: Section = acceptability(
+    table = world_sampler.sample(worlds, seed, parameters=world_sampler.space())
+    own = world_sampler.columns(table, list(bargaining.WORLD_PARAMETERS))
+    section: Section = bargaining.acceptability(
         theatre,
         loaded,
-        {"war_cost_scale": np.ones(worlds)},
-        rng=np.random.default_rng(seed),
+        own or None,
+        rng=world_sampler.model_rng(seed, "acceptability"),
         actors=load_actors(actors),
-    )
+    ).over(worlds)
     return section
 
 
