@@ -1,4 +1,4 @@
-"""Land: the line against the threat, sustainment, tiers in place, training, arms (``docs/land.md``).
+"""Land: the line against the threat, sustainment, tiers in place, training, arms (docs/land.md).
 
 The model lives in :mod:`.model` (steps in :mod:`.sizing`, :mod:`.sustainment`, :mod:`.places`,
 :mod:`.training_arms`, :mod:`.views`), its data in :mod:`.data`, the contract in :mod:`.instrument`.

@@ -48,7 +48,7 @@ def months_sustained(
     """How long a pool keeps ``deployed`` on station before dwell rules break (inf: forever)."""
     pool_array = np.asarray(pool, np.float64)
     deployed_array = np.asarray(deployed, np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         tours = pool_array / deployed_array
     months = np.where(tours >= np.asarray(ratio), np.inf, tours * np.asarray(tour_months))
     return np.asarray(np.where(deployed_array > 0, months, np.inf), np.float64)

@@ -148,7 +148,7 @@ def explanations(
     r = {name: _central(values) for name, values in results.items()}
 
     def cite(*keys: str) -> str:
-        return "; ".join(data.sources[key].cite() for key in keys)
+        return "; ".join(f"{data.sources[key].outlet} ({data.sources[key].date})" for key in keys)
 
     hasty = data.doctrine["hasty_defence_ratio"].value
     deliberate = data.doctrine["deliberate_defence_ratio"].value
