@@ -95,7 +95,7 @@ def test_shells_from_sourced_2024_2025_rates_give_months_of_war_within_the_band(
 def test_months_of_war_is_bounded_and_rises_with_supply(
     supply: float, use: float, share: float, months: float
 ) -> None:
-    with np.errstate(all="raise"):
+    with np.errstate(divide="raise", invalid="raise"):
         now = land.months_of_war(supply, use, share, months)[()]
         more = land.months_of_war(supply * 1.5 + 1, use, share, months)[()]
     assert 0.0 <= now <= land.MONTHS_CAP

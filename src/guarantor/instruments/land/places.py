@@ -16,6 +16,7 @@ Reinforcement by a brigade from Poland or Romania::
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,16 +77,35 @@ def _occupied(theatre: Theatre) -> Any | None:
         return None
 
 
+_DISTANCES: dict[int, dict[tuple[float, float], float]] = {}
+"""Distances to the line already measured, per live theatre (a theatre is immutable)."""
+
+
+def _known(theatre: Theatre) -> dict[tuple[float, float], float]:
+    key = id(theatre)
+    if key not in _DISTANCES:
+        _DISTANCES[key] = {}
+        weakref.finalize(theatre, _DISTANCES.pop, key, None)
+    return _DISTANCES[key]
+
+
 def distance_to_line_km(theatre: Theatre, lon: FloatArray, lat: FloatArray) -> FloatArray:
     """Great-circle distance from each point to the nearest point of the contact line."""
     line = contact_line(theatre)
     if line is None or lon.size == 0:
         return np.full(lon.shape, np.nan)
-    # vertices every ~0.05 degrees (about 5 km): the nearest vertex is within a few km of the
-    # nearest point, well inside the precision of the line itself
-    points = shapely.get_coordinates(shapely.segmentize(line, 0.05))
-    distances = distance_km(lon[:, None], lat[:, None], points[None, :, 0], points[None, :, 1])
-    return np.asarray(distances.min(axis=1), np.float64)
+    known = _known(theatre)
+    keys = [(float(x), float(y)) for x, y in zip(lon, lat, strict=True)]
+    missing = [i for i, key in enumerate(keys) if key not in known]
+    if missing:
+        # vertices every ~0.05 degrees (about 5 km): the nearest vertex is within a few km of
+        # the nearest point, well inside the precision of the line itself
+        points = shapely.get_coordinates(shapely.segmentize(line, 0.05))
+        far = distance_km(
+            lon[missing, None], lat[missing, None], points[None, :, 0], points[None, :, 1]
+        ).min(axis=1)
+        known.update({keys[i]: float(d) for i, d in zip(missing, far, strict=True)})
+    return np.array([known[key] for key in keys], np.float64)
 
 
 def west_of_dnipro(
@@ -176,7 +196,17 @@ def tier_table(theatre: Theatre, data: LandData, p: dict[str, FloatArray]) -> li
     """
     from guarantor.instruments.land.sustainment import rotation_ratio
 
-    median = {name: float(np.median(values)) for name, values in p.items()}
+    used = (
+        "contact_line_length_km",
+        "dwell_factor",
+        "line_zone_km",
+        "hub_garrison_troops",
+        "tripwire_post_spacing_km",
+        "tripwire_post_troops",
+        "frontage_km_per_brigade",
+        "brigade_troops",
+    )
+    median = {name: float(np.median(p[name])) for name in used}
     length = median["contact_line_length_km"]
     uk = data.policy("GBR")
     ratio = float(

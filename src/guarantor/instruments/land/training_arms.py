@@ -84,11 +84,12 @@ def months_of_war(
     """
     supply = np.asarray(supply_per_month, np.float64)
     use = np.asarray(war_use_per_month, np.float64)
-    stock = np.maximum(supply - np.asarray(peacetime_share) * use, 0.0) * np.asarray(
-        stockpile_months
-    )
-    deficit = use - supply
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # a vanishing deficit overflows to infinity and is capped below; tiny values may underflow
+    with np.errstate(over="ignore", under="ignore"):
+        stock = np.maximum(supply - np.asarray(peacetime_share) * use, 0.0) * np.asarray(
+            stockpile_months
+        )
+        deficit = use - supply
         months = np.where(deficit > 0, stock / np.where(deficit > 0, deficit, 1.0), MONTHS_CAP)
     return np.asarray(np.minimum(months, MONTHS_CAP), np.float64)
 

@@ -120,7 +120,8 @@ def finite_or_none(value: float) -> float | None:
 
 
 def _central(values: FloatArray) -> float:
-    return float(np.median(values))
+    array = np.asarray(values)
+    return float(array.reshape(-1)[0]) if array.size == 1 else float(np.median(array))
 
 
 def sector_rows(data: LandData, threat: ThreatSizing) -> list[dict[str, Any]]:
