@@ -81,6 +81,7 @@ def test_iiss_tiers_are_placed_where_their_sources_place_them(theatre: Theatre) 
     p = {name: np.array([q.value]) for name, q in land.WORLD_PARAMETERS.items()}
     p["contact_line_length_km"] = np.array([length_km(theatre.contact_line)])
     rows = {row["tier"]: row for row in land.tier_table(theatre, data, p)}
+    assert land.tier_table(theatre, data) == list(rows.values())  # central values by default
     assert rows["iiss-small"]["troops"] == 10_000
     assert rows["iiss-medium"]["troops"] == 25_000
     assert (rows["iiss-large"]["troops_low"], rows["iiss-large"]["troops_high"]) == (

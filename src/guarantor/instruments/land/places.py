@@ -188,13 +188,20 @@ def _ordered_for(tier: Tier, data: LandData, cities: Places, zones: list[Zone]) 
     return sorted(in_zone, key=lambda i: (cities.ids[i] not in protected, cities.distance_km[i]))
 
 
-def tier_table(theatre: Theatre, data: LandData, p: dict[str, FloatArray]) -> list[dict[str, Any]]:
+def tier_table(
+    theatre: Theatre, data: LandData, p: dict[str, FloatArray] | None = None
+) -> list[dict[str, Any]]:
     """Each published force option placed where its source places it (central values).
 
     Rotation comes from a 6-month tour and the UK's 24-month dwell (the Times' arithmetic);
-    the hubs are the free cities of the tier's zone, a battlegroup at least each.
+    the hubs are the free cities of the tier's zone, a battlegroup at least each. Without
+    ``p``, every world parameter takes its central value (the line's length the theatre's).
     """
+    from guarantor.instruments.land.data import parameters
     from guarantor.instruments.land.sustainment import rotation_ratio
+
+    if p is None:
+        p = parameters(None, theatre_line_length(theatre))
 
     used = (
         "contact_line_length_km",
