@@ -1,8 +1,8 @@
 """The land model against published figures: the rows of ``docs/land.md``'s checks table.
 
 Each row is computed from the shipped data and the model's public functions at central values,
-so the table in the documentation is generated, never typed (``tests/test_land_docs.py`` holds
-the page to it).
+so the tables in the documentation are generated, never typed: ``scripts/docs_figures.py``
+writes them into ``docs/land.md`` and ``tests/test_docs_figures.py`` holds the page to them.
 """
 
 from __future__ import annotations
