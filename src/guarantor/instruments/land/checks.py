@@ -208,7 +208,7 @@ def paris_markdown(theatre: Theatre, base: Package) -> str:
         f" (its hub at Odesa is within {WORLD_PARAMETERS['line_zone_km'].value:g} km of the"
         f" line): {v['line_strength_ratio']:.2f} of the need, a hand-over factor of"
         f" {v['defender_strength_factor']:.3f}. Of {_n(v['troops_pledged'])} troops pledged (all"
-        f" conditional), {_n(v['troops_sustainable'])} troops and monitors can be kept in place:"
+        f" conditional), {_n(v['troops_sustainable'])} troops and monitors are sustainable:"
         f" the UK keeps {_n(uk['sustainable'])} of its {_n(uk['pledged'])} under"
         f" {uk['tour_months']:g} + {uk['dwell_months']:g} months. The reassurance mission needs"
         f" {_n(reassurance['required'])} and has {_n(reassurance['in_place'])} in Ukraine;"
