@@ -15,8 +15,6 @@ from guarantor.cli._common import (
     TheatreOption,
     WorldsOption,
     console,
-    format_number,
-    format_share,
     instrument_worlds,
     print_json,
     progress,
@@ -36,7 +34,6 @@ def land_command(
     as_json: bool = JsonOption,
 ) -> None:
     """The line against the threat, what the package keeps in place, tiers, training and arms."""
-
     from guarantor.cli.views import print_package, print_section, write_geojson
     from guarantor.instruments import land
     from guarantor.packages import load_package
@@ -64,8 +61,10 @@ def land_command(
             console.print(f"GeoJSON written to {geojson}")
 
 
-def _print_tables(tables: dict[str, list[dict[str, Any]]]) -> None:
+def _print_tables(tables: Mapping[str, list[dict[str, Any]]]) -> None:
     """The figures with their planning factors and sources, then commitments, sectors, tiers."""
+    from rich.table import Table
+
     explained = Table(
         "figure", "value", "planning factor", "source", title="How each figure is made"
     )
