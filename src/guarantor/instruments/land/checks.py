@@ -143,7 +143,8 @@ def check_rows(theatre: Theatre, base: Package) -> list[tuple[str, str, str]]:
             f" {strength[85_000]:.2f} of it",
         ),
         (
-            "Ten million US troops (refused by the package schema above 500,000); 500,000 pledged to hold the line",
+            "Ten million US troops (the schema refuses over 500,000); 500,000 pledged"
+            " to hold the line",
             f"US Army {_n(usa.army.value)} × {world['pool_share_available']:g} /"
             f" {(usa.tour_months.value + usa.dwell_months.value) / usa.tour_months.value:g}",
             f"{_n(_central(ten_million, 'troops_sustainable'))} kept in place; feasibility"
