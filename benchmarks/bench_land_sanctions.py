@@ -56,7 +56,9 @@ def main() -> None:
 
     start = time.perf_counter()
     revenue = sanctions.assess(the_theatre, package, worlds).metric("revenue_usd_bn_per_month")
-    troops = land.assess(the_theatre, package, worlds).metric("troops_sustainable")
+    land_section = land.assess(the_theatre, package, worlds)
+    troops = land_section.metric("troops_sustainable")
+    strength = land_section.metric("line_strength_ratio")
     ours = time.perf_counter() - start
     ours_rate = OURS_WORLDS / ours
 
@@ -67,11 +69,16 @@ def main() -> None:
         return {
             "revenue": float(s.metric("revenue_usd_bn_per_month").value[0]),
             "troops": float(g.metric("troops_sustainable").value[0]),
+            "strength": float(g.metric("line_strength_ratio").value[0]),
         }
 
     model = Model("guarantor", function=scalar_model)
     model.uncertainties = [RealParameter(name, *q.range) for name, q in parameters.items()]
-    model.outcomes = [ScalarOutcome("revenue"), ScalarOutcome("troops")]
+    model.outcomes = [
+        ScalarOutcome("revenue"),
+        ScalarOutcome("troops"),
+        ScalarOutcome("strength"),
+    ]
     start = time.perf_counter()
     with SequentialEvaluator(model) as evaluator:
         _, outcomes = perform_experiments(model, scenarios=PEER_EXPERIMENTS, evaluator=evaluator)
@@ -81,12 +88,14 @@ def main() -> None:
     print(
         f"ours: {OURS_WORLDS:,} worlds in {ours:.2f} s = {ours_rate:,.0f} worlds/s "
         f"(median revenue {np.median(revenue.value):.1f} USD bn/month, "
-        f"troops sustainable {np.median(troops.value):,.0f})"
+        f"troops sustainable {np.median(troops.value):,.0f}, "
+        f"line strength against the threat {np.median(strength.value):.2f})"
     )
     print(
         f"peer (EMA Workbench perform_experiments, sequential, one world per experiment): "
         f"{PEER_EXPERIMENTS} worlds in {peer:.2f} s = {peer_rate:,.0f} worlds/s "
-        f"(median revenue {np.median(outcomes['revenue']):.1f})"
+        f"(median revenue {np.median(outcomes['revenue']):.1f}, "
+        f"line strength {np.median(outcomes['strength']):.2f})"
     )
     print(f"ratio ours/peer: {ours_rate / peer_rate:,.0f}x")
 

@@ -387,133 +387,34 @@ def durability_fit() -> str:
 
 
 def land_checks() -> str:
-    """The land model against published figures."""
-    from guarantor.instruments import land
+    """The land model against published figures (rows from ``land.checks``)."""
+    from guarantor.instruments.land import checks
 
-    data = land.load_data()
-    world = land.WORLD_PARAMETERS
-    checks = data.checks
-    personnel = float(
-        land.personnel_required(
-            checks["times_deployed"].value,
-            checks["times_years"].value,
-            world["tour_months"].value,
-            world["dwell_months"].value,
-        )
-    )
-    fact = _theatre().fact("contact_line_length_km")
-    frontage = world["frontage_km_per_brigade"]
-    lengths, frontages = np.meshgrid(np.asarray(fact.range), np.asarray(frontage.range))
-    brigades = land.brigades_required(lengths, frontages)
-    troops = land.line_holding_troops(lengths, frontages, 5000.0)
-    tiers = {row["tier"]: row for row in land.tier_table(_theatre(), data)}
-    pools = " / ".join(
-        _num(tiers[t]["personnel_pool_required"])
-        for t in ("iiss-small", "iiss-medium", "iiss-large", "uk-france-plan")
-    )
-    corps_share = tiers["iiss-large"]["line_share_as_line_holding"]
-    ratio = float(land.rotation_ratio(world["tour_months"].value, world["dwell_months"].value))
-    uk = data.contributors["GBR"].value * world["pool_share_available"].value / ratio
-    training = data.training
-    per_year = float(
-        land.trainees_per_year(
-            instructors=np.inf,
-            trainees_per_instructor=1.0,
-            sites=4.0,
-            site_capacity=training["trainees_in_training_at_once"].value / 4.0,
-            course_weeks=training["course_weeks"].value,
-            weeks_per_year=52.0,
-        )
-    )
-    observed = training["interflex_trained"].value / training["interflex_months"].value * 12.0
-    flow = float(land.arms_tonnes_per_day(40.0, world["usd_per_tonne_of_aid"].value))
-    tonnes_per_vehicle = world["tonnes_per_vehicle"].value
-    jasionka = 40_000 * tonnes_per_vehicle / 1035
-    rows = [
-        (
-            "64,000 deployed for two years needs ~256,000 personnel (The Times)",
-            "64,000 × min(24/6, (6+18)/6)",
-            f"{_num(personnel)}"
-            + (", exact" if personnel == checks["times_personnel"].value else ""),
-        ),
-        (
-            "1,000–1,300 km at 10–20 km per brigade → 50–130 brigades",
-            "L / frontage over the ranges",
-            f"{_num(brigades.min())} and {_num(brigades.max())}; "
-            f"{_num(troops.min())}–{_num(troops.max())} troops at 5,000",
-        ),
-        (
-            "IISS tiers 10,000 / 25,000 / 60,000–100,000; UK–France up to 15,000 in the west",
-            "tier table",
-            f"pools {pools}; the corps holds {_pct(corps_share)} of the line",
-        ),
-        (
-            "UK capacity about one brigade of some 5,000 (Radakin); UK fewer than 7,500 "
-            "(The Times)",
-            f"{_num(data.contributors['GBR'].value)} × "
-            f"{world['pool_share_available'].value:g} / {ratio:g}",
-            _num(uk),
-        ),
-        (
-            "Interflex: 30,000 trained in 16.5 months",
-            f"{_num(training['trainees_in_training_at_once'].value)} in training × 52 / "
-            f"{training['course_weeks'].value:g} weeks",
-            f"{_num(per_year)} a year vs {_num(_round_to(observed, 100))} observed "
-            f"({_signed_pct(per_year / observed - 1.0)})",
-        ),
-        (
-            "Jasionka hub: 40,000 vehicles in ~1,035 days",
-            f"× {tonnes_per_vehicle:g} t",
-            f"{_num(jasionka)} t/d observed; a $40bn/yr flow at "
-            f"${_num(world['usd_per_tonne_of_aid'].value / 1000)}k/t is {_num(flow)} t/d",
-        ),
-    ]
     return "\n\n".join(
         [
-            _table(("published figure", "model", "result"), rows),
-            _generated("`guarantor.instruments.land` (central values of every parameter)"),
+            checks.checks_markdown(_theatre(), _package("paris-declaration-2026")),
+            _generated("`guarantor.instruments.land.checks` (central values of every parameter)"),
         ]
     )
 
 
 def land_paris() -> str:
-    """The land model on the default package."""
-    section = _section("land", "paris-declaration-2026")
-    value = {m.name: float(m.value[0]) for m in section.metrics}
-    commitments = {row["id"]: row for row in section.tables["commitments"]}
-    uk = commitments["uk-reassurance-force"]
-    missions = {row["mission"]: row for row in section.tables["missions"]}
-    monitors = sum(
-        row["sustainable"] for row in commitments.values() if row["mission"] == "monitoring"
-    )
-    conditional = all(
-        row["conditional"] for row in commitments.values() if row["mission"] != "monitoring"
-    )
-    hubs_named = len({hub for row in commitments.values() for hub in row.get("hubs") or []})
-    del missions
-    from guarantor.instruments import land
+    """The land model on the default package (a paragraph from ``land.checks``)."""
+    from guarantor.instruments.land import checks
 
-    istanbul = land.assess(
-        _theatre(), _package("istanbul-2022"), {"army_cap_position": np.array([0.0, 1.0])}
-    )
-    caps = istanbul.metric("ukraine_force_troops").value
     return (
-        f"{_num(value['troops_pledged'])} troops pledged"
-        + (" (all conditional)" if conditional else "")
-        + f", {_num(value['troops_sustainable'])} troops and monitors sustainable: the UK's pool "
-        f"keeps {_num(uk['sustainable'])} of its {_num(uk['pledged'])} on station and runs out "
-        f"of fresh soldiers after about {uk['months_sustained']:.0f} months at full strength. "
-        f"{value['hubs_covered']:.0f} of {hubs_named} named hubs garrisoned; "
-        f"{_pct(value['line_coverage_share'])} of the "
-        f"{_num(value['contact_line_length_km'])} km line is watched or held ({_num(monitors)} "
-        "of the sustainable force are monitors). Holding the line would take about "
-        f"{value['brigades_required_line_holding']:.0f} brigades "
-        f"({_num(_round_to(value['troops_required_line_holding'], 1000))} troops). Training "
-        f"{_num(_round_to(value['trainees_per_year'], 100))} a year; arms "
-        f"{_num(value['arms_tonnes_per_day'])} t/d through Rzeszów. Ukraine's own force: "
-        f"{_num(value['ukraine_force_troops'])}; under the Istanbul caps "
-        f"{_num(caps.min())}–{_num(caps.max())}.\n\n"
+        checks.paris_markdown(_theatre(), _package("paris-declaration-2026"))
+        + "\n\n"
         + _generated("`guarantor.instruments.land.assess` (`guarantor land`, one world)")
+    )
+
+
+def land_parameters() -> str:
+    """The land model's world parameters with their defaults, ranges and provenance."""
+    from guarantor.instruments.land import checks
+
+    return "\n\n".join(
+        [checks.parameters_markdown(), _generated("`guarantor.instruments.land` (`data.yaml`)")]
     )
 
 
@@ -1318,6 +1219,7 @@ BLOCKS: tuple[Block, ...] = (
     Block("durability-packages", "docs/durability.md", durability_packages),
     Block("land-checks", "docs/land.md", land_checks),
     Block("land-paris", "docs/land.md", land_paris),
+    Block("land-parameters", "docs/land.md", land_parameters),
     Block("sea-corridor", "docs/sea.md", sea_corridor),
     Block("sea-records", "docs/sea.md", sea_records),
     Block("sea-inspections", "docs/sea.md", sea_inspections),

@@ -18,7 +18,7 @@ from guarantor.instruments.contract import (
     per_year_to_per_month_bn,
     spread,
 )
-from guarantor.instruments.land.model import WORLD_PARAMETERS, load_data
+from guarantor.instruments.land.data import WORLD_PARAMETERS, load_data
 from guarantor.instruments.land.model import assess as _assess
 from guarantor.instruments.levers import amount_lever, replaced
 from guarantor.packages.schema import (
@@ -120,11 +120,20 @@ class LandInstrument:
         return _assess(theatre, package, worlds, rng=rng)
 
     def handover(self, section: Section, package: Package, calibration: Calibration) -> Handover:
-        """Force and ground answers from the line covered; tripwires; monitoring; costs."""
+        """The line's strength against the threat, tripwires in place, ground answers, costs.
+
+        ``defender_strength_factor`` is the strength at the line (Ukraine's army as its caps
+        leave it, plus the package's troops at the line) against 2025's (800,000 against the
+        grouping of today), divided by Russia's rebuild beyond today's grouping. A force inside
+        Ukraine carries the calibration's tripwire credibility in the share of a battlegroup
+        per sector that the troops inside Ukraine man in each world.
+        """
         capacity, costs = calibration.capacity, calibration.costs
         line = section.metric("line_coverage_share").value
         n = line.size
-        tripwire = calibration.credibility.tripwire_force.value
+        tripwire = (
+            calibration.credibility.tripwire_force.value * section.metric("tripwire_share").value
+        )
         answer_per_force = capacity.ground_answer_per_robust_force.value
         forces = [c for c in package.commitments if isinstance(c, ReassuranceForce)]
         weights = {
@@ -143,7 +152,7 @@ class LandInstrument:
             if isinstance(c, ReassuranceForce):
                 force = force_share[c.id]
                 if c.location is ForceLocation.INSIDE_UKRAINE:
-                    credibility = np.full(n, tripwire)
+                    credibility = tripwire
                 cost = magnitude(c.troops) * per_troop
             elif isinstance(c, MonitoringMission):
                 if c.armed:  # armed monitors can answer small ground probes themselves
@@ -153,7 +162,8 @@ class LandInstrument:
             elif isinstance(c, TrainingMission):
                 instructors = magnitude(c.instructors)
                 if c.location is ForceLocation.INSIDE_UKRAINE:  # trainers in reach of strikes
-                    credibility = tripwire * np.minimum(1.0, instructors / tripwire_needed)
+                    base = calibration.credibility.tripwire_force.value
+                    credibility = base * np.minimum(1.0, instructors / tripwire_needed)
                 cost = instructors * per_troop
             elif isinstance(c, ArmsSupply):
                 cost = magnitude(c.usd_bn_per_year) / 12.0
@@ -163,10 +173,12 @@ class LandInstrument:
                 continue
             answer = np.zeros((n, 3))
             answer[:, 2] = force * answer_per_force
-            columns[c.id] = CommitmentColumns(answer, force, credibility, np.full(n, cost))
+            columns[c.id] = CommitmentColumns(
+                answer, force, np.asarray(credibility, np.float64), np.full(n, cost)
+            )
         world = {
             "monitoring_share": section.metric("monitoring_coverage_share").value,
-            "defender_strength_factor": section.metric("ukraine_strength_share").value,
+            "defender_strength_factor": section.metric("defender_strength_factor").value,
         }
         return Handover(columns, world)
 
@@ -255,9 +267,9 @@ class LandInstrument:
             Effect(
                 f"{force}.hubs",
                 _more_hubs,
-                ("land", "feasibility_ratio"),
+                ("land", "smallest_hub_garrison_troops"),
                 -1,
-                "every hub to garrison adds to what the force must man",
+                "spreading a force over more hubs thins each garrison",
             ),
             Effect(
                 f"{monitors}.monitors",
@@ -372,7 +384,7 @@ class LandInstrument:
 
     @property
     def data_kinds(self) -> tuple[DataKind, ...]:
-        """``land/data.yaml``: planning factors, contributors, tiers, training and arms."""
+        """``land/data.yaml``: threat, planning factors, nations' policies, tiers, arms."""
         return (DataKind("land data", "tiers", load_data),)
 
 
