@@ -102,9 +102,8 @@ def reproduce_episode(
         e_crude = stage.crude_enforcement.value
         e_products = stage.product_enforcement.value
         discount = float(crude_discount(data, e_crude, short, 1.0))
-        exports = (
-            crude * (1.0 - stranded * e_crude * short * seaborne)
-            + products * (1.0 - stranded * e_products * data.market.product_cap_bound_share.value)
+        exports = crude * (1.0 - stranded * e_crude * short * seaborne) + products * (
+            1.0 - stranded * e_products * data.market.product_cap_bound_share.value
         )
         row: dict[str, Any] = {
             "month": stage.month,

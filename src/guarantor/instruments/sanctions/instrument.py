@@ -120,7 +120,7 @@ class SanctionsInstrument:
                 _automatic,
                 ("sanctions", "snapback_lag_months"),
                 -1,
-                "an automatic snapback skips the proposal and the vote: only implementation remains",
+                "an automatic snapback skips the proposal and the vote: only the legal act remains",
             ),
         )
 

@@ -7,7 +7,8 @@ Per world, vectorised::
     discount    = base + enforcement_premium * e + scarcity_premium * shortage
     crude lost  = stranded * e * shortage * seaborne_crude
     product lost= stranded * e * product_cap_bound * products
-    brent'      = brent * (1 + (lost - lost_status_quo) * (1 - release) / (demand * (eps_s + eps_d)))
+    brent'      = brent * (1 + net / (demand * (eps_s + eps_d))),  net = dlost * (1 - release)
+    dlost       = lost - lost_status_quo                         (already in the forecast)
     release     = min(release_share * lost, spare) / lost        (OPEC+ spare capacity)
 
 Crude short of shadow tankers sails on capped tankers and sells at ``min(urals, cap)``; products
@@ -99,9 +100,7 @@ def brent_response(
     """
     lost = np.asarray(lost_mbd, dtype=np.float64)
     spare = data.market.opec_spare_capacity_mbd.value
-    released = np.where(
-        lost > 0, np.minimum(np.asarray(spare_release_share) * lost, spare), 0.0
-    )
+    released = np.where(lost > 0, np.minimum(np.asarray(spare_release_share) * lost, spare), 0.0)
     net = lost - released
     slope = data.market.world_demand_mbd.value * (
         np.asarray(supply_elasticity) + np.asarray(demand_elasticity)
@@ -160,9 +159,15 @@ def market_state(
     crude = data.exports.crude_exports_mbd.value
     fleet = parameters["shadow_fleet_tankers"] if tankers is None else tankers
     capped = np.isfinite(regime.crude_cap).astype(np.float64)
-    short = shortage(
-        fleet, regime.usable_fleet_share, data.market.tanker_throughput_mbd.value, seaborne * crude
-    ) * capped
+    short = (
+        shortage(
+            fleet,
+            regime.usable_fleet_share,
+            data.market.tanker_throughput_mbd.value,
+            seaborne * crude,
+        )
+        * capped
+    )
     crude_lost, product_lost = lost_barrels(data, regime, short, seaborne)
     lost = crude_lost + product_lost
     reference = np.zeros_like(lost) if reference_lost_mbd is None else reference_lost_mbd
@@ -188,9 +193,9 @@ def market_state(
     )
     product_free = np.maximum(product_benchmark - product_discount, 0.0)
     share = m.product_cap_bound_share.value * np.isfinite(regime.product_cap)
-    product_price = product_free * (1.0 - share) + np.minimum(
-        product_free, regime.product_cap
-    ) * share
+    product_price = (
+        product_free * (1.0 - share) + np.minimum(product_free, regime.product_cap) * share
+    )
     return MarketState(
         brent_usd_per_bbl=np.asarray(brent, dtype=np.float64),
         urals_usd_per_bbl=np.asarray(urals, dtype=np.float64),

@@ -129,11 +129,7 @@ def assess(
     cost = np.asarray(lost.mean(axis=1), dtype=np.float64)
     eu_cost = np.asarray(track.eu_cost_expected[:, :window].mean(axis=1), dtype=np.float64)
     credibility = snap.credibility if snap.outcomes else np.zeros_like(cost)
-    lag = (
-        np.nan_to_num(snap.expected_lag_months, nan=0.0)
-        if snap.outcomes
-        else np.zeros_like(cost)
-    )
+    lag = np.nan_to_num(snap.expected_lag_months, nan=0.0) if snap.outcomes else np.zeros_like(cost)
     model = BudgetModel.calibrate(
         data.budget,
         values["budget_sensitivity_rub_trn_per_10_usd"],
@@ -203,7 +199,7 @@ def assess(
             "snapback_credibility",
             credibility,
             "1",
-            "chance the snapback is restored at all: the body's will times every veto player's pass",
+            "chance the snapback is restored at all: the body's will times each veto player's pass",
         ),
         metric(
             "snapback_lag_months",

@@ -151,9 +151,7 @@ def regime(
     """Revenue and budget income per world while ``level``'s measures apply."""
     spec = Enforcement.of(data.levels[level], parameters["sanctions_bite"])
     if usable_fleet_share is not None:
-        spec = Enforcement(
-            spec.enforcement, usable_fleet_share, spec.crude_cap, spec.product_cap
-        )
+        spec = Enforcement(spec.enforcement, usable_fleet_share, spec.crude_cap, spec.product_cap)
     state = market_state(
         data, spec, parameters, reference_lost_mbd=status_quo_lost(data, parameters)
     )

@@ -58,14 +58,14 @@ def lag_band(snap: Process) -> dict[str, float]:
     """The lag's expectation and its 5-95% band over the ways the decision can go."""
     weights = np.array([float(np.mean(o.probability)) for o in snap.outcomes])
     lags = np.array([o.lag_months for o in snap.outcomes])
-    order = np.argsort(lags)
+    order = np.argsort(lags, kind="stable").astype(np.intp)
     lags, weights = lags[order], weights[order]
     total = weights.sum()
     if total <= 0:
         return {"expected": float("nan"), "low": float("nan"), "high": float("nan")}
     cumulative = np.cumsum(weights) / total
-    low = float(lags[np.searchsorted(cumulative, 0.05)])
-    high = float(lags[min(np.searchsorted(cumulative, 0.95), len(lags) - 1)])
+    low = float(lags[int(np.searchsorted(cumulative, 0.05))])
+    high = float(lags[min(int(np.searchsorted(cumulative, 0.95)), len(lags) - 1)])
     return {"expected": float(np.sum(lags * weights) / total), "low": low, "high": high}
 
 
@@ -111,7 +111,8 @@ def notes(
         found.append(text + (f", conditional on: {conditions}" if conditions else ""))
     if level is SanctionsLevel.FULL_SNAPBACK:
         found.append(
-            "full snapback: sanctions relieved while the peace holds, all restored after a violation"
+            "full snapback: sanctions relieved while the peace holds, "
+            "all restored after a violation"
         )
     elif after is not level:
         found.append(
