@@ -23,7 +23,7 @@ from guarantor.instruments.sanctions.history import (
     reproduce_episode,
     reproduce_history,
 )
-from guarantor.instruments.sanctions.revenue import BudgetModel, regime
+from guarantor.instruments.sanctions.revenue import BudgetModel, regime, status_quo_lost
 from guarantor.instruments.sanctions.schema import (
     FloatArray,
     SanctionsData,
@@ -117,7 +117,8 @@ def assess(
     data = shipped_data()
     values = parameters(worlds, data)
     level, after, commitments = package_levels(package)
-    regimes = {each: regime(each, data, values) for each in LEVELS}
+    reference = status_quo_lost(data, values)
+    regimes = {each: regime(each, data, values, reference_lost_mbd=reference) for each in LEVELS}
     peace = regimes[data.levels[level].peace]
     violation = regimes[after]
     snap = snapback_process(level, commitments, data, values["snapback_enforcement_probability"])

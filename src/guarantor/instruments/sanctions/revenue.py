@@ -147,12 +147,14 @@ def regime(
     parameters: dict[str, FloatArray],
     *,
     usable_fleet_share: FloatArray | None = None,
+    reference_lost_mbd: FloatArray | None = None,
 ) -> Regime:
     """Revenue and budget income per world while ``level``'s measures apply."""
     spec = Enforcement.of(data.levels[level], parameters["sanctions_bite"])
     if usable_fleet_share is not None:
         spec = Enforcement(spec.enforcement, usable_fleet_share, spec.crude_cap, spec.product_cap)
-    state = market_state(
-        data, spec, parameters, reference_lost_mbd=status_quo_lost(data, parameters)
+    reference = (
+        status_quo_lost(data, parameters) if reference_lost_mbd is None else reference_lost_mbd
     )
+    state = market_state(data, spec, parameters, reference_lost_mbd=reference)
     return revenue_of(level, state, data, parameters)

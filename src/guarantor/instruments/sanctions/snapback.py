@@ -23,7 +23,7 @@ from functools import lru_cache
 import numpy as np
 
 from guarantor.instruments.sanctions.market import Enforcement
-from guarantor.instruments.sanctions.revenue import Regime, regime
+from guarantor.instruments.sanctions.revenue import Regime, regime, status_quo_lost
 from guarantor.instruments.sanctions.schema import Body, FloatArray, SanctionsData
 from guarantor.packages.schema import SanctionsLevel
 
@@ -149,27 +149,48 @@ def paths(
     days = data.exports.days_per_month.value
     imports = data.market.eu_oil_imports_mbd.value
 
+    reference = status_quo_lost(data, parameters)
+    # loss on a grid of months since enactment; between grid points it is interpolated (the
+    # fleet recovers smoothly, with a time constant of three months or more)
+    grid = np.arange(horizon + 1, dtype=np.float64)
+    losses = np.empty((size, grid.size))
+    dearer = np.empty((size, grid.size))
+    for index, elapsed in enumerate(grid):
+        usable = home - (home - start) * np.exp(-elapsed / tau)
+        state = regime(
+            after, data, parameters, usable_fleet_share=usable, reference_lost_mbd=reference
+        )
+        losses[:, index] = np.maximum(
+            peace.revenue_usd_bn_per_month - state.revenue_usd_bn_per_month, 0.0
+        )
+        dearer[:, index] = (
+            (state.market.brent_usd_per_bbl - peace.market.brent_usd_per_bbl)
+            * imports
+            * days
+            / 1000.0
+        )
+
     def since(elapsed: float) -> tuple[FloatArray, FloatArray]:
-        usable = home - (home - start) * np.exp(-max(elapsed, 0.0) / tau)
-        state = regime(after, data, parameters, usable_fleet_share=usable)
-        loss = peace.revenue_usd_bn_per_month - state.revenue_usd_bn_per_month
-        dearer = state.market.brent_usd_per_bbl - peace.market.brent_usd_per_bbl
-        return np.maximum(loss, 0.0), dearer * imports * days / 1000.0
+        at = min(max(elapsed, 0.0), float(horizon))
+        low = int(np.floor(at))
+        high = min(low + 1, horizon)
+        weight = at - low
+        return (
+            losses[:, low] * (1.0 - weight) + losses[:, high] * weight,
+            dearer[:, low] * (1.0 - weight) + dearer[:, high] * weight,
+        )
 
     enacted = np.empty((size, horizon))
     expected = np.zeros((size, horizon))
     eu_cost = np.zeros((size, horizon))
-    cache: dict[float, tuple[FloatArray, FloatArray]] = {}
     for t in range(horizon):
-        loss, _ = cache.setdefault(float(t) + 0.5, since(float(t) + 0.5))
-        enacted[:, t] = peace.revenue_usd_bn_per_month - loss
+        enacted[:, t] = peace.revenue_usd_bn_per_month - since(t + 0.5)[0]
     for outcome in snap.outcomes:
         fraction = _enacted_fraction(months, outcome.lag_months)
         for t in range(horizon):
             if fraction[t] <= 0:
                 continue
-            elapsed = round(max(t + 0.5 - outcome.lag_months, 0.0), 3)
-            loss, dear = cache.setdefault(elapsed, since(elapsed))
+            loss, dear = since(t + 0.5 - outcome.lag_months)
             expected[:, t] += outcome.probability * fraction[t] * loss
             eu_cost[:, t] += outcome.probability * fraction[t] * dear
     peace_path = np.repeat(peace.revenue_usd_bn_per_month[:, None], horizon, axis=1)
