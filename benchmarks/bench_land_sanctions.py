@@ -1,9 +1,11 @@
 """Land and sanctions models: worlds per second, vectorised vs EMA Workbench's experiment loop.
 
-Our figure: one call of ``assess`` over N worlds (arrays). The peer's figure: EMA Workbench
-2.5 ``perform_experiments`` running the same model as a scalar Python function, one world per
-experiment (the way EMA drives a Python model), with its SequentialEvaluator. Both are measured
-in this run; the ratio is our worlds per second over the peer's.
+Our figure: one call of ``assess`` over N worlds (arrays); for sanctions that includes the
+market under every level and the 24-month revenue path after a violation (snapback process).
+The peer's figure: EMA Workbench 2.5 ``perform_experiments`` running the same model as a scalar
+Python function, one world per experiment (the way EMA drives a Python model), with its
+SequentialEvaluator. Both are measured in this run; the ratio is our worlds per second over
+the peer's.
 """
 
 from __future__ import annotations
@@ -55,7 +57,9 @@ def main() -> None:
     worlds = {name: rng.uniform(*q.range, size=OURS_WORLDS) for name, q in parameters.items()}
 
     start = time.perf_counter()
-    revenue = sanctions.assess(the_theatre, package, worlds).metric("revenue_usd_bn_per_month")
+    section = sanctions.assess(the_theatre, package, worlds)
+    revenue = section.metric("revenue_usd_bn_per_month")
+    threat = section.metric("sanctions_threat")
     land_section = land.assess(the_theatre, package, worlds)
     troops = land_section.metric("troops_sustainable")
     strength = land_section.metric("line_strength_ratio")
@@ -88,6 +92,7 @@ def main() -> None:
     print(
         f"ours: {OURS_WORLDS:,} worlds in {ours:.2f} s = {ours_rate:,.0f} worlds/s "
         f"(median revenue {np.median(revenue.value):.1f} USD bn/month, "
+        f"sanctions threat {np.median(threat.value):.2f}, "
         f"troops sustainable {np.median(troops.value):,.0f}, "
         f"line strength against the threat {np.median(strength.value):.2f})"
     )

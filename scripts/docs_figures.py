@@ -590,6 +590,7 @@ def sanctions_history() -> str:
             f"{row['model_usd_bn']:.2f}",
             f"{row['reported_usd_bn']:.1f}",
             _signed_pct(row["relative_error"]),
+            row["source"].split(" (")[0],
         )
         for row in sanctions.reproduce_history()
     ]
@@ -616,9 +617,11 @@ def sanctions_history() -> str:
         )
     return "\n\n".join(
         [
-            _table(("month", "model (USD bn)", "IEA (USD bn)", "error"), months),
-            "Budget oil-and-gas revenue, model vs Minfin (Reuters), from the year's average "
-            "Urals and rate:",
+            _table(
+                ("month", "model (USD bn)", "reported (USD bn)", "error", "reported by"), months
+            ),
+            "Budget oil-and-gas revenue, model vs Minfin (Reuters, Milliyet), from the year's "
+            "average Urals and rate:",
             _table(("year", "model (RUB trn)", "reported (RUB trn)", "error"), budget_rows),
             _generated(
                 "`guarantor.instruments.sanctions.reproduce_history` and `reproduce_budget_history`"
@@ -635,7 +638,7 @@ def _month_name(text: str) -> str:
 
 
 def sanctions_packages() -> str:
-    """Revenue in peace, after a violation and the expected cost, per shipped package."""
+    """Revenue in peace, after a violation, the snapback and the expected cost, per package."""
     rows = []
     for name in PACKAGES:
         section = _section("sanctions", name)
@@ -643,16 +646,33 @@ def sanctions_packages() -> str:
         levels = [row["level"] for row in section.tables["commitments"]]
         automatic = any(row.get("automatic") for row in section.tables["commitments"])
         level = levels[0] if levels else "status_quo"
+        lag = section.tables.get("lag") or []
         rows.append(
             (
                 name,
                 level + (" (automatic)" if automatic else ""),
                 f"{value['revenue_usd_bn_per_month']:.1f}",
                 f"{value['revenue_after_violation_usd_bn_per_month']:.1f}",
+                f"{value['snapback_credibility']:.2f}" if lag else "—",
+                f"{lag[0]['expected']:.2f} ({lag[0]['low']:.2f}–{lag[0]['high']:.2f})"
+                if lag
+                else "—",
                 f"{value['violation_cost_usd_bn_per_month']:.1f}",
+                _pct(value["sanctions_threat"]),
+                f"{value['eu_energy_cost_usd_bn_per_month']:.2f}",
             )
         )
-    header = ("package", "level", "revenue in peace", "after a violation", "expected cost")
+    header = (
+        "package",
+        "level",
+        "revenue in peace",
+        "once restored",
+        "P(restored)",
+        "lag, months (5–95 %)",
+        "expected cost, first year",
+        "threat",
+        "EU oil bill +",
+    )
     return "\n\n".join(
         [
             _table(header, rows),
@@ -660,6 +680,131 @@ def sanctions_packages() -> str:
             + _generated("`guarantor.instruments.sanctions.assess` (`guarantor sanctions NAME`)"),
         ]
     )
+
+
+def sanctions_levels() -> str:
+    """The market under each level at central values: Brent, discount, shortage, revenue."""
+    from guarantor.instruments import sanctions
+
+    section = _section("sanctions", "istanbul-2022")
+    rows = [
+        (
+            row["level"],
+            f"{row['brent_usd_per_bbl']:.2f}",
+            f"{row['discount_usd_per_bbl']:.1f}",
+            f"{row['shortage']:.2f}",
+            f"{row['urals_usd_per_bbl']:.1f}",
+            f"{row['revenue_usd_bn_per_month']:.1f}",
+            f"{row['budget_oil_gas_rub_trn_per_year']:.2f}",
+        )
+        for row in section.tables["levels"]
+    ]
+    del sanctions
+    header = (
+        "level",
+        "Brent $/bbl",
+        "discount $/bbl",
+        "crude short of shadow tankers",
+        "Urals $/bbl",
+        "revenue USD bn/month",
+        "budget RUB trn/yr",
+    )
+    return "\n\n".join(
+        [
+            _table(header, rows),
+            _generated("`guarantor.instruments.sanctions.assess` (the `levels` table, one world)"),
+        ]
+    )
+
+
+def sanctions_episode() -> str:
+    """The December 2022 - February 2023 embargo and cap: model against the record."""
+    from guarantor.instruments import sanctions
+
+    def cell(value: float | None, digits: int = 1) -> str:
+        return "—" if value is None else f"{value:.{digits}f}"
+
+    rows = []
+    for row in sanctions.reproduce_episode():
+        record = row["record_discount_usd_per_bbl"]
+        exports = row["record_exports_mbd"]
+        rows.append(
+            (
+                _month_name(row["month"]),
+                f"{row['shadow_tankers']:.0f}",
+                f"{row['shortage']:.2f}",
+                cell(row["model_discount_usd_per_bbl"]),
+                cell(record),
+                "—"
+                if record is None
+                else _signed_pct(row["model_discount_usd_per_bbl"] / record - 1),
+                cell(row["model_exports_mbd"], 2),
+                cell(exports, 2),
+                "—" if exports is None else _signed_pct(row["model_exports_mbd"] / exports - 1),
+            )
+        )
+    header = (
+        "month",
+        "shadow tankers",
+        "shortage",
+        "discount, model",
+        "record",
+        "error",
+        "exports mb/d, model",
+        "record",
+        "error",
+    )
+    return "\n\n".join(
+        [
+            _table(header, rows),
+            _generated("`guarantor.instruments.sanctions.reproduce_episode`"),
+        ]
+    )
+
+
+def sanctions_paths() -> str:
+    """Revenue month by month after a violation, Paris (EU vote) against automatic."""
+    from guarantor.instruments import sanctions
+
+    worlds = _worlds_for(sanctions.WORLD_PARAMETERS, 400)
+    paris = _package("paris-declaration-2026")
+    automatic = _package("nato-track")
+    voted, snap = sanctions.revenue_paths(paris, worlds)
+    auto, _ = sanctions.revenue_paths(automatic, worlds)
+    rows = []
+    for month in (1, 2, 3, 4, 6, 12, 24):
+        i = month - 1
+        rows.append(
+            (
+                str(month),
+                f"{float(np.median(voted.peace[:, i])):.1f}",
+                f"{float(np.median(voted.expected[:, i])):.1f} "
+                f"({float(np.percentile(voted.expected[:, i], 5)):.1f}–"
+                f"{float(np.percentile(voted.expected[:, i], 95)):.1f})",
+                f"{float(np.median(auto.expected[:, i])):.1f}",
+            )
+        )
+    lags = ", ".join(f"{o.lag_months:g}" for o in snap.outcomes)
+    return "\n\n".join(
+        [
+            _table(
+                (
+                    "month",
+                    "in peace",
+                    "after a violation, EU vote (5–95 %)",
+                    "after a violation, automatic",
+                ),
+                rows,
+            ),
+            f"USD bn a month; 400 worlds, seed 0. The EU's lags by who holds out: {lags} months. "
+            + _generated("`guarantor.instruments.sanctions.revenue_paths`"),
+        ]
+    )
+
+
+def _worlds_for(parameters: Mapping[str, Any], n: int) -> dict[str, Any]:
+    rng = np.random.default_rng(0)
+    return {name: rng.uniform(*q.range, size=n) for name, q in parameters.items()}
 
 
 # --- air ----------------------------------------------------------------------------------
@@ -1227,6 +1372,9 @@ BLOCKS: tuple[Block, ...] = (
     Block("sanctions-budget-point", "docs/sanctions.md", sanctions_budget_point),
     Block("sanctions-history", "docs/sanctions.md", sanctions_history),
     Block("sanctions-packages", "docs/sanctions.md", sanctions_packages),
+    Block("sanctions-levels", "docs/sanctions.md", sanctions_levels),
+    Block("sanctions-episode", "docs/sanctions.md", sanctions_episode),
+    Block("sanctions-paths", "docs/sanctions.md", sanctions_paths),
     Block("air-checks", "docs/air.md", air_checks),
     Block("air-sky-shield", "docs/air.md", air_sky_shield),
     Block("air-worlds", "docs/air.md", air_worlds),

@@ -44,15 +44,19 @@ def _with_sanctions(base: Package, level: str, *, trigger: bool) -> Package:
 
 def test_iea_monthly_revenue_is_reproduced_within_15_percent() -> None:
     rows = {row["month"]: row for row in sanctions.reproduce_history()}
-    assert set(rows) == {"2023-05", "2025-07", "2025-11"}
+    assert {"2023-02", "2023-04", "2024-02"} <= set(rows)
+    assert len(rows) >= 8
+    assert rows["2023-02"]["reported_usd_bn"] == 11.6
+    assert rows["2023-04"]["reported_usd_bn"] == 15.0
+    assert rows["2024-02"]["reported_usd_bn"] == 15.7
     assert rows["2023-05"]["reported_usd_bn"] == 13.3
     assert rows["2025-07"]["reported_usd_bn"] == 14.3
     assert rows["2025-11"]["reported_usd_bn"] == 11.0
     errors = np.array([row["relative_error"] for row in rows.values()])
     assert np.all(np.abs(errors) <= 0.15), errors
-    assert np.mean(np.abs(errors)) <= 0.10
-    # measured: +12.3% (May 2023, post-embargo product discounts), -1.0%, -6.1%
-    assert rows["2025-07"]["model_usd_bn"] == pytest.approx(14.15, abs=0.05)
+    assert np.mean(np.abs(errors)) <= 0.08
+    # measured: -1.6, -8.9, +2.0, +3.8, +5.5, -7.3, -2.4, -11.3 %
+    assert rows["2025-07"]["model_usd_bn"] == pytest.approx(13.95, abs=0.05)
 
 
 def test_budget_oil_gas_revenue_falls_2024_to_2025_in_direction_and_band() -> None:
@@ -80,8 +84,7 @@ def test_price_cap_binds_only_on_capped_seaborne_crude() -> None:
     common = {
         "crude_mbd": 1.0,
         "product_mbd": 0.0,
-        "brent_usd_per_bbl": 80.0,
-        "product_price_to_brent": 1.0,
+        "product_price_usd_per_bbl": 80.0,
         "days": 1000.0,
     }
     uncapped = sanctions.export_revenue_usd_bn(
@@ -134,9 +137,11 @@ def test_full_snapback_costs_the_expected_revenue_loss(theatre: Theatre, package
     by_level = sanctions.revenue_by_level()
     assert revenue == pytest.approx(np.full(4, by_level[SanctionsLevel.RELIEF][0]))
     assert after == pytest.approx(np.full(4, by_level[SanctionsLevel.FULL_SNAPBACK][0]))
-    assert cost == pytest.approx(p * (revenue - after))
+    # the will to act scales the expected cost; the vote, the lag and the fleet's adaptation
+    # keep it below the full loss even when the EU moves for certain
+    assert cost == pytest.approx(p * cost[-1])
     assert cost[0] == 0.0
-    assert 3.0 < cost[-1] < 8.0  # relief ~14.4 vs snapback ~9.3 bn USD a month
+    assert 0.3 * (revenue[-1] - after[-1]) < cost[-1] < revenue[-1] - after[-1]
     assert "full snapback" in " ".join(section.notes)
 
 
@@ -276,7 +281,11 @@ def test_cli_prints_json_and_writes_plots(tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     names = {metric["name"] for metric in data["metrics"]}
     assert {"revenue_usd_bn_per_month", "violation_cost_usd_bn_per_month"} <= names
-    assert (tmp_path / "levels.svg").read_text().startswith("<svg")
+    chart = (tmp_path / "levels.svg").read_text()
+    assert chart.startswith("<svg")
+    assert "months after a violation" in chart
+    assert chart.count("<polyline") == 2  # in peace, after a violation
+    assert "lag" in chart and "<polygon" in chart  # the lag and the band
     html = runner.invoke(app, ["sanctions", "--plot", str(tmp_path / "levels.html")])
     assert html.exit_code == 0
     assert "plotly" in (tmp_path / "levels.html").read_text()[:200000].lower()

@@ -27,7 +27,9 @@ def sanctions_command(
     *,
     worlds: int = WorldsOption,
     seed: int = SeedOption,
-    plot: Path = typer.Option(None, "--plot", help="Write revenue by level to FILE.html/.svg."),
+    plot: Path = typer.Option(
+        None, "--plot", help="Chart revenue month by month after a violation to FILE.html/.svg."
+    ),
     theatre: str = TheatreOption,
     as_json: bool = JsonOption,
 ) -> None:
@@ -37,7 +39,7 @@ def sanctions_command(
     from guarantor.cli.views import print_package, print_section
     from guarantor.instruments import sanctions
     from guarantor.packages import load_package
-    from guarantor.report.svg import revenue_plot
+    from guarantor.report.svg import revenue_path_plot
     from guarantor.theatre import load_theatre
 
     with reporting(as_json):
@@ -49,7 +51,7 @@ def sanctions_command(
             table, rng = instrument_worlds("sanctions", worlds, seed)
             section = sanctions.assess(loaded_theatre, loaded, table, rng=rng).over(worlds)
         if plot is not None:
-            text = revenue_plot(sanctions.revenue_by_level(table), plot.suffix, field="--plot")
+            text = revenue_path_plot(section, plot.suffix, field="--plot")
             with writing(plot, "plot", field="--plot"):
                 plot.write_text(text, encoding="utf-8")
         if as_json:
@@ -69,6 +71,18 @@ def sanctions_command(
                 format_number(row["urals_usd_per_bbl"]),
             )
         console.print(levels)
+        paths = Table("month", "in peace", "after a violation", "5%", "95%", "EU oil bill +")
+        for row in section.tables["paths"]:
+            if row["month"] in (1, 2, 3, 4, 6, 9, 12, 18, 24):
+                paths.add_row(
+                    str(row["month"]),
+                    format_number(row["peace_usd_bn"]),
+                    format_number(row["expected_usd_bn"]),
+                    format_number(row["expected_low"]),
+                    format_number(row["expected_high"]),
+                    format_number(row["eu_cost_usd_bn"]),
+                )
+        console.print(paths)
         if plot is not None:
             console.print(f"plot written to {plot}")
 

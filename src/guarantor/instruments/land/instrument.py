@@ -288,9 +288,9 @@ class LandInstrument:
             Effect(
                 f"{monitors}.armed",
                 lambda c, _: _flag_on(c, "armed"),
-                ("durability", "probes_answered"),
+                ("durability", "p_hold_horizon"),
                 1,
-                "armed monitors can answer small ground probes",
+                "armed monitors are a small peacekeeping force: the offensive's odds fall",
             ),
             Effect(
                 f"{training}.instructors",

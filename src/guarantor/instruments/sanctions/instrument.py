@@ -10,8 +10,8 @@ import numpy as np
 
 from guarantor.instruments.contract import DataKind, EditorField, Effect, Handover, Lever
 from guarantor.instruments.levers import level_lever, replaced
-from guarantor.instruments.sanctions.model import WORLD_PARAMETERS, load_data
 from guarantor.instruments.sanctions.model import assess as _assess
+from guarantor.instruments.sanctions.schema import WORLD_PARAMETERS, load_data
 from guarantor.packages.schema import (
     Commitment,
     Instrument,
@@ -67,12 +67,14 @@ class SanctionsInstrument:
         return _assess(theatre, package, worlds, rng=rng)
 
     def handover(self, section: Section, package: Package, calibration: Calibration) -> Handover:
-        """The sanctions threat: the expected share of oil revenue a violation would cost."""
+        """The sanctions threat: the expected share of oil revenue lost in a violation's first year.
+
+        The share already weighs the snapback's lag month by month and the chance it is decided
+        (``model.assess``); the lag itself is in ``snapback_lag_months`` for a kernel that wants it.
+        """
         del package, calibration
-        cost = section.metric("violation_cost_usd_bn_per_month").value
-        revenue = section.metric("revenue_usd_bn_per_month").value
-        threat = np.where(revenue > 0, cost / np.maximum(revenue, 1e-9), 0.0)
-        return Handover(world={"sanctions_threat": threat})
+        threat = np.clip(section.metric("sanctions_threat").value, 0.0, 1.0)
+        return Handover(world={"sanctions_threat": np.asarray(threat, dtype=np.float64)})
 
     @property
     def levers(self) -> tuple[Lever, ...]:
@@ -111,7 +113,14 @@ class SanctionsInstrument:
                 _automatic,
                 ("sanctions", "violation_cost_usd_bn_per_month"),
                 1,
-                "an automatic snapback needs no vote, so it is enforced for certain",
+                "an automatic snapback needs no vote, so it is enforced for certain and sooner",
+            ),
+            Effect(
+                f"{kind}.automatic",
+                _automatic,
+                ("sanctions", "snapback_lag_months"),
+                -1,
+                "an automatic snapback skips the proposal and the vote: only the legal act remains",
             ),
         )
 
