@@ -93,6 +93,8 @@ def print_comparison(comparison: Comparison) -> None:
     from rich.table import Table
 
     data = comparison.to_dict()
+    # the names in full, before a narrow terminal folds the table's column headers
+    console.print("packages: " + ", ".join(data["packages"]))
     table = Table(
         title=f"{len(data['packages'])} packages over {data['n_worlds']:,} worlds (seed "
         f"{data['seed']}): {data['differences']} of {len(data['rows'])} metrics differ",
