@@ -24,7 +24,7 @@ import numpy as np
 
 from guarantor.instruments import maritime
 from guarantor.instruments.maritime.data import load_maritime
-from guarantor.instruments.maritime.montreux import Straits, rule
+from guarantor.instruments.maritime.montreux import Scenario, Straits, rule
 from guarantor.packages import load_package
 from guarantor.theatre import DEFAULT_THEATRE, load_theatre
 
@@ -46,9 +46,11 @@ def scalar_model(
         deployments,
         data.file.montreux,
         Straits(
-            world["straits_closed"] > 0.5,
-            world["montreux_raised_limit"] > 0.5,
-            world["non_littoral_stay_days"],
+            scenario=Scenario.from_code(world["straits_scenario"]),
+            turkey_policy=world["turkey_closure_policy"] > 0.5,
+            turkey_threatened=world["turkey_threatened"] > 0.5,
+            raised_limit=world["montreux_raised_limit"] > 0.5,
+            stay_days=world["non_littoral_stay_days"],
         ),
     )
     covered = swept = frigates = 0.0

@@ -58,6 +58,18 @@ class PortGroup(Strict):
     inspected: bool = False
 
 
+class MontreuxClass(Strict):
+    """A ship class as the Convention sees it: its Annex II category and standard displacement."""
+
+    name: str
+    category: str = Field(
+        pattern="^(capital_ship|aircraft_carrier|light_surface_vessel|minor_war_vessel|"
+        "auxiliary|submarine)$"
+    )
+    standard_displacement_t: Quantity
+    note: str | None = None
+
+
 class MontreuxRules(Strict):
     """The Convention's limits on warships, and Türkiye's closure of the straits."""
 
@@ -66,11 +78,22 @@ class MontreuxRules(Strict):
     closure_source: SourceRef
     tonnage_limit_t: Quantity
     raised_tonnage_limit_t: Quantity
+    one_power_share: Quantity
     max_ships: Quantity
+    transit_tonnage_limit_t: Quantity
     max_stay_days: Quantity
     max_vessel_t: Quantity
     notice_days: Quantity
     notice_days_non_littoral: Quantity
+    belligerents: tuple[Identifier, ...] = Field(
+        description="actors at war in the closed scenario (Art. 19)"
+    )
+    turkey_adversaries: tuple[Identifier, ...] = Field(
+        description="actors Türkiye refuses under Arts. 20-21"
+    )
+    classes: dict[Identifier, MontreuxClass] = Field(
+        min_length=1, description="ship types by id: Annex II category, standard displacement"
+    )
 
 
 class Record(Strict):

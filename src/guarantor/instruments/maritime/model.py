@@ -33,7 +33,13 @@ from numpy.typing import NDArray
 from guarantor.errors import DataError, Problem
 from guarantor.geo import GEOD, distance_km, feature_collection
 from guarantor.instruments.maritime.data import MaritimeData, load_maritime, theatre_problems
-from guarantor.instruments.maritime.montreux import Deployment, Ruling, WorldRulings, rule_worlds
+from guarantor.instruments.maritime.montreux import (
+    Category,
+    Deployment,
+    Ruling,
+    WorldRulings,
+    rule_worlds,
+)
 from guarantor.packages.schema import Instrument, MaritimeSecurity, Package, magnitude
 from guarantor.section import Metric, Section, Worlds, n_worlds, world_parameter
 from guarantor.sourcing import Quantity
@@ -334,15 +340,33 @@ def sweep_capacity_km2(ship: ShipType, p: Parameters) -> FloatArray:
     return np.asarray(per_day * p["resweep_interval_days"], dtype=np.float64)
 
 
+def montreux_class(ship: ShipType, data: MaritimeData) -> tuple[Category, float]:
+    """A ship type's Annex II category and standard displacement (``montreux.classes``).
+
+    A type the data does not list is classed by its theatre displacement: a light surface
+    vessel up to the Annex II limit, a capital ship above it.
+    """
+    rules = data.file.montreux
+    listed = rules.classes.get(ship.id)
+    if listed is not None:
+        return Category(listed.category), listed.standard_displacement_t.value
+    weight = ship.displacement_t.value
+    if weight > rules.max_vessel_t.value:
+        return Category.CAPITAL_SHIP, weight
+    return Category.LIGHT_SURFACE_VESSEL, weight
+
+
 def pledges(theatre: Theatre, package: Package, data: MaritimeData, p: Parameters) -> Pledges:
     """The package's maritime pledges as deployments, ruled on by Montreux in every world."""
     deployments: list[Deployment] = []
     types: list[ShipType] = []
+    rules = data.file.montreux
     for commitment in package.of(Instrument.MARITIME_SECURITY):
         assert isinstance(commitment, MaritimeSecurity)
         actor = theatre.actor(commitment.actor)
         for pledge in commitment.ships:
             ship = theatre.ship(pledge.type)
+            category, standard_t = montreux_class(ship, data)
             deployments.append(
                 Deployment(
                     commitment=commitment.id,
@@ -350,18 +374,30 @@ def pledges(theatre: Theatre, package: Package, data: MaritimeData, p: Parameter
                     littoral=actor.black_sea_littoral,
                     ship_type=ship.id,
                     count=round(magnitude(pledge.count)),
-                    displacement_t=ship.displacement_t.value,
+                    displacement_t=standard_t,
                     in_black_sea=commitment.in_black_sea,
+                    category=category,
+                    belligerent=commitment.actor in rules.belligerents,
+                    turkey_adversary=commitment.actor in rules.turkey_adversaries,
                 )
             )
             types.append(ship)
-    rulings = rule_worlds(
-        deployments,
-        data.file.montreux,
-        p["straits_closed"],
-        p["montreux_raised_limit"],
-        p["non_littoral_stay_days"],
-    )
+    try:
+        rulings = rule_worlds(
+            deployments,
+            rules,
+            p["straits_scenario"],
+            p["montreux_raised_limit"],
+            p["non_littoral_stay_days"],
+            turkey_policy=p["turkey_closure_policy"],
+            turkey_threatened=p["turkey_threatened"],
+        )
+    except ValueError as error:
+        raise DataError.single(
+            str(error),
+            field="worlds.straits_scenario",
+            expected="0 (closed), 1 (open) or 2 (turkey-belligerent)",
+        ) from error
     return Pledges(tuple(deployments), tuple(types), rulings)
 
 
@@ -504,13 +540,13 @@ def assess(
             "ports": _ports_table(geometry, p),
             "commitments": default_ruling.commitments(),
             "montreux_violations": [v.as_dict() for v in default_ruling.violations],
+            "montreux_verdicts": [v.as_dict() for v in default_ruling.verdicts],
             "ships": _ships_table(chosen, p),
         },
         notes=(
             "Conditions on commitments are not evaluated here: every pledged ship counts "
             "(the durability simulation switches conditional commitments on and off).",
-            f"Montreux scenario of the first world: straits "
-            f"{'closed' if default_ruling.straits.closed else 'open'} to warships.",
+            f"Montreux scenario of the first world: {default_ruling.straits.describe()}.",
         ),
     )
 
@@ -560,7 +596,13 @@ _SWEEP = (
     "hunting_hours_per_day",
     "resweep_interval_days",
 )
-_MONTREUX = ("straits_closed", "montreux_raised_limit", "non_littoral_stay_days")
+_MONTREUX = (
+    "straits_scenario",
+    "turkey_closure_policy",
+    "turkey_threatened",
+    "montreux_raised_limit",
+    "non_littoral_stay_days",
+)
 
 
 @dataclass(frozen=True)
@@ -696,6 +738,15 @@ def _metrics(data: MaritimeData, result: _Result) -> tuple[Metric, ...]:
             extra=montreux_sources,
         ),
         metric(
+            "montreux_transit_groups",
+            chosen.rulings.transit_groups,
+            "groups",
+            "transit groups the admitted ships need under Art. 14 (at most nine ships and "
+            "15,000 t in transit at one time): a schedule, not a cap on presence",
+            _MONTREUX,
+            extra=montreux_sources,
+        ),
+        metric(
             "reinforcement_notice_days",
             chosen.rulings.per_world([r.notice_days for r in chosen.rulings.rulings]),
             "d",
@@ -725,10 +776,12 @@ def _verdict(result: _Result, ruling: Ruling) -> str:
     protected, unprotected = result.protected, result.unprotected
     ships_pledged = result.ships_pledged
     barred = ruling.ships_barred
+    articles = sorted({v.article for v in ruling.verdicts if v.barred})
     montreux = (
-        f"Montreux bars {barred} pledged ship{'s' if barred != 1 else ''}"
+        f"straits {ruling.straits.scenario.value}: Montreux bars {barred} pledged "
+        f"ship{'s' if barred != 1 else ''} ({'; '.join(articles)})"
         if barred
-        else "no ship barred by Montreux"
+        else f"straits {ruling.straits.scenario.value}: no pledged ship barred by Montreux"
     )
     return (
         f"{np.median(ships_pledged):.0f} ships pledged in the Black Sea against "
