@@ -55,6 +55,9 @@ class PortGroup(Strict):
     name: str
     cargo_offered: Identifier = Field(description="world parameter of the cargo offered")
     cargo_per_call: Identifier = Field(description="world parameter of the cargo per ship call")
+    damage_per_call: Identifier = Field(
+        description="world parameter of the chance of damage per call at threat level 1"
+    )
     inspected: bool = False
 
 
@@ -195,7 +198,7 @@ def _internal_problems(raw: dict[str, Any], lines: LineMap) -> list[Problem]:
                 )
             )
     for index, group in enumerate(groups_raw if isinstance(groups_raw, list) else []):
-        for key in ("cargo_offered", "cargo_per_call"):
+        for key in ("cargo_offered", "cargo_per_call", "damage_per_call"):
             name = group.get(key) if isinstance(group, dict) else None
             if isinstance(name, str) and parameter_names and name not in parameter_names:
                 problems.append(

@@ -32,6 +32,7 @@ from numpy.typing import NDArray
 
 from guarantor.errors import DataError, Problem
 from guarantor.geo import GEOD, distance_km, feature_collection
+from guarantor.instruments.maritime import insurance
 from guarantor.instruments.maritime.data import MaritimeData, load_maritime, theatre_problems
 from guarantor.instruments.maritime.montreux import (
     Category,
@@ -163,8 +164,22 @@ class Protection:
 
 
 @dataclass(frozen=True)
+class GroupFlow:
+    """Monthly flow through one port group in each world."""
+
+    group: str
+    throughput_mt_per_month: FloatArray
+    ship_calls_per_month: FloatArray
+    ships_damaged_per_month: FloatArray
+    damage_per_call: FloatArray
+    war_risk_premium: FloatArray
+    effective_premium: FloatArray
+    participation: FloatArray
+
+
+@dataclass(frozen=True)
 class LaneFlow:
-    """Monthly flow through the lane in each world."""
+    """Monthly flow through the lane in each world (totals; premium of the first group)."""
 
     throughput_mt_per_month: FloatArray
     ship_calls_per_month: FloatArray
@@ -172,6 +187,9 @@ class LaneFlow:
     damage_per_call: FloatArray
     participation: FloatArray
     port_uptime: FloatArray
+    war_risk_premium: FloatArray
+    effective_premium: FloatArray
+    groups: tuple[GroupFlow, ...] = ()
 
 
 Parameters = Mapping[str, FloatArray]
@@ -204,22 +222,27 @@ def parameters(worlds: Worlds | None, size: int | None = None) -> dict[str, Floa
     return values
 
 
-def damage_per_call(p: Parameters, protection: Protection) -> FloatArray:
+def damage_per_call(
+    p: Parameters, protection: Protection, base_rate: str = "damage_per_call"
+) -> FloatArray:
     """Chance that a ship call ends with the ship damaged, by where the damage is done.
 
-    ``threat × base rate × Σ_k share_k × (1 - protection_k)`` over damage in port (a frigate off
-    the ports), at sea (escorts) and by mines (swept channels). The shares are normalised to 1.
+    ``threat × base rate × Σ_k share_k × m_k × (1 - protection_k)`` over damage in port (a
+    frigate off the ports), at sea (escorts) and by mines (swept channels); the shares are
+    normalised to 1 and ``m`` is 1 except at sea under a declared blockade (``blockade``),
+    where attacks on ships at sea are multiplied. ``base_rate`` names the port group's rate.
     """
     port_share = p["port_share_of_damage"]
     mine_share = p["mine_share_of_damage"]
     sea_share = np.clip(1.0 - port_share - mine_share, 0.0, 1.0)
     total = np.maximum(port_share + mine_share + sea_share, 1e-12)
+    at_sea = np.where(p["blockade"] > 0.5, p["blockade_sea_threat_multiplier"], 1.0)
     unprotected = (
         port_share * (1.0 - p["port_air_defence_effectiveness"] * protection.port_defended)
-        + sea_share * (1.0 - p["escort_kill_probability"] * protection.coverage_share)
+        + sea_share * at_sea * (1.0 - p["escort_kill_probability"] * protection.coverage_share)
         + mine_share * (1.0 - p["sweep_effectiveness"] * protection.swept_share)
     ) / total
-    return p["threat_level"] * p["damage_per_call"] * np.clip(unprotected, 0.0, 1.0)
+    return np.clip(p["threat_level"] * p[base_rate] * np.maximum(unprotected, 0.0), 0.0, 1.0)
 
 
 def lane_flow(
@@ -228,40 +251,55 @@ def lane_flow(
     data: MaritimeData,
     protection: Protection,
 ) -> LaneFlow:
-    """Tonnes, ship calls and damaged ships a month through the given ports, in every world."""
+    """Tonnes, ship calls and damaged ships a month through the given ports, in every world.
+
+    Each port group has its own damage rate; the risk sets the war-risk premium, the premium
+    (less the state facility's part) sets the owners' participation, and participation scales
+    the cargo offered (:mod:`guarantor.instruments.maritime.insurance`).
+    """
     size = p["threat_level"].size
-    risk = damage_per_call(p, protection)
-    participation = np.clip(
-        1.0 - risk / np.maximum(p["participation_limit_damage_per_call"], 1e-12), 0.0, 1.0
-    )
     uptime = np.clip(1.0 - p["threat_level"] * p["alert_stoppage_share"], 0.0, 1.0)
     regime = p["inspection_regime"] > 0.5
     inspected_calls_limit = (
         p["inspections_per_day"] * DAYS_PER_MONTH / np.maximum(p["inspections_per_voyage"], 1e-9)
     )
-    throughput = np.zeros(size)
-    calls = np.zeros(size)
+    groups: list[GroupFlow] = []
     for group_id in dict.fromkeys(leg.group for leg in legs):
         group = data.group(group_id)
+        risk = damage_per_call(p, protection, group.damage_per_call)
+        premium = insurance.market_premium(p, risk)
+        paid = insurance.effective_premium(p, premium)
+        share = insurance.participation(p, paid)
         capacity = sum(leg.capacity_mt_per_month for leg in legs if leg.group == group_id)
         cargo_per_call_t = np.maximum(p[group.cargo_per_call], 1.0)
         flow = np.minimum(
-            p[group.cargo_offered] * participation,
+            p[group.cargo_offered] * share,
             capacity * p["port_capacity_share"] * uptime,
         )
         if group.inspected:
             flow = np.where(
                 regime, np.minimum(flow, inspected_calls_limit * cargo_per_call_t / 1e6), flow
             )
-        throughput += flow
-        calls += flow * 1e6 / cargo_per_call_t
+        calls = flow * 1e6 / cargo_per_call_t
+        groups.append(GroupFlow(group_id, flow, calls, calls * risk, risk, premium, paid, share))
+    if not groups:
+        zeros = np.zeros(size)
+        return LaneFlow(zeros, zeros, zeros, zeros, np.ones(size), uptime, zeros, zeros)
+    calls = np.sum([g.ship_calls_per_month for g in groups], axis=0)
+    damaged = np.sum([g.ships_damaged_per_month for g in groups], axis=0)
+    first = groups[0]
     return LaneFlow(
-        throughput_mt_per_month=throughput,
+        throughput_mt_per_month=np.sum([g.throughput_mt_per_month for g in groups], axis=0),
         ship_calls_per_month=calls,
-        ships_damaged_per_month=calls * risk,
-        damage_per_call=risk,
-        participation=participation,
+        ships_damaged_per_month=damaged,
+        damage_per_call=np.where(
+            calls > 0, damaged / np.maximum(calls, 1e-12), first.damage_per_call
+        ),
+        participation=first.participation,
         port_uptime=uptime,
+        war_risk_premium=first.war_risk_premium,
+        effective_premium=first.effective_premium,
+        groups=tuple(groups),
     )
 
 
@@ -538,6 +576,7 @@ def assess(
         },
         tables={
             "ports": _ports_table(geometry, p),
+            "port_groups": _groups_table(data, protected, unprotected),
             "commitments": default_ruling.commitments(),
             "montreux_violations": [v.as_dict() for v in default_ruling.violations],
             "montreux_verdicts": [v.as_dict() for v in default_ruling.verdicts],
@@ -565,10 +604,22 @@ def _provenance(data: MaritimeData, names: Sequence[str]) -> tuple[list[str], li
     return sources, assumptions
 
 
+_INSURANCE = (
+    "war_risk_base_premium",
+    "premium_per_damage_chance",
+    "premium_owners_stop",
+    "insurance_facility",
+    "facility_cap_usd_m",
+    "facility_price_ratio",
+    "hull_value_usd_m",
+)
 _FLOW = (
     "threat_level",
     "damage_per_call",
-    "participation_limit_damage_per_call",
+    "damage_per_call_danube",
+    "blockade",
+    "blockade_sea_threat_multiplier",
+    *_INSURANCE,
     "alert_stoppage_share",
     "port_capacity_share",
     "cargo_offered_greater_odesa_mt_per_month",
@@ -582,6 +633,9 @@ _FLOW = (
 _RISK = (
     "threat_level",
     "damage_per_call",
+    "damage_per_call_danube",
+    "blockade",
+    "blockade_sea_threat_multiplier",
     "port_share_of_damage",
     "mine_share_of_damage",
     "escort_kill_probability",
@@ -689,6 +743,29 @@ def _metrics(data: MaritimeData, result: _Result) -> tuple[Metric, ...]:
             "ships/month",
             "ship calls × chance of damage per call with no protection",
             _FLOW + _RISK,
+        ),
+        metric(
+            "war_risk_premium_share",
+            protected.war_risk_premium,
+            "1",
+            "London-market hull war-risk premium per Greater Odesa voyage as a share of hull "
+            "value: floor + loading × chance of damage per call under the package's protection",
+            _RISK + _INSURANCE,
+        ),
+        metric(
+            "war_risk_premium_unprotected_share",
+            unprotected.war_risk_premium,
+            "1",
+            "the same premium with no protection beyond Ukraine's own",
+            _RISK + _INSURANCE,
+        ),
+        metric(
+            "owners_participation",
+            protected.participation,
+            "1",
+            "share of the cargo offered that owners carry at the premium they pay (the state "
+            "facility's part at its price)",
+            _RISK + _INSURANCE,
         ),
         metric(
             "escort_coverage_share",
@@ -809,6 +886,30 @@ def _ports_table(geometry: CorridorGeometry, p: Parameters) -> list[dict[str, An
         }
         for leg in geometry.ports
     ]
+
+
+def _groups_table(
+    data: MaritimeData, protected: LaneFlow, unprotected: LaneFlow
+) -> list[dict[str, Any]]:
+    rows = []
+    for group, bare in zip(protected.groups, unprotected.groups, strict=True):
+        rows.append(
+            {
+                "group": group.group,
+                "name": data.group(group.group).name,
+                "throughput_mt_per_month": round(float(group.throughput_mt_per_month[0]), 2),
+                "ship_calls_per_month": round(float(group.ship_calls_per_month[0]), 1),
+                "ships_damaged_per_month": round(float(group.ships_damaged_per_month[0]), 2),
+                "ships_damaged_unprotected_per_month": round(
+                    float(bare.ships_damaged_per_month[0]), 2
+                ),
+                "damage_per_call": float(group.damage_per_call[0]),
+                "war_risk_premium": round(float(group.war_risk_premium[0]), 5),
+                "effective_premium": round(float(group.effective_premium[0]), 5),
+                "participation": round(float(group.participation[0]), 3),
+            }
+        )
+    return rows
 
 
 def _ships_table(chosen: Pledges, p: Parameters) -> list[dict[str, Any]]:
