@@ -32,7 +32,8 @@ from numpy.typing import NDArray
 
 from guarantor.errors import DataError, Problem
 from guarantor.geo import GEOD, distance_km, feature_collection
-from guarantor.instruments.maritime import insurance
+from guarantor.instruments.maritime import convoys, insurance, navies
+from guarantor.instruments.maritime.convoys import ConvoyPlan
 from guarantor.instruments.maritime.data import MaritimeData, load_maritime, theatre_problems
 from guarantor.instruments.maritime.montreux import (
     Category,
@@ -554,7 +555,13 @@ def assess(
     odesa = geometry.ports[0]
     transit_h = odesa.sea_km / (p["merchant_speed_kn"] * KM_PER_NMI)
     ships_pledged = chosen.in_black_sea(ESCORT_ROLES | MCM_ROLES)
+    escorts_on_station = (
+        chosen.on_station(ESCORT_ROLES).sum(axis=0) if chosen.deployments else np.zeros(size)
+    )
+    schedule, convoyed = convoy_flow(p, geometry, data, guard, escorts_on_station)
     result = _Result(
+        convoy=schedule,
+        convoyed=convoyed,
         geometry=geometry,
         chosen=chosen,
         need=need,
@@ -568,7 +575,7 @@ def assess(
     return Section(
         name="sea",
         title="Sea: keeping the lane to Odesa open",
-        verdict=_verdict(result, default_ruling),
+        verdict=_verdict(data, result, default_ruling),
         metrics=_metrics(data, result),
         layers={
             "corridor": corridor_layer(theatre, geometry, data),
@@ -577,10 +584,12 @@ def assess(
         tables={
             "ports": _ports_table(geometry, p),
             "port_groups": _groups_table(data, protected, unprotected),
+            "modes": _modes_table(result),
             "commitments": default_ruling.commitments(),
             "montreux_violations": [v.as_dict() for v in default_ruling.violations],
             "montreux_verdicts": [v.as_dict() for v in default_ruling.verdicts],
             "ships": _ships_table(chosen, p),
+            "navies": navies.inventory_check(chosen.deployments, data),
         },
         notes=(
             "Conditions on commitments are not evaluated here: every pledged ship counts "
@@ -643,6 +652,12 @@ _RISK = (
     "sweep_effectiveness",
 )
 _COVER = ("response_time_h",)
+_CONVOY = (
+    "convoy_ships_per_convoy",
+    "convoy_escorts_per_convoy",
+    "convoy_turnaround_h",
+    "merchant_speed_kn",
+)
 _SWEEP = (
     "swept_channel_km",
     "channel_width_km",
@@ -669,6 +684,62 @@ class _Result:
     unprotected: LaneFlow
     transit_h: FloatArray
     ships_pledged: FloatArray
+    convoy: ConvoyPlan
+    convoyed: LaneFlow
+
+    @property
+    def convoy_preferred(self) -> FloatArray:
+        """1 where convoys damage fewer ships per tonne and carry at least 95 % of the tonnes."""
+        barrier, convoy = self.protected, self.convoyed
+        per_mt_barrier = barrier.ships_damaged_per_month / np.maximum(
+            barrier.throughput_mt_per_month, 1e-12
+        )
+        per_mt_convoy = convoy.ships_damaged_per_month / np.maximum(
+            convoy.throughput_mt_per_month, 1e-12
+        )
+        keeps = convoy.throughput_mt_per_month >= 0.95 * barrier.throughput_mt_per_month
+        return np.asarray(
+            (per_mt_convoy < per_mt_barrier - 1e-12) & keeps & self.convoy.runs, dtype=np.float64
+        )
+
+
+def convoy_flow(
+    p: Parameters,
+    geometry: CorridorGeometry,
+    data: MaritimeData,
+    guard: Protection,
+    escorts_on_station: FloatArray,
+) -> tuple[ConvoyPlan, LaneFlow]:
+    """The lane under convoys: every convoyed ship covered at sea, calls capped by the convoys."""
+    schedule = convoys.plan(p, escorts_on_station, geometry.length_km)
+    covered = Protection(schedule.runs.astype(np.float64), guard.swept_share, guard.port_defended)
+    flow = lane_flow(p, geometry.ports, data, covered)
+    share = np.where(schedule.runs, convoys.carried_share(schedule, flow.ship_calls_per_month), 1.0)
+    groups = tuple(
+        GroupFlow(
+            g.group,
+            g.throughput_mt_per_month * share,
+            g.ship_calls_per_month * share,
+            g.ships_damaged_per_month * share,
+            g.damage_per_call,
+            g.war_risk_premium,
+            g.effective_premium,
+            g.participation,
+        )
+        for g in flow.groups
+    )
+    scaled = LaneFlow(
+        throughput_mt_per_month=flow.throughput_mt_per_month * share,
+        ship_calls_per_month=flow.ship_calls_per_month * share,
+        ships_damaged_per_month=flow.ships_damaged_per_month * share,
+        damage_per_call=flow.damage_per_call,
+        participation=flow.participation,
+        port_uptime=flow.port_uptime,
+        war_risk_premium=flow.war_risk_premium,
+        effective_premium=flow.effective_premium,
+        groups=groups,
+    )
+    return schedule, scaled
 
 
 def _metrics(data: MaritimeData, result: _Result) -> tuple[Metric, ...]:
@@ -768,6 +839,37 @@ def _metrics(data: MaritimeData, result: _Result) -> tuple[Metric, ...]:
             _RISK + _INSURANCE,
         ),
         metric(
+            "convoy_throughput_mt_per_month",
+            result.convoyed.throughput_mt_per_month,
+            "Mt/month",
+            "tonnes a month if the same escorts sail with convoys instead of holding stations "
+            "(calls capped by what the convoys carry)",
+            _FLOW + _RISK + _CONVOY,
+        ),
+        metric(
+            "convoy_ships_damaged_per_month",
+            result.convoyed.ships_damaged_per_month,
+            "ships/month",
+            "ships damaged a month under convoys: every convoyed ship covered at sea",
+            _FLOW + _RISK + _CONVOY,
+        ),
+        metric(
+            "convoy_wait_h",
+            np.where(result.convoy.runs, result.convoy.wait_h, 0.0),
+            "h",
+            "mean wait for the next convoy: half the interval between departures (0 where "
+            "the escorts on station make no convoy)",
+            _CONVOY,
+        ),
+        metric(
+            "convoy_preferred",
+            result.convoy_preferred,
+            "1",
+            "1 where convoys damage fewer ships per tonne and carry at least 95 % of the "
+            "barrier's tonnes",
+            _FLOW + _RISK + _CONVOY,
+        ),
+        metric(
             "escort_coverage_share",
             guard.coverage_share,
             "1",
@@ -848,7 +950,7 @@ def _metrics(data: MaritimeData, result: _Result) -> tuple[Metric, ...]:
     )
 
 
-def _verdict(result: _Result, ruling: Ruling) -> str:
+def _verdict(data: MaritimeData, result: _Result, ruling: Ruling) -> str:
     geometry, need, guard = result.geometry, result.need, result.guard
     protected, unprotected = result.protected, result.unprotected
     ships_pledged = result.ships_pledged
@@ -860,6 +962,13 @@ def _verdict(result: _Result, ruling: Ruling) -> str:
         if barred
         else f"straits {ruling.straits.scenario.value}: no pledged ship barred by Montreux"
     )
+    beyond = navies.ships_beyond_inventory(navies.inventory_check(result.chosen.deployments, data))
+    inventory = (
+        f"; {beyond} pledged ship{'s' if beyond != 1 else ''} beyond the navies' inventories "
+        "(flagged)"
+        if beyond
+        else ""
+    )
     return (
         f"{np.median(ships_pledged):.0f} ships pledged in the Black Sea against "
         f"{np.median(need.ships_required):.0f} needed; escorts cover "
@@ -867,7 +976,8 @@ def _verdict(result: _Result, ruling: Ruling) -> str:
         f"{np.median(protected.throughput_mt_per_month):.1f} Mt/month "
         f"({np.median(unprotected.throughput_mt_per_month):.1f} unprotected), "
         f"{np.median(protected.ships_damaged_per_month):.2f} ships damaged a month "
-        f"({np.median(unprotected.ships_damaged_per_month):.2f} unprotected); {montreux}."
+        f"({np.median(unprotected.ships_damaged_per_month):.2f} unprotected); {montreux}"
+        f"{inventory}."
     )
 
 
@@ -910,6 +1020,32 @@ def _groups_table(
             }
         )
     return rows
+
+
+def _modes_table(result: _Result) -> list[dict[str, Any]]:
+    """Station barrier against convoys, first world."""
+    barrier, convoy, schedule = result.protected, result.convoyed, result.convoy
+    preferred = bool(result.convoy_preferred[0])
+    return [
+        {
+            "mode": "station barrier",
+            "throughput_mt_per_month": round(float(barrier.throughput_mt_per_month[0]), 2),
+            "ship_calls_per_month": round(float(barrier.ship_calls_per_month[0]), 1),
+            "ships_damaged_per_month": round(float(barrier.ships_damaged_per_month[0]), 2),
+            "wait_h": 0.0,
+            "preferred": not preferred,
+        },
+        {
+            "mode": "convoys",
+            "throughput_mt_per_month": round(float(convoy.throughput_mt_per_month[0]), 2),
+            "ship_calls_per_month": round(float(convoy.ship_calls_per_month[0]), 1),
+            "ships_damaged_per_month": round(float(convoy.ships_damaged_per_month[0]), 2),
+            "wait_h": round(float(np.where(schedule.runs, schedule.wait_h, 0.0)[0]), 1),
+            "convoys_at_sea": int(schedule.concurrent_convoys[0]),
+            "capacity_calls_per_month": round(float(schedule.capacity_calls_per_month[0]), 1),
+            "preferred": preferred,
+        },
+    ]
 
 
 def _ships_table(chosen: Pledges, p: Parameters) -> list[dict[str, Any]]:
