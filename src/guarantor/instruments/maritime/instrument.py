@@ -90,11 +90,16 @@ class MaritimeInstrument:
         return _assess(theatre, package, worlds, rng=rng)
 
     def handover(self, section: Section, package: Package, calibration: Calibration) -> Handover:
-        """Sea probes answered, split over the commitments by ships (escort coverage); costs."""
+        """Sea probes answered, split over the commitments by ships; costs.
+
+        The share of sea probes answered in each world is ``sea_probes_answered_share``: the
+        part of the damage to shipping (attacks at sea, in port, mines) the package's escorts,
+        minehunters and frigates off the ports prevent in that world.
+        """
         members = [c for c in package.commitments if isinstance(c, MaritimeSecurity)]
         if not members:
             return Handover()
-        coverage = section.metric("escort_coverage_share").value
+        coverage = section.metric("sea_probes_answered_share").value
         n = coverage.size
         shares = spread(coverage, {c.id: _ships(c) for c in members})
         per_ship = per_year_to_per_month_bn(calibration.costs.ship_usd_m_per_year.value)

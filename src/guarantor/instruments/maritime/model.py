@@ -703,6 +703,20 @@ class _Result:
         )
 
 
+def _answered(protected: LaneFlow, unprotected: LaneFlow) -> FloatArray:
+    """1 - damage with protection / damage without, at the protected traffic, per world."""
+    bare = sum(
+        (
+            g.ship_calls_per_month * u.damage_per_call
+            for g, u in zip(protected.groups, unprotected.groups, strict=True)
+        ),
+        np.zeros_like(protected.ship_calls_per_month),
+    )
+    with_package = protected.ships_damaged_per_month
+    answered = np.where(bare > 0, 1.0 - with_package / np.maximum(bare, 1e-12), 0.0)
+    return np.asarray(np.clip(answered, 0.0, 1.0), dtype=np.float64)
+
+
 def convoy_flow(
     p: Parameters,
     geometry: CorridorGeometry,
@@ -837,6 +851,15 @@ def _metrics(data: MaritimeData, result: _Result) -> tuple[Metric, ...]:
             "share of the cargo offered that owners carry at the premium they pay (the state "
             "facility's part at its price)",
             _RISK + _INSURANCE,
+        ),
+        metric(
+            "sea_probes_answered_share",
+            _answered(protected, unprotected),
+            "1",
+            "share of sea probes (attacks on shipping and mines) the package's ships defeat: "
+            "1 - ships damaged with its protection / without it, traffic held at the "
+            "protected level",
+            _FLOW + _RISK + _COVER + _SWEEP,
         ),
         metric(
             "convoy_throughput_mt_per_month",
