@@ -373,3 +373,14 @@ def test_rule_worlds_agrees_with_rule_in_every_world(scenario: Scenario) -> None
         )
         assert tuple(worlds.allowed[:, column]) == single.allowed
         assert worlds.violations[column] == len(single.violations)
+
+
+def test_every_case_in_the_docs_table_agrees_with_the_rules() -> None:
+    from guarantor.instruments.maritime.cases import montreux_cases
+
+    rows = montreux_cases()
+    assert len(rows) >= 15
+    assert all(row["agrees"] for row in rows), [row for row in rows if not row["agrees"]]
+    corvettes = [row for row in rows if row["case"].startswith("Sixteen corvettes")]
+    assert {row["transit_groups"] for row in corvettes} == {2}
+    assert sum(row["admitted"] for row in corvettes) == 16
