@@ -20,11 +20,8 @@ from guarantor.instruments.contract import (
 )
 from guarantor.instruments.levers import pledge_lever, replaced
 from guarantor.instruments.maritime.data import load_maritime
-from guarantor.instruments.maritime.model import (
-    ESCORT_ROLES,
-    WORLD_PARAMETERS,
-    cover_radius_km,
-)
+from guarantor.instruments.maritime.escorts import ESCORT_ROLES, cover_radius_km
+from guarantor.instruments.maritime.flow import WORLD_PARAMETERS
 from guarantor.instruments.maritime.model import assess as _assess
 from guarantor.packages.schema import Commitment, Instrument, MaritimeSecurity, Package, magnitude
 from guarantor.sourcing import Quantity
