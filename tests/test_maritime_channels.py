@@ -184,14 +184,14 @@ def test_convoys_protect_every_ship_but_cost_throughput_when_escorts_are_few(
 
 
 def test_pledges_beyond_a_navys_inventory_are_flagged_not_refused(theatre: Theatre) -> None:
-    text = ESCORTS.replace("type: frigate, count: 12", "type: frigate, count: 500")
+    text = ESCORTS.replace("type: frigate, count: 12", "type: frigate, count: 40")
     section = maritime.assess(theatre, parse_package(text, "e.yaml", theatre))
     rows = {(r["actor"], r["ship_type"]): r for r in section.tables["navies"]}
     assert rows[("TUR", "frigate")]["status"] == "exceeds inventory"
     assert rows[("TUR", "frigate")]["inventory"] == 16
     assert rows[("TUR", "minehunter")]["status"] == "within inventory"
-    assert "484 pledged ships beyond the navies' inventories (flagged)" in section.verdict
-    assert section.metric("ships_pledged").value[0] == 512  # still counted
+    assert "24 pledged ships beyond the navies' inventories (flagged)" in section.verdict
+    assert section.metric("ships_pledged").value[0] == 52  # still counted
 
 
 def test_nations_without_inventory_data_are_listed_as_unchecked(
