@@ -24,7 +24,7 @@ import numpy as np
 
 from guarantor.instruments import maritime
 from guarantor.instruments.maritime.data import load_maritime
-from guarantor.instruments.maritime.montreux import Straits, rule
+from guarantor.instruments.maritime.montreux import Scenario, Straits, rule
 from guarantor.packages import load_package
 from guarantor.theatre import DEFAULT_THEATRE, load_theatre
 
@@ -46,9 +46,11 @@ def scalar_model(
         deployments,
         data.file.montreux,
         Straits(
-            world["straits_closed"] > 0.5,
-            world["montreux_raised_limit"] > 0.5,
-            world["non_littoral_stay_days"],
+            scenario=Scenario.from_code(world["straits_scenario"]),
+            turkey_policy=world["turkey_closure_policy"] > 0.5,
+            turkey_threatened=world["turkey_threatened"] > 0.5,
+            raised_limit=world["montreux_raised_limit"] > 0.5,
+            stay_days=world["non_littoral_stay_days"],
         ),
     )
     covered = swept = frigates = 0.0
@@ -83,19 +85,26 @@ def scalar_model(
         port, mine = world["port_share_of_damage"], world["mine_share_of_damage"]
         at_sea = min(max(1.0 - port - mine, 0.0), 1.0)
         total = max(port + mine + at_sea, 1e-12)
+        blockade = world["blockade_sea_threat_multiplier"] if world["blockade"] > 0.5 else 1.0
         share = (
             port * (1 - world["port_air_defence_effectiveness"] * defended)
-            + at_sea * (1 - world["escort_kill_probability"] * coverage)
+            + at_sea * blockade * (1 - world["escort_kill_probability"] * coverage)
             + mine * (1 - world["sweep_effectiveness"] * swept_share)
         ) / total
-        risk = world["threat_level"] * world["damage_per_call"] * min(max(share, 0.0), 1.0)
-        participation = min(
-            max(1 - risk / max(world["participation_limit_damage_per_call"], 1e-12), 0.0), 1.0
-        )
         uptime = min(max(1 - world["threat_level"] * world["alert_stoppage_share"], 0.0), 1.0)
-        throughput = calls = 0.0
+        throughput = damaged = 0.0
         for group_id in dict.fromkeys(leg.group for leg in legs):
             group = data.group(group_id)
+            risk = min(max(world["threat_level"] * world[group.damage_per_call] * share, 0.0), 1.0)
+            premium = world["war_risk_base_premium"] + world["premium_per_damage_chance"] * risk
+            facility = (
+                min(max(world["facility_cap_usd_m"] / max(world["hull_value_usd_m"], 1e-9), 0), 1)
+                if world["insurance_facility"] > 0.5
+                else 0.0
+            )
+            paid = premium * (1 - facility * (1 - min(max(world["facility_price_ratio"], 0), 1)))
+            span = max(world["premium_owners_stop"] - world["war_risk_base_premium"], 1e-12)
+            participation = min(max((world["premium_owners_stop"] - paid) / span, 0.0), 1.0)
             capacity = sum(leg.capacity_mt_per_month for leg in legs if leg.group == group_id)
             per_call = max(world[group.cargo_per_call], 1.0)
             flow = min(
@@ -111,8 +120,8 @@ def scalar_model(
                 )
                 flow = min(flow, limit * per_call / 1e6)
             throughput += flow
-            calls += flow * 1e6 / per_call
-        results.extend([throughput, calls * risk])
+            damaged += flow * 1e6 / per_call * risk
+        results.extend([throughput, damaged])
     return results[0], results[1], results[2], results[3]
 
 

@@ -472,17 +472,23 @@ def sea_records() -> str:
         for row in maritime.record_check(_theatre(), record, n=RECORD_WORLDS, rng=rng):
             digits = 2 if row["unit"].startswith("Mt") or row["value"] < 10 else 0
             peak = row["observed"].startswith("peak_")
+
+            def show(value: float, unit: str = row["unit"], digits: int = digits) -> str:
+                return _pct(value, 1) if unit == "1" else _num(value, digits)
+
             model = (
-                f"median {_num(row['model_p50'], digits)}, max {_num(row['model_max'], digits)}"
+                f"median {show(row['model_p50'])}, max {show(row['model_max'])}"
                 if peak
-                else f"{_num(row['model_p5'], digits)} / {_num(row['model_p50'], digits)} / "
-                f"{_num(row['model_p95'], digits)}"
+                else f"{show(row['model_p5'])} / {show(row['model_p50'])} / "
+                f"{show(row['model_p95'])}"
             )
             rows.append(
                 (
                     row["title"],
                     row["observed"].replace("_", " "),
-                    f"{_num(row['value'], digits)} {row['unit']}",
+                    f"{_pct(row['value'], 1)} of hull value"
+                    if row["unit"] == "1"
+                    else f"{_num(row['value'], digits)} {row['unit']}",
                     model,
                     "yes" if row["inside"] else "**no**",
                 )
@@ -561,6 +567,108 @@ def sea_packages() -> str:
 
 
 # --- sanctions ----------------------------------------------------------------------------
+
+
+def sea_montreux_cases() -> str:
+    """The Montreux cases: expected verdicts against the rules as coded."""
+    from guarantor.instruments.maritime.cases import montreux_cases
+
+    rows = [
+        (
+            row["case"],
+            row["ships"],
+            row["category"].replace("_", " "),
+            f"{row['expected_admitted']} · {row['expected_article']}",
+            f"{row['admitted']} · {row['article']}",
+            str(row["transit_groups"]),
+            "yes" if row["agrees"] else "**no**",
+        )
+        for row in montreux_cases()
+    ]
+    return "\n\n".join(
+        [
+            _table(
+                (
+                    "case",
+                    "pledge",
+                    "Annex II category",
+                    "expected: pass · article",
+                    "model: pass · article",
+                    "Art. 14 groups",
+                    "agrees",
+                ),
+                rows,
+            ),
+            _generated("`guarantor.instruments.maritime.cases.montreux_cases`"),
+        ]
+    )
+
+
+def sea_port_groups() -> str:
+    """Calls, damage, premium and participation by port group, and barrier against convoys."""
+    groups = []
+    modes = []
+    for name in ("paris-declaration-2026",):
+        section = _section("maritime", name)
+        for row in section.tables["port_groups"]:
+            groups.append(
+                (
+                    name,
+                    row["name"],
+                    _num(row["throughput_mt_per_month"], 2),
+                    _num(row["ship_calls_per_month"]),
+                    f"{_num(row['ships_damaged_per_month'], 2)} "
+                    f"({_num(row['ships_damaged_unprotected_per_month'], 2)})",
+                    _pct(row["war_risk_premium"], 2),
+                    _pct(row["effective_premium"], 2),
+                    _pct(row["participation"]),
+                )
+            )
+        for row in section.tables["modes"]:
+            modes.append(
+                (
+                    name,
+                    row["mode"],
+                    _num(row["throughput_mt_per_month"], 2),
+                    _num(row["ship_calls_per_month"]),
+                    _num(row["ships_damaged_per_month"], 2),
+                    _num(row["wait_h"], 1),
+                    "yes" if row["preferred"] else "no",
+                )
+            )
+    return "\n\n".join(
+        [
+            _table(
+                (
+                    "package",
+                    "port group",
+                    "Mt/month",
+                    "calls/month",
+                    "damaged/month (unprotected)",
+                    "market premium",
+                    "owners pay",
+                    "participation",
+                ),
+                groups,
+            ),
+            _table(
+                (
+                    "package",
+                    "mode",
+                    "Mt/month",
+                    "calls/month",
+                    "damaged/month",
+                    "wait h",
+                    "preferred",
+                ),
+                modes,
+            ),
+            _generated(
+                "`guarantor.instruments.maritime.assess` (`guarantor sea NAME --json`: tables "
+                "`port_groups` and `modes`, one world)"
+            ),
+        ]
+    )
 
 
 def sanctions_budget_point() -> str:
@@ -1369,6 +1477,8 @@ BLOCKS: tuple[Block, ...] = (
     Block("sea-records", "docs/sea.md", sea_records),
     Block("sea-inspections", "docs/sea.md", sea_inspections),
     Block("sea-packages", "docs/sea.md", sea_packages),
+    Block("sea-montreux-cases", "docs/sea.md", sea_montreux_cases),
+    Block("sea-port-groups", "docs/sea.md", sea_port_groups),
     Block("sanctions-budget-point", "docs/sanctions.md", sanctions_budget_point),
     Block("sanctions-history", "docs/sanctions.md", sanctions_history),
     Block("sanctions-packages", "docs/sanctions.md", sanctions_packages),

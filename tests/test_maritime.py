@@ -171,15 +171,18 @@ def test_more_escorts_cover_more_of_the_track_up_to_all_of_it(theatre: Theatre) 
 def test_a_package_breaking_montreux_is_reported_not_crashed_on(
     theatre: Theatre, sea_package: Package
 ) -> None:
-    section = maritime.assess(theatre, sea_package, world(straits_closed=[1, 0]))
+    section = maritime.assess(theatre, sea_package, world(straits_scenario=[0, 1]))
     np.testing.assert_array_equal(section.metric("montreux_violations").value, [1, 0])
     np.testing.assert_array_equal(section.metric("ships_barred_by_montreux").value, [4, 0])
     np.testing.assert_array_equal(section.metric("ships_pledged").value, [13, 17])
-    np.testing.assert_array_equal(section.metric("reinforcement_notice_days").value, [15, 15])
+    np.testing.assert_array_equal(section.metric("reinforcement_notice_days").value, [0, 15])
     [violation] = section.tables["montreux_violations"]
     assert violation["commitment"] == "uk-frigates"
     assert violation["since"] == "2022-02-27"
-    assert "Art. 19" in violation["article"]
+    assert violation["article"] == "Türkiye's policy since 2022-02-27"
+    verdicts = {row["commitment"]: row for row in section.tables["montreux_verdicts"]}
+    assert verdicts["uk-frigates"]["status"] == "barred"
+    assert verdicts["uk-frigates"]["ship_type"] == "frigate"
     status = {row["commitment"]: row["status"] for row in section.tables["commitments"]}
     assert status == {"uk-frigates": "barred", "littoral-escorts": "remains"}
     assert "Montreux bars 4 pledged ships" in section.verdict
@@ -214,7 +217,7 @@ def test_section_follows_the_contract(theatre: Theatre, sea_package: Package) ->
     again = maritime.assess(theatre, sea_package, worlds, rng=np.random.default_rng(99))
     for first, second in zip(section.metrics, again.metrics, strict=True):
         np.testing.assert_array_equal(first.value, second.value)
-    assert set(maritime.WORLD_PARAMETERS) >= {"threat_level", "straits_closed"}
+    assert set(maritime.WORLD_PARAMETERS) >= {"threat_level", "straits_scenario"}
     json.dumps(section.to_dict())
 
 
@@ -411,8 +414,8 @@ def test_cli_reports_a_montreux_breach_and_the_record_checks(tmp_path: Path) -> 
     path.write_text(PACKAGE, encoding="utf-8")
     result = CliRunner().invoke(_app(), ["sea", str(path), "--records"])
     assert result.exit_code == 0, result.output
-    assert "Art. 19" in result.stdout
-    assert "2022-02-27" in result.stdout
+    assert "Türkiye's policy since 2022-02-27" in result.stdout
+    assert "uk-frigates: 4 GBR frigate" in result.stdout
     assert "barred" in result.stdout
     assert "Black Sea Grain Initiative" in result.stdout
 
@@ -429,3 +432,44 @@ def test_cli_bad_package_exits_1_without_traceback(tmp_path: Path) -> None:
     assert counts
     assert counts[0]["line"] is not None
     assert counts[0]["field"].startswith("commitments.0")
+
+
+@pytest.mark.parametrize(
+    ("straits", "status", "article"),
+    [
+        ("closed", "barred", "Türkiye's policy since 2022-02-27"),
+        ("open", "passes", "Art. 10; Art. 14 schedule; Art. 18"),
+        ("turkey-belligerent", "passes", "Art. 20"),
+    ],
+)
+def test_cli_shows_each_ships_verdict_with_the_article_in_every_scenario(
+    tmp_path: Path, straits: str, status: str, article: str
+) -> None:
+    path = tmp_path / "uk.yaml"
+    path.write_text(PACKAGE, encoding="utf-8")
+    result = CliRunner().invoke(_app(), ["sea", str(path), "--straits", straits, "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["straits"] == straits
+    verdicts = {
+        row["commitment"] + row["ship_type"]: row for row in payload["tables"]["montreux_verdicts"]
+    }
+    assert verdicts["uk-frigatesfrigate"]["status"] == status
+    assert verdicts["uk-frigatesfrigate"]["article"] == article
+    assert verdicts["littoral-escortsminehunter"]["status"] == "no transit"
+    text = CliRunner().invoke(_app(), ["sea", str(path), "--straits", straits])
+    assert text.exit_code == 0, text.output
+    assert "Montreux verdict by ship" in text.stdout
+    assert article in text.stdout
+
+
+def test_cli_unknown_straits_scenario_exits_1_with_a_located_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        _app(), ["sea", "paris-declaration-2026", "--straits", "ajar", "--json"]
+    )
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    payload = json.loads(result.stdout)
+    [problem] = payload["problems"]
+    assert problem["field"] == "--straits"
+    assert "turkey-belligerent" in problem["expected"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -21,6 +21,9 @@ from guarantor.cli._common import (
     reporting,
 )
 
+if TYPE_CHECKING:
+    from guarantor.instruments.maritime.montreux import Scenario
+
 
 def sea(
     package: str = typer.Argument(None, help="A package file or a shipped package's name."),
@@ -33,10 +36,18 @@ def sea(
     geojson: Path = typer.Option(
         None, "--geojson", help="Write the corridor and patrol stations to this GeoJSON file."
     ),
+    straits: str = typer.Option(
+        "closed",
+        "--straits",
+        help="The straits' scenario: closed (war, Türkiye not belligerent, its 2022 policy), "
+        "open (peace, Arts. 10-18) or turkey-belligerent (Art. 20).",
+    ),
     theatre_name: str = TheatreOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Escorts, Montreux, tonnes a month and ships damaged on the sea lane to Odesa."""
+    import numpy as np
+
     from guarantor.cli.views import write_geojson
     from guarantor.instruments import maritime
     from guarantor.instruments.maritime.data import load_maritime
@@ -46,10 +57,13 @@ def sea(
     with reporting(as_json):
         with progress("sea", show=not as_json) as bar:
             bar.step("loading")
+            scenario = _scenario(straits)
             theatre = load_theatre(theatre_name)
             loaded = load_package(package, theatre)
             bar.step(f"{worlds:,} worlds")
             table, rng = instrument_worlds("maritime", worlds, seed)
+            # the straits' status is a named scenario, set here, never drawn
+            table = {**(table or {}), "straits_scenario": np.full(worlds, float(scenario.code))}
             section = maritime.assess(theatre, loaded, table, rng=rng).over(worlds)
             checks = (
                 [
@@ -63,12 +77,33 @@ def sea(
         if geojson is not None:
             write_geojson(geojson, section)
         if as_json:
-            result = {"package": loaded.name, "worlds": worlds, "seed": seed, **section.to_dict()}
+            result = {
+                "package": loaded.name,
+                "worlds": worlds,
+                "seed": seed,
+                "straits": scenario.value,
+                **section.to_dict(),
+            }
             if records:
                 result["record_checks"] = checks
             print_json(result)
             return
         _show(section, f"{loaded.title} ({loaded.name})", checks)
+
+
+def _scenario(name: str) -> Scenario:
+    from guarantor.errors import DataError
+    from guarantor.instruments.maritime.montreux import Scenario
+
+    try:
+        return Scenario(name)
+    except ValueError:
+        raise DataError.single(
+            "unknown straits scenario",
+            field="--straits",
+            expected=" | ".join(s.value for s in Scenario),
+            received=name,
+        ) from None
 
 
 def _show(section: Any, title: str, checks: list[dict[str, Any]]) -> None:
@@ -78,6 +113,15 @@ def _show(section: Any, title: str, checks: list[dict[str, Any]]) -> None:
 
     console.print(f"[bold]{title}[/]")
     print_section(section, reasons=False)
+    console.print("[bold]Montreux verdict by ship[/]")
+    for row in section.tables["montreux_verdicts"]:
+        colour = "red" if row["barred"] else "green"
+        console.print(
+            f"  [{colour}]{row['status']}[/] {row['commitment']}: {row['ships']} {row['actor']} "
+            f"{row['ship_type']} ({row['category'].replace('_', ' ')}), {row['admitted']} pass "
+            f"— {row['article']}: {row['reason']}",
+            soft_wrap=True,
+        )
     commitments = Table(
         "commitment",
         "actor",

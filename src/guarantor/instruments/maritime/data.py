@@ -55,7 +55,22 @@ class PortGroup(Strict):
     name: str
     cargo_offered: Identifier = Field(description="world parameter of the cargo offered")
     cargo_per_call: Identifier = Field(description="world parameter of the cargo per ship call")
+    damage_per_call: Identifier = Field(
+        description="world parameter of the chance of damage per call at threat level 1"
+    )
     inspected: bool = False
+
+
+class MontreuxClass(Strict):
+    """A ship class as the Convention sees it: its Annex II category and standard displacement."""
+
+    name: str
+    category: str = Field(
+        pattern="^(capital_ship|aircraft_carrier|light_surface_vessel|minor_war_vessel|"
+        "auxiliary|submarine)$"
+    )
+    standard_displacement_t: Quantity
+    note: str | None = None
 
 
 class MontreuxRules(Strict):
@@ -66,11 +81,30 @@ class MontreuxRules(Strict):
     closure_source: SourceRef
     tonnage_limit_t: Quantity
     raised_tonnage_limit_t: Quantity
+    one_power_share: Quantity
     max_ships: Quantity
+    transit_tonnage_limit_t: Quantity
     max_stay_days: Quantity
     max_vessel_t: Quantity
     notice_days: Quantity
     notice_days_non_littoral: Quantity
+    belligerents: tuple[Identifier, ...] = Field(
+        description="actors at war in the closed scenario (Art. 19)"
+    )
+    turkey_adversaries: tuple[Identifier, ...] = Field(
+        description="actors Türkiye refuses under Arts. 20-21"
+    )
+    classes: dict[Identifier, MontreuxClass] = Field(
+        min_length=1, description="ship types by id: Annex II category, standard displacement"
+    )
+
+
+class Navy(Strict):
+    """A nation's warships by theatre ship type (what it owns, not what it can spare)."""
+
+    as_of: str
+    classes: dict[Identifier, Quantity] = Field(min_length=1)
+    note: str | None = None
 
 
 class Record(Strict):
@@ -91,6 +125,7 @@ class MaritimeFile(Strict):
     port_groups: tuple[PortGroup, ...] = Field(min_length=1)
     montreux: MontreuxRules
     world_parameters: dict[Identifier, Quantity]
+    navies: dict[Identifier, Navy] = Field(default_factory=dict)
     records: dict[Identifier, Record] = Field(default_factory=dict)
 
 
@@ -172,7 +207,7 @@ def _internal_problems(raw: dict[str, Any], lines: LineMap) -> list[Problem]:
                 )
             )
     for index, group in enumerate(groups_raw if isinstance(groups_raw, list) else []):
-        for key in ("cargo_offered", "cargo_per_call"):
+        for key in ("cargo_offered", "cargo_per_call", "damage_per_call"):
             name = group.get(key) if isinstance(group, dict) else None
             if isinstance(name, str) and parameter_names and name not in parameter_names:
                 problems.append(

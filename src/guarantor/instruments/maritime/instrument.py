@@ -20,11 +20,8 @@ from guarantor.instruments.contract import (
 )
 from guarantor.instruments.levers import pledge_lever, replaced
 from guarantor.instruments.maritime.data import load_maritime
-from guarantor.instruments.maritime.model import (
-    ESCORT_ROLES,
-    WORLD_PARAMETERS,
-    cover_radius_km,
-)
+from guarantor.instruments.maritime.escorts import ESCORT_ROLES, cover_radius_km
+from guarantor.instruments.maritime.flow import WORLD_PARAMETERS
 from guarantor.instruments.maritime.model import assess as _assess
 from guarantor.packages.schema import Commitment, Instrument, MaritimeSecurity, Package, magnitude
 from guarantor.sourcing import Quantity
@@ -90,11 +87,16 @@ class MaritimeInstrument:
         return _assess(theatre, package, worlds, rng=rng)
 
     def handover(self, section: Section, package: Package, calibration: Calibration) -> Handover:
-        """Sea probes answered, split over the commitments by ships (escort coverage); costs."""
+        """Sea probes answered, split over the commitments by ships; costs.
+
+        The share of sea probes answered in each world is ``sea_probes_answered_share``: the
+        part of the damage to shipping (attacks at sea, in port, mines) the package's escorts,
+        minehunters and frigates off the ports prevent in that world.
+        """
         members = [c for c in package.commitments if isinstance(c, MaritimeSecurity)]
         if not members:
             return Handover()
-        coverage = section.metric("escort_coverage_share").value
+        coverage = section.metric("sea_probes_answered_share").value
         n = coverage.size
         shares = spread(coverage, {c.id: _ships(c) for c in members})
         per_ship = per_year_to_per_month_bn(calibration.costs.ship_usd_m_per_year.value)

@@ -1,6 +1,7 @@
 """The sea model: keeping the lane to Odesa open, vectorised over worlds.
 
-Given a theatre, a package and a table of worlds, :func:`assess` answers four questions:
+Given a theatre, a package and a table of worlds, :func:`assess` assembles the section from the
+seams of the model (geometry, escorts, flow, insurance, convoys, navies, views) and answers:
 
 1. **The corridor**: how long is the coastal track from Odesa and the Danube ports to the
    Bosporus, and how long does a merchant ship take on it?
@@ -11,439 +12,65 @@ Given a theatre, a package and a table of worlds, :func:`assess` answers four qu
 4. **Throughput and risk**: how many tonnes a month and ship calls the ports carry, and how many
    ships are damaged, with the package's protection and without it.
 
-Throughput in each port group is the least of the cargo offered times the owners' participation,
-the ports' capacity times the share of time they work, and (under a grain-deal regime) the
-inspections a month; damage is ship calls times the chance of damage per call, which the
-escorts, the minehunters and a frigate off the ports reduce. Equations and sources are in
-``docs/sea.md``. Everything is an array over worlds; the only Python loops run over ship
-pledges, port groups and the at most eight Montreux scenarios.
+5. **Insurance and convoys**: what war-risk premium the risk prices and how many owners call at
+   it; what convoys would do instead of a station barrier.
+
+Throughput in each port group is the least of the cargo offered times the owners' participation
+(set by the war-risk premium), the ports' capacity times the share of time they work, and
+(under a grain-deal regime) the inspections a month; damage is ship calls times the group's
+chance of damage per call, which the escorts, the minehunters and a frigate off the ports
+reduce. Equations and sources are in ``docs/sea.md``. Everything is an array over worlds; the
+only Python loops run over ship pledges, port groups and the distinct Montreux scenarios.
 """
 
 from __future__ import annotations
 
-import math
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from guarantor.errors import DataError, Problem
-from guarantor.geo import GEOD, distance_km, feature_collection
+from guarantor.errors import DataError
+from guarantor.instruments.maritime import navies
+from guarantor.instruments.maritime.convoys import ConvoyPlan
 from guarantor.instruments.maritime.data import MaritimeData, load_maritime, theatre_problems
-from guarantor.instruments.maritime.montreux import Deployment, Ruling, WorldRulings, rule_worlds
-from guarantor.packages.schema import Instrument, MaritimeSecurity, Package, magnitude
-from guarantor.section import Metric, Section, Worlds, n_worlds, world_parameter
-from guarantor.sourcing import Quantity
+from guarantor.instruments.maritime.escorts import (
+    ESCORT_ROLES,
+    MCM_ROLES,
+    Pledges,
+    Requirement,
+    pledges,
+    protection,
+    requirement,
+)
+from guarantor.instruments.maritime.flow import (
+    WORLD_PARAMETERS,
+    LaneFlow,
+    Protection,
+    convoy_flow,
+    lane_flow,
+    parameters,
+    probes_answered,
+)
+from guarantor.instruments.maritime.geometry import KM_PER_NMI, CorridorGeometry, corridor_geometry
+from guarantor.instruments.maritime.montreux import (
+    Ruling,
+)
+from guarantor.instruments.maritime.views import (
+    corridor_layer,
+    groups_table,
+    modes_table,
+    ports_table,
+    ships_table,
+    stations_layer,
+)
+from guarantor.packages.schema import Package
+from guarantor.section import Metric, Section, Worlds
 from guarantor.theatre import Theatre
-from guarantor.theatre.schema import ShipRole, ShipType
 
 FloatArray = NDArray[np.float64]
-
-KM_PER_NMI = 1.852
-DAYS_PER_MONTH = 365.25 / 12
-ESCORT_ROLES = frozenset({ShipRole.FRIGATE, ShipRole.CORVETTE, ShipRole.PATROL})
-MCM_ROLES = frozenset({ShipRole.MINE_COUNTERMEASURES})
-
-WORLD_PARAMETERS: dict[str, Quantity] = dict(load_maritime().file.world_parameters)
-"""World parameters the sea model reads, with defaults and ranges (from ``maritime.yaml``)."""
-
-
-# --------------------------------------------------------------------------------------------
-# Corridor geometry
-
-
-@dataclass(frozen=True)
-class PortLeg:
-    """One port's way to the Bosporus."""
-
-    port: str
-    name: str
-    group: str
-    lon: float
-    lat: float
-    sea_km: float
-    river_km: float
-    capacity_mt_per_month: float
-    joins: int
-
-
-@dataclass(frozen=True)
-class CorridorGeometry:
-    """The track (waypoints in order) and every port's leg."""
-
-    lon: FloatArray
-    lat: FloatArray
-    cumulative_km: FloatArray
-    ports: tuple[PortLeg, ...]
-
-    @property
-    def length_km(self) -> float:
-        """Length of the sea track from its first waypoint to the Bosporus."""
-        return float(self.cumulative_km[-1])
-
-    def port(self, port_id: str) -> PortLeg:
-        """Return the leg of one port."""
-        return next(leg for leg in self.ports if leg.port == port_id)
-
-    def points_along(self, distances_km: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """Positions at given distances along the track (clipped to its ends)."""
-        distances = np.clip(np.asarray(distances_km, dtype=np.float64), 0.0, self.length_km)
-        segment = np.clip(
-            np.searchsorted(self.cumulative_km, distances, side="right") - 1,
-            0,
-            self.lon.size - 2,
-        )
-        azimuth, _, _ = GEOD.inv(
-            self.lon[segment], self.lat[segment], self.lon[segment + 1], self.lat[segment + 1]
-        )
-        remaining_m = (distances - self.cumulative_km[segment]) * 1000.0
-        lon, lat, _ = GEOD.fwd(self.lon[segment], self.lat[segment], azimuth, remaining_m)
-        return np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
-
-
-def corridor_geometry(theatre: Theatre, data: MaritimeData) -> CorridorGeometry:
-    """Build the corridor from the data's waypoints and the theatre's port positions."""
-    waypoints = data.file.corridor.waypoints
-    lon = np.array([waypoint.longitude for waypoint in waypoints], dtype=np.float64)
-    lat = np.array([waypoint.latitude for waypoint in waypoints], dtype=np.float64)
-    legs = distance_km(lon[:-1], lat[:-1], lon[1:], lat[1:])
-    cumulative = np.concatenate([[0.0], np.cumsum(legs)])
-    ports = []
-    for port in data.file.corridor.ports:
-        place = theatre.place(port.port)
-        join = data.waypoint_index(port.joins)
-        approach = float(distance_km(place.longitude, place.latitude, lon[join], lat[join]))
-        river = port.river_km.value if port.river_km is not None else 0.0
-        sea = approach + cumulative[-1] - cumulative[join]
-        if port.river_km is not None:
-            # a river port's approach is its river run; the sea leg starts at the river mouth
-            sea = cumulative[-1] - cumulative[join]
-        ports.append(
-            PortLeg(
-                port=port.port,
-                name=place.name,
-                group=port.group,
-                lon=place.longitude,
-                lat=place.latitude,
-                sea_km=float(sea),
-                river_km=float(river),
-                capacity_mt_per_month=port.capacity_mt_per_year.value / 12.0,
-                joins=join,
-            )
-        )
-    return CorridorGeometry(lon, lat, cumulative, tuple(ports))
-
-
-# --------------------------------------------------------------------------------------------
-# The lane: throughput and risk, vectorised over worlds
-
-
-@dataclass(frozen=True)
-class Protection:
-    """What the package's ships do in each world (arrays over worlds, each 0-1)."""
-
-    coverage_share: FloatArray
-    swept_share: FloatArray
-    port_defended: FloatArray
-
-    @classmethod
-    def none(cls, size: int) -> Protection:
-        """No protection beyond Ukraine's own (the baseline the damage rate was measured in)."""
-        zeros = np.zeros(size)
-        return cls(zeros, zeros, zeros)
-
-
-@dataclass(frozen=True)
-class LaneFlow:
-    """Monthly flow through the lane in each world."""
-
-    throughput_mt_per_month: FloatArray
-    ship_calls_per_month: FloatArray
-    ships_damaged_per_month: FloatArray
-    damage_per_call: FloatArray
-    participation: FloatArray
-    port_uptime: FloatArray
-
-
-Parameters = Mapping[str, FloatArray]
-
-
-def parameters(worlds: Worlds | None, size: int | None = None) -> dict[str, FloatArray]:
-    """Every world parameter as an array over worlds (defaults where the table has none).
-
-    Raises:
-        DataError: a parameter is not finite or is negative.
-    """
-    size = n_worlds(worlds) if size is None else size
-    values = {
-        name: world_parameter(worlds, name, default, size)
-        for name, default in WORLD_PARAMETERS.items()
-    }
-    problems = [
-        Problem(
-            "world parameter must be finite and not negative",
-            field=f"worlds.{name}",
-            expected=f"values in [{WORLD_PARAMETERS[name].low:g}, "
-            f"{WORLD_PARAMETERS[name].high:g}] {WORLD_PARAMETERS[name].unit}",
-            received=f"{array[~(np.isfinite(array) & (array >= 0))][0]!r}",
-        )
-        for name, array in values.items()
-        if array.shape != (size,) or not bool(np.all(np.isfinite(array) & (array >= 0)))
-    ]
-    if problems:
-        raise DataError(problems)
-    return values
-
-
-def damage_per_call(p: Parameters, protection: Protection) -> FloatArray:
-    """Chance that a ship call ends with the ship damaged, by where the damage is done.
-
-    ``threat × base rate × Σ_k share_k × (1 - protection_k)`` over damage in port (a frigate off
-    the ports), at sea (escorts) and by mines (swept channels). The shares are normalised to 1.
-    """
-    port_share = p["port_share_of_damage"]
-    mine_share = p["mine_share_of_damage"]
-    sea_share = np.clip(1.0 - port_share - mine_share, 0.0, 1.0)
-    total = np.maximum(port_share + mine_share + sea_share, 1e-12)
-    unprotected = (
-        port_share * (1.0 - p["port_air_defence_effectiveness"] * protection.port_defended)
-        + sea_share * (1.0 - p["escort_kill_probability"] * protection.coverage_share)
-        + mine_share * (1.0 - p["sweep_effectiveness"] * protection.swept_share)
-    ) / total
-    return p["threat_level"] * p["damage_per_call"] * np.clip(unprotected, 0.0, 1.0)
-
-
-def lane_flow(
-    p: Parameters,
-    legs: Sequence[PortLeg],
-    data: MaritimeData,
-    protection: Protection,
-) -> LaneFlow:
-    """Tonnes, ship calls and damaged ships a month through the given ports, in every world."""
-    size = p["threat_level"].size
-    risk = damage_per_call(p, protection)
-    participation = np.clip(
-        1.0 - risk / np.maximum(p["participation_limit_damage_per_call"], 1e-12), 0.0, 1.0
-    )
-    uptime = np.clip(1.0 - p["threat_level"] * p["alert_stoppage_share"], 0.0, 1.0)
-    regime = p["inspection_regime"] > 0.5
-    inspected_calls_limit = (
-        p["inspections_per_day"] * DAYS_PER_MONTH / np.maximum(p["inspections_per_voyage"], 1e-9)
-    )
-    throughput = np.zeros(size)
-    calls = np.zeros(size)
-    for group_id in dict.fromkeys(leg.group for leg in legs):
-        group = data.group(group_id)
-        capacity = sum(leg.capacity_mt_per_month for leg in legs if leg.group == group_id)
-        cargo_per_call_t = np.maximum(p[group.cargo_per_call], 1.0)
-        flow = np.minimum(
-            p[group.cargo_offered] * participation,
-            capacity * p["port_capacity_share"] * uptime,
-        )
-        if group.inspected:
-            flow = np.where(
-                regime, np.minimum(flow, inspected_calls_limit * cargo_per_call_t / 1e6), flow
-            )
-        throughput += flow
-        calls += flow * 1e6 / cargo_per_call_t
-    return LaneFlow(
-        throughput_mt_per_month=throughput,
-        ship_calls_per_month=calls,
-        ships_damaged_per_month=calls * risk,
-        damage_per_call=risk,
-        participation=participation,
-        port_uptime=uptime,
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# Ships: what the package pledges, what the corridor needs
-
-
-@dataclass(frozen=True)
-class Pledges:
-    """The package's ship pledges with their types, and the Montreux rulings over worlds."""
-
-    deployments: tuple[Deployment, ...]
-    types: tuple[ShipType, ...]
-    rulings: WorldRulings
-
-    def on_station(self, roles: frozenset[ShipRole]) -> FloatArray:
-        """Ships on station of the given roles per deployment (rows) and world (columns)."""
-        allowed = self.rulings.allowed
-        mask = np.array(
-            [
-                ship.role in roles and deployment.in_black_sea
-                for deployment, ship in zip(self.deployments, self.types, strict=True)
-            ],
-            dtype=bool,
-        )
-        availability = np.array([_availability(ship) for ship in self.types], dtype=np.float64)
-        return allowed * (mask * availability)[:, None]
-
-    def in_black_sea(self, roles: frozenset[ShipRole]) -> FloatArray:
-        """Ships of the given roles allowed in the Black Sea, per world."""
-        allowed = self.rulings.allowed
-        mask = np.array(
-            [
-                ship.role in roles and deployment.in_black_sea
-                for deployment, ship in zip(self.deployments, self.types, strict=True)
-            ],
-            dtype=bool,
-        )
-        return (allowed * mask[:, None]).sum(axis=0) if allowed.size else np.zeros(allowed.shape[1])
-
-
-def _availability(ship: ShipType) -> float:
-    if ship.availability is None:
-        raise DataError.single(
-            f"ship type {ship.id!r} has no availability; the sea model needs it for rotation",
-            field=f"platforms.ships.{ship.id}.availability",
-            expected="a share between 0 and 1",
-        )
-    if not 0 < ship.availability.value <= 1:
-        raise DataError.single(
-            f"ship type {ship.id!r} availability must lie in (0, 1]",
-            field=f"platforms.ships.{ship.id}.availability",
-            received=f"{ship.availability.value:g}",
-        )
-    return ship.availability.value
-
-
-def cover_radius_km(ship: ShipType, response_time_h: FloatArray) -> FloatArray:
-    """Half-length of track one ship on station covers, in every world.
-
-    An escort defends what it can reach before an attack arrives: its engagement radius plus the
-    distance it closes in the warning time, but never beyond what its sensors see.
-    """
-    engagement = ship.engagement_radius_km.value if ship.engagement_radius_km else 0.0
-    closing = ship.speed_kn.value * KM_PER_NMI * response_time_h
-    reach = engagement + closing
-    if ship.sensor_radius_km is not None:
-        reach = np.minimum(reach, ship.sensor_radius_km.value)
-    return np.asarray(reach, dtype=np.float64)
-
-
-def sweep_capacity_km2(ship: ShipType, p: Parameters) -> FloatArray:
-    """Channel area one minehunter on station clears per re-sweep interval, in every world."""
-    swath_km = 2.0 * (ship.sensor_radius_km.value if ship.sensor_radius_km else 0.0)
-    per_day = p["hunting_speed_kn"] * KM_PER_NMI * swath_km * p["hunting_hours_per_day"]
-    return np.asarray(per_day * p["resweep_interval_days"], dtype=np.float64)
-
-
-def pledges(theatre: Theatre, package: Package, data: MaritimeData, p: Parameters) -> Pledges:
-    """The package's maritime pledges as deployments, ruled on by Montreux in every world."""
-    deployments: list[Deployment] = []
-    types: list[ShipType] = []
-    for commitment in package.of(Instrument.MARITIME_SECURITY):
-        assert isinstance(commitment, MaritimeSecurity)
-        actor = theatre.actor(commitment.actor)
-        for pledge in commitment.ships:
-            ship = theatre.ship(pledge.type)
-            deployments.append(
-                Deployment(
-                    commitment=commitment.id,
-                    actor=commitment.actor,
-                    littoral=actor.black_sea_littoral,
-                    ship_type=ship.id,
-                    count=round(magnitude(pledge.count)),
-                    displacement_t=ship.displacement_t.value,
-                    in_black_sea=commitment.in_black_sea,
-                )
-            )
-            types.append(ship)
-    rulings = rule_worlds(
-        deployments,
-        data.file.montreux,
-        p["straits_closed"],
-        p["montreux_raised_limit"],
-        p["non_littoral_stay_days"],
-    )
-    return Pledges(tuple(deployments), tuple(types), rulings)
-
-
-@dataclass(frozen=True)
-class Requirement:
-    """Ships the corridor needs, in every world."""
-
-    escort_type: ShipType
-    escort_radius_km: FloatArray
-    escort_stations: FloatArray
-    escorts_required: FloatArray
-    mcm_type: ShipType
-    mcm_on_station_required: FloatArray
-    mcm_required: FloatArray
-
-    @property
-    def ships_required(self) -> FloatArray:
-        """Escorts and minehunters needed in total (on station and rotating)."""
-        return self.escorts_required + self.mcm_required
-
-
-def _reference_type(
-    theatre: Theatre, chosen: Pledges, roles: frozenset[ShipRole], fallback: ShipRole
-) -> ShipType:
-    # the type with most ships allowed in the Black Sea (first world); ties go to package order
-    counts: dict[str, float] = {}
-    by_id: dict[str, ShipType] = {}
-    allowed = chosen.rulings.allowed
-    for row, (deployment, ship) in enumerate(zip(chosen.deployments, chosen.types, strict=True)):
-        if ship.role in roles and deployment.in_black_sea and allowed[row, 0] > 0:
-            counts[ship.id] = counts.get(ship.id, 0.0) + float(allowed[row, 0])
-            by_id[ship.id] = ship
-    if counts:
-        return by_id[max(counts, key=lambda ident: counts[ident])]
-    candidates = [ship for ship in theatre.data.platforms.ships if ship.role is fallback]
-    if not candidates:
-        raise DataError.single(
-            f"the theatre has no ship type with role {fallback.value!r}",
-            field="platforms.ships",
-            expected=f"a ship type with role {fallback.value!r}",
-        )
-    return candidates[0]
-
-
-def requirement(
-    theatre: Theatre, chosen: Pledges, geometry: CorridorGeometry, p: Parameters
-) -> Requirement:
-    """Escorts to cover the whole track and minehunters to keep the channel swept."""
-    escort = _reference_type(theatre, chosen, ESCORT_ROLES, ShipRole.FRIGATE)
-    radius = cover_radius_km(escort, p["response_time_h"])
-    stations = np.ceil(geometry.length_km / np.maximum(2.0 * radius, 1e-9))
-    escorts = np.ceil(stations / _availability(escort) - 1e-9)
-    mcm = _reference_type(theatre, chosen, MCM_ROLES, ShipRole.MINE_COUNTERMEASURES)
-    area = p["swept_channel_km"] * p["channel_width_km"]
-    on_station = np.ceil(area / np.maximum(sweep_capacity_km2(mcm, p), 1e-9) - 1e-9)
-    return Requirement(
-        escort_type=escort,
-        escort_radius_km=radius,
-        escort_stations=stations,
-        escorts_required=escorts,
-        mcm_type=mcm,
-        mcm_on_station_required=on_station,
-        mcm_required=np.ceil(on_station / _availability(mcm) - 1e-9),
-    )
-
-
-def protection(chosen: Pledges, p: Parameters, geometry: CorridorGeometry) -> Protection:
-    """Coverage of the track, share of the channel swept, and a frigate off the ports."""
-    size = p["threat_level"].size
-    if not chosen.deployments:
-        return Protection.none(size)
-    escorts = chosen.on_station(ESCORT_ROLES)
-    radius = np.stack([cover_radius_km(ship, p["response_time_h"]) for ship in chosen.types])
-    covered_km = (escorts * 2.0 * radius).sum(axis=0)
-    coverage = np.clip(covered_km / geometry.length_km, 0.0, 1.0)
-    mcm = chosen.on_station(MCM_ROLES)
-    capacity = np.stack([sweep_capacity_km2(ship, p) for ship in chosen.types])
-    area = np.maximum(p["swept_channel_km"] * p["channel_width_km"], 1e-9)
-    swept = np.clip((mcm * capacity).sum(axis=0) / area, 0.0, 1.0)
-    frigates = chosen.on_station(frozenset({ShipRole.FRIGATE})).sum(axis=0)
-    return Protection(coverage, swept, np.clip(frigates, 0.0, 1.0))
-
 
 # --------------------------------------------------------------------------------------------
 # The section
@@ -480,7 +107,13 @@ def assess(
     odesa = geometry.ports[0]
     transit_h = odesa.sea_km / (p["merchant_speed_kn"] * KM_PER_NMI)
     ships_pledged = chosen.in_black_sea(ESCORT_ROLES | MCM_ROLES)
+    escorts_on_station = (
+        chosen.on_station(ESCORT_ROLES).sum(axis=0) if chosen.deployments else np.zeros(size)
+    )
+    schedule, convoyed = convoy_flow(p, geometry, data, guard, escorts_on_station)
     result = _Result(
+        convoy=schedule,
+        convoyed=convoyed,
         geometry=geometry,
         chosen=chosen,
         need=need,
@@ -494,23 +127,28 @@ def assess(
     return Section(
         name="sea",
         title="Sea: keeping the lane to Odesa open",
-        verdict=_verdict(result, default_ruling),
+        verdict=_verdict(data, result, default_ruling),
         metrics=_metrics(data, result),
         layers={
             "corridor": corridor_layer(theatre, geometry, data),
             "patrol_stations": stations_layer(geometry, chosen, need, p),
         },
         tables={
-            "ports": _ports_table(geometry, p),
+            "ports": ports_table(geometry, p),
+            "port_groups": groups_table(data, protected, unprotected),
+            "modes": modes_table(
+                result.protected, result.convoyed, result.convoy, result.convoy_preferred
+            ),
             "commitments": default_ruling.commitments(),
             "montreux_violations": [v.as_dict() for v in default_ruling.violations],
-            "ships": _ships_table(chosen, p),
+            "montreux_verdicts": [v.as_dict() for v in default_ruling.verdicts],
+            "ships": ships_table(chosen, p),
+            "navies": navies.inventory_check(chosen.deployments, data),
         },
         notes=(
             "Conditions on commitments are not evaluated here: every pledged ship counts "
             "(the durability simulation switches conditional commitments on and off).",
-            f"Montreux scenario of the first world: straits "
-            f"{'closed' if default_ruling.straits.closed else 'open'} to warships.",
+            f"Montreux scenario of the first world: {default_ruling.straits.describe()}.",
         ),
     )
 
@@ -529,10 +167,22 @@ def _provenance(data: MaritimeData, names: Sequence[str]) -> tuple[list[str], li
     return sources, assumptions
 
 
+_INSURANCE = (
+    "war_risk_base_premium",
+    "premium_per_damage_chance",
+    "premium_owners_stop",
+    "insurance_facility",
+    "facility_cap_usd_m",
+    "facility_price_ratio",
+    "hull_value_usd_m",
+)
 _FLOW = (
     "threat_level",
     "damage_per_call",
-    "participation_limit_damage_per_call",
+    "damage_per_call_danube",
+    "blockade",
+    "blockade_sea_threat_multiplier",
+    *_INSURANCE,
     "alert_stoppage_share",
     "port_capacity_share",
     "cargo_offered_greater_odesa_mt_per_month",
@@ -546,6 +196,9 @@ _FLOW = (
 _RISK = (
     "threat_level",
     "damage_per_call",
+    "damage_per_call_danube",
+    "blockade",
+    "blockade_sea_threat_multiplier",
     "port_share_of_damage",
     "mine_share_of_damage",
     "escort_kill_probability",
@@ -553,6 +206,12 @@ _RISK = (
     "sweep_effectiveness",
 )
 _COVER = ("response_time_h",)
+_CONVOY = (
+    "convoy_ships_per_convoy",
+    "convoy_escorts_per_convoy",
+    "convoy_turnaround_h",
+    "merchant_speed_kn",
+)
 _SWEEP = (
     "swept_channel_km",
     "channel_width_km",
@@ -560,7 +219,13 @@ _SWEEP = (
     "hunting_hours_per_day",
     "resweep_interval_days",
 )
-_MONTREUX = ("straits_closed", "montreux_raised_limit", "non_littoral_stay_days")
+_MONTREUX = (
+    "straits_scenario",
+    "turkey_closure_policy",
+    "turkey_threatened",
+    "montreux_raised_limit",
+    "non_littoral_stay_days",
+)
 
 
 @dataclass(frozen=True)
@@ -573,6 +238,23 @@ class _Result:
     unprotected: LaneFlow
     transit_h: FloatArray
     ships_pledged: FloatArray
+    convoy: ConvoyPlan
+    convoyed: LaneFlow
+
+    @property
+    def convoy_preferred(self) -> FloatArray:
+        """1 where convoys damage fewer ships per tonne and carry at least 95 % of the tonnes."""
+        barrier, convoy = self.protected, self.convoyed
+        per_mt_barrier = barrier.ships_damaged_per_month / np.maximum(
+            barrier.throughput_mt_per_month, 1e-12
+        )
+        per_mt_convoy = convoy.ships_damaged_per_month / np.maximum(
+            convoy.throughput_mt_per_month, 1e-12
+        )
+        keeps = convoy.throughput_mt_per_month >= 0.95 * barrier.throughput_mt_per_month
+        return np.asarray(
+            (per_mt_convoy < per_mt_barrier - 1e-12) & keeps & self.convoy.runs, dtype=np.float64
+        )
 
 
 def _metrics(data: MaritimeData, result: _Result) -> tuple[Metric, ...]:
@@ -649,6 +331,69 @@ def _metrics(data: MaritimeData, result: _Result) -> tuple[Metric, ...]:
             _FLOW + _RISK,
         ),
         metric(
+            "war_risk_premium_share",
+            protected.war_risk_premium,
+            "1",
+            "London-market hull war-risk premium per Greater Odesa voyage as a share of hull "
+            "value: floor + loading × chance of damage per call under the package's protection",
+            _RISK + _INSURANCE,
+        ),
+        metric(
+            "war_risk_premium_unprotected_share",
+            unprotected.war_risk_premium,
+            "1",
+            "the same premium with no protection beyond Ukraine's own",
+            _RISK + _INSURANCE,
+        ),
+        metric(
+            "owners_participation",
+            protected.participation,
+            "1",
+            "share of the cargo offered that owners carry at the premium they pay (the state "
+            "facility's part at its price)",
+            _RISK + _INSURANCE,
+        ),
+        metric(
+            "sea_probes_answered_share",
+            probes_answered(protected, unprotected),
+            "1",
+            "share of sea probes (attacks on shipping and mines) the package's ships defeat: "
+            "1 - ships damaged with its protection / without it, traffic held at the "
+            "protected level",
+            _FLOW + _RISK + _COVER + _SWEEP,
+        ),
+        metric(
+            "convoy_throughput_mt_per_month",
+            result.convoyed.throughput_mt_per_month,
+            "Mt/month",
+            "tonnes a month if the same escorts sail with convoys instead of holding stations "
+            "(calls capped by what the convoys carry)",
+            _FLOW + _RISK + _CONVOY,
+        ),
+        metric(
+            "convoy_ships_damaged_per_month",
+            result.convoyed.ships_damaged_per_month,
+            "ships/month",
+            "ships damaged a month under convoys: every convoyed ship covered at sea",
+            _FLOW + _RISK + _CONVOY,
+        ),
+        metric(
+            "convoy_wait_h",
+            np.where(result.convoy.runs, result.convoy.wait_h, 0.0),
+            "h",
+            "mean wait for the next convoy: half the interval between departures (0 where "
+            "the escorts on station make no convoy)",
+            _CONVOY,
+        ),
+        metric(
+            "convoy_preferred",
+            result.convoy_preferred,
+            "1",
+            "1 where convoys damage fewer ships per tonne and carry at least 95 % of the "
+            "barrier's tonnes",
+            _FLOW + _RISK + _CONVOY,
+        ),
+        metric(
             "escort_coverage_share",
             guard.coverage_share,
             "1",
@@ -696,6 +441,15 @@ def _metrics(data: MaritimeData, result: _Result) -> tuple[Metric, ...]:
             extra=montreux_sources,
         ),
         metric(
+            "montreux_transit_groups",
+            chosen.rulings.transit_groups,
+            "groups",
+            "transit groups the admitted ships need under Art. 14 (at most nine ships and "
+            "15,000 t in transit at one time): a schedule, not a cap on presence",
+            _MONTREUX,
+            extra=montreux_sources,
+        ),
+        metric(
             "reinforcement_notice_days",
             chosen.rulings.per_world([r.notice_days for r in chosen.rulings.rulings]),
             "d",
@@ -720,15 +474,24 @@ def _metrics(data: MaritimeData, result: _Result) -> tuple[Metric, ...]:
     )
 
 
-def _verdict(result: _Result, ruling: Ruling) -> str:
+def _verdict(data: MaritimeData, result: _Result, ruling: Ruling) -> str:
     geometry, need, guard = result.geometry, result.need, result.guard
     protected, unprotected = result.protected, result.unprotected
     ships_pledged = result.ships_pledged
     barred = ruling.ships_barred
+    articles = sorted({v.article for v in ruling.verdicts if v.barred})
     montreux = (
-        f"Montreux bars {barred} pledged ship{'s' if barred != 1 else ''}"
+        f"straits {ruling.straits.scenario.value}: Montreux bars {barred} pledged "
+        f"ship{'s' if barred != 1 else ''} ({'; '.join(articles)})"
         if barred
-        else "no ship barred by Montreux"
+        else f"straits {ruling.straits.scenario.value}: no pledged ship barred by Montreux"
+    )
+    beyond = navies.ships_beyond_inventory(navies.inventory_check(result.chosen.deployments, data))
+    inventory = (
+        f"; {beyond} pledged ship{'s' if beyond != 1 else ''} beyond the navies' inventories "
+        "(flagged)"
+        if beyond
+        else ""
     )
     return (
         f"{np.median(ships_pledged):.0f} ships pledged in the Black Sea against "
@@ -737,220 +500,6 @@ def _verdict(result: _Result, ruling: Ruling) -> str:
         f"{np.median(protected.throughput_mt_per_month):.1f} Mt/month "
         f"({np.median(unprotected.throughput_mt_per_month):.1f} unprotected), "
         f"{np.median(protected.ships_damaged_per_month):.2f} ships damaged a month "
-        f"({np.median(unprotected.ships_damaged_per_month):.2f} unprotected); {montreux}."
+        f"({np.median(unprotected.ships_damaged_per_month):.2f} unprotected); {montreux}"
+        f"{inventory}."
     )
-
-
-def _ports_table(geometry: CorridorGeometry, p: Parameters) -> list[dict[str, Any]]:
-    speed_kmh = float(p["merchant_speed_kn"][0]) * KM_PER_NMI
-    river_kmh = float(p["river_speed_kn"][0]) * KM_PER_NMI
-    return [
-        {
-            "port": leg.port,
-            "name": leg.name,
-            "group": leg.group,
-            "capacity_mt_per_month": round(leg.capacity_mt_per_month, 2),
-            "sea_km": round(leg.sea_km, 1),
-            "river_km": round(leg.river_km, 1),
-            "transit_h": round(leg.sea_km / speed_kmh + leg.river_km / river_kmh, 1),
-        }
-        for leg in geometry.ports
-    ]
-
-
-def _ships_table(chosen: Pledges, p: Parameters) -> list[dict[str, Any]]:
-    allowed = chosen.rulings.allowed
-    rows = []
-    for row, (deployment, ship) in enumerate(zip(chosen.deployments, chosen.types, strict=True)):
-        rows.append(
-            {
-                "commitment": deployment.commitment,
-                "actor": deployment.actor,
-                "ship_type": ship.id,
-                "role": ship.role.value,
-                "ships": deployment.count,
-                "ships_allowed": int(allowed[row, 0]),
-                "in_black_sea": deployment.in_black_sea,
-                "on_station": round(float(allowed[row, 0]) * _availability(ship), 2),
-                "cover_radius_km": round(float(cover_radius_km(ship, p["response_time_h"])[0]), 1),
-            }
-        )
-    return rows
-
-
-# --------------------------------------------------------------------------------------------
-# Map layers
-
-
-def corridor_layer(
-    theatre: Theatre, geometry: CorridorGeometry, data: MaritimeData
-) -> dict[str, Any]:
-    """The track and each port's approach as GeoJSON lines."""
-    features = [
-        {
-            "type": "Feature",
-            "geometry": {
-                "type": "LineString",
-                "coordinates": np.column_stack([geometry.lon, geometry.lat]).round(4).tolist(),
-            },
-            "properties": {
-                "id": "corridor",
-                "name": "Coastal track to the Bosporus",
-                "length_km": round(geometry.length_km, 1),
-            },
-        }
-    ]
-    for leg in geometry.ports:
-        join = (round(float(geometry.lon[leg.joins]), 4), round(float(geometry.lat[leg.joins]), 4))
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {
-                    "type": "LineString",
-                    "coordinates": [[round(leg.lon, 4), round(leg.lat, 4)], list(join)],
-                },
-                "properties": {
-                    "id": f"approach-{leg.port}",
-                    "name": f"Approach to {leg.name}",
-                    "kind": "river" if leg.river_km else "sea",
-                    "sea_km": round(leg.sea_km, 1),
-                    "river_km": round(leg.river_km, 1),
-                },
-            }
-        )
-    return feature_collection(features, name="corridor", source=str(data.path.name))
-
-
-def stations_layer(
-    geometry: CorridorGeometry, chosen: Pledges, need: Requirement, p: Parameters
-) -> dict[str, Any]:
-    """Escort stations along the track (as many as the ships on station fill, first world)."""
-    escorts_on_station = (
-        float(chosen.on_station(ESCORT_ROLES)[:, :1].sum()) if chosen.deployments else 0.0
-    )
-    radius = float(need.escort_radius_km[0])
-    filled = int(min(math.floor(escorts_on_station + 1e-9), float(need.escort_stations[0])))
-    centres = np.asarray((np.arange(filled) * 2.0 + 1.0) * radius, dtype=np.float64)
-    lon, lat = geometry.points_along(centres)
-    features = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [round(float(x), 4), round(float(y), 4)]},
-            "properties": {
-                "id": f"escort-station-{number + 1}",
-                "kind": "escort",
-                "ship_type": need.escort_type.id,
-                "radius_km": round(radius, 1),
-                "along_track_km": round(float(centre), 1),
-            },
-        }
-        for number, (x, y, centre) in enumerate(zip(lon, lat, centres, strict=True))
-    ]
-    minehunters = float(chosen.on_station(MCM_ROLES)[:, :1].sum()) if chosen.deployments else 0.0
-    if minehunters >= 1.0 - 1e-9:
-        swept_km = float(p["swept_channel_km"][0])
-        lon, lat = geometry.points_along(np.array([0.0, swept_km / 2.0]))
-        features.extend(
-            {
-                "type": "Feature",
-                "geometry": {
-                    "type": "Point",
-                    "coordinates": [round(float(x), 4), round(float(y), 4)],
-                },
-                "properties": {
-                    "id": f"mcm-station-{number + 1}",
-                    "kind": "mine_countermeasures",
-                    "ship_type": need.mcm_type.id,
-                },
-            }
-            for number, (x, y) in enumerate(zip(lon, lat, strict=True))
-        )
-    return feature_collection(features, name="patrol_stations")
-
-
-# --------------------------------------------------------------------------------------------
-# Checks against the record
-
-
-def _record_metric(observed: str) -> str:
-    """Map an observed figure's name (``peak_ship_calls_per_month``) to a lane-flow field."""
-    return re.sub(r"_\d{4}", "", observed.removeprefix("peak_"))
-
-
-def sample_worlds(
-    n: int, rng: np.random.Generator, conditions: Mapping[str, Quantity] | None = None
-) -> dict[str, FloatArray]:
-    """Draw worlds uniformly over every parameter's range, some held to ``conditions``.
-
-    A condition with a range is drawn within it; without one it is fixed.
-    """
-    worlds: dict[str, FloatArray] = {}
-    for name, quantity in {**WORLD_PARAMETERS, **(conditions or {})}.items():
-        low, high = quantity.range
-        worlds[name] = rng.uniform(low, high, n) if high > low else np.full(n, quantity.value)
-    return worlds
-
-
-def record_check(
-    theatre: Theatre,
-    record_id: str,
-    *,
-    n: int = 20_000,
-    rng: np.random.Generator | None = None,
-    data: MaritimeData | None = None,
-) -> list[dict[str, Any]]:
-    """Run the lane model under a record's conditions; compare with what was observed.
-
-    Worlds are drawn over every parameter's range with the record's conditions imposed; only the
-    record's ports carry cargo and no allied warship protects them (as in history). Each row gives
-    the observed figure and the model's 5th, 50th and 95th percentiles and maximum over the
-    worlds; an average is inside when it lies in the 5-95 % band, a peak month when it lies
-    between the median and the maximum.
-
-    Raises:
-        DataError: no such record.
-    """
-    data = load_maritime() if data is None else data
-    rng = np.random.default_rng(0) if rng is None else rng
-    if record_id not in data.file.records:
-        raise DataError.single(
-            "unknown record",
-            field="record",
-            expected=f"one of {sorted(data.file.records)}",
-            received=record_id,
-        )
-    record = data.file.records[record_id]
-    p = parameters(sample_worlds(n, rng, record.conditions))
-    geometry = corridor_geometry(theatre, data)
-    legs = [leg for leg in geometry.ports if leg.port in record.ports]
-    flow = lane_flow(p, legs, data, Protection.none(n))
-    rows = []
-    for name, observed in record.observed.items():
-        model = getattr(flow, _record_metric(name))
-        low, middle, high = np.percentile(model, [5, 50, 95])
-        peak = name.startswith("peak_")
-        # an average must lie in the model's 5-95 % band; a peak month must be reachable in
-        # some world and lie above the model's median month
-        inside = (
-            middle <= observed.value <= float(model.max())
-            if peak
-            else low <= observed.value <= high
-        )
-        rows.append(
-            {
-                "record": record_id,
-                "title": record.title,
-                "period": record.period,
-                "observed": name,
-                "value": observed.value,
-                "unit": observed.unit,
-                "source": data.cite(observed.source),
-                "model_p5": float(low),
-                "model_p50": float(middle),
-                "model_p95": float(high),
-                "model_max": float(model.max()),
-                "test": "median <= peak <= max" if peak else "p5 <= average <= p95",
-                "inside": bool(inside),
-            }
-        )
-    return rows
