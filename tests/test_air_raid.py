@@ -168,7 +168,7 @@ def test_the_kernel_agrees_with_the_threat_by_threat_loop() -> None:
     aimed = rng.integers(0, targets, classes.size)
     size = rng.uniform(0.6, 1.4, worlds)
     launched = np.zeros((worlds, targets, 3))
-    np.add.at(launched, (slice(None), aimed, classes), 1.0)
+    np.add.at(launched, (slice(None), aimed, classes), 1.0)  # type: ignore[arg-type]
     launched = launched * size[:, None, None]
     x = _kernel_inputs(worlds, 5)
     reach = rng.uniform(0, 1, (worlds, targets, 3)) * np.array([1.0, 1.0, 0.0])

@@ -73,7 +73,7 @@ def test_brent_rises_with_barrels_lost_and_less_when_the_market_is_elastic(
 
 
 def test_opec_spare_capacity_caps_what_it_replaces() -> None:
-    kwargs = {"data": DATA, "supply_elasticity": 0.11, "demand_elasticity": 0.13}
+    kwargs: dict[str, Any] = {"data": DATA, "supply_elasticity": 0.11, "demand_elasticity": 0.13}
     spare = DATA.market.opec_spare_capacity_mbd.value
     # releasing everything replaces small losses fully, but not losses above spare capacity
     assert float(sanctions.brent_response(70.0, 1.0, spare_release_share=1.0, **kwargs)) == 70.0
