@@ -11,6 +11,9 @@ Ours: ``guarantor serve`` started as a subprocess on a loopback port, then
 - *models alone*: every instrument's ``assess``, the acceptability model and the durability
   simulation (given the instruments' sections), each timed alone on the same worlds, summed.
 
+The web request, the in-process assessment and the models alone alternate seed by seed, so a
+change of load on the machine falls on all three alike.
+
 Goals: web warm <= 1.2x in process <= 1.2x the models alone; web warm <= 1 s.
 
 Peer, measured in the same run: the same section models run the way EMA Workbench 2.5 runs a
@@ -25,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import socket
 import statistics
 import subprocess
@@ -155,14 +159,27 @@ def main() -> None:
     """Run the benchmark and print our figures, the peer's and their ratio."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--worlds", type=int, default=WORLDS)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--ema-worlds", type=int, default=10)
     args = parser.parse_args()
+    theatre = load_theatre()
+    package = load_package(DEFAULT_PACKAGE, theatre)
+    assess(package, theatre=theatre, worlds=args.worlds, seed=1)  # warm the caches
     process, base = _serve()
+    warm: list[float] = []
+    in_process: list[float] = []
+    alone: list[float] = []
     try:
         url = f"{base}/api/assess/{DEFAULT_PACKAGE}?worlds={args.worlds}"
         cold, data = _get(f"{url}&seed=1")
-        warm = [_get(f"{url}&seed={seed}")[0] for seed in range(2, 2 + args.repeats)]
+        # Alternate the three measurements seed by seed, so a load change on the machine falls
+        # on all of them alike rather than on whichever ran during it.
+        for seed in range(2, 2 + args.repeats):
+            warm.append(_get(f"{url}&seed={seed}")[0])
+            start = time.perf_counter()
+            assess(package, theatre=theatre, worlds=args.worlds, seed=seed)
+            in_process.append(time.perf_counter() - start)
+            alone.append(_models_alone(theatre, package, args.worlds, seed))
         cached = [_get(f"{url}&seed=1")[0] for _ in range(args.repeats)]
     finally:
         process.terminate()
@@ -177,17 +194,6 @@ def main() -> None:
         f"{'met' if warm_s <= GOAL_S else 'MISSED'}"
     )
     print(f"  ours: cached (same request)     {statistics.median(cached):6.3f} s")
-    theatre = load_theatre()
-    package = load_package(DEFAULT_PACKAGE, theatre)
-    assess(package, theatre=theatre, worlds=args.worlds, seed=1)  # warm the caches
-    seeds = range(2, 2 + args.repeats)
-    in_process = []
-    alone = []
-    for seed in seeds:
-        start = time.perf_counter()
-        assess(package, theatre=theatre, worlds=args.worlds, seed=seed)
-        in_process.append(time.perf_counter() - start)
-        alone.append(_models_alone(theatre, package, args.worlds, seed))
     process_s, alone_s = statistics.median(in_process), statistics.median(alone)
     web_ratio, process_ratio = warm_s / process_s, process_s / alone_s
     print(f"  ours: in process (warm)         {process_s:6.3f} s median")
@@ -198,6 +204,7 @@ def main() -> None:
         f"{process_ratio:.2f}x (goal <= {RATIO_GOAL}x: "
         f"{'met' if process_ratio <= RATIO_GOAL else 'MISSED'})"
     )
+    print(f"  machine load (1-minute average) at the end: {os.getloadavg()[0]:.2f}")
     ema_s = _ema(args.ema_worlds)
     if ema_s is None:
         print("  peer: EMA Workbench not installed")

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from guarantor.errors import DataError
 from guarantor.section import Metric, Section, n_worlds, world_parameter
@@ -23,6 +25,24 @@ def test_a_single_world_summarises_to_itself() -> None:
 def test_non_finite_values_are_left_out_of_the_summary() -> None:
     metric = Metric.of("breakdown_month", [np.nan, 12.0, 24.0], "month", "months to breakdown")
     assert metric.summary()["mean"] == 18.0
+
+
+@given(
+    st.lists(
+        st.floats(allow_nan=True, allow_infinity=True, width=64), min_size=1, max_size=300
+    )
+)
+def test_summary_band_is_numpys_percentile_to_the_bit(values: list[float]) -> None:
+    """The summary's own percentile path (one sort, three look-ups) is numpy's linear method."""
+    array = np.asarray(values, dtype=np.float64)
+    finite = array[np.isfinite(array)]
+    summary = Metric.of("x", array, "1", "any values").summary()
+    if finite.size == 0:
+        assert all(np.isnan(v) for v in summary.values())
+        return
+    low, middle, high = np.percentile(finite, [5, 50, 95])
+    assert (summary["low"], summary["value"], summary["high"]) == (low, middle, high)
+    assert summary["mean"] == finite.mean()
 
 
 def test_metric_refuses_a_table() -> None:

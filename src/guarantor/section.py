@@ -138,12 +138,12 @@ class Metric:
         if finite.size == 0:
             nan = float("nan")
             return {"value": nan, "mean": nan, "low": nan, "high": nan}
-        low, middle, high = np.percentile(finite, [5, 50, 95])
+        low, middle, high = _percentiles(np.sort(finite), (5.0, 50.0, 95.0))
         return {
-            "value": float(middle),
+            "value": middle,
             "mean": float(finite.mean()),
-            "low": float(low),
-            "high": float(high),
+            "low": low,
+            "high": high,
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -226,6 +226,26 @@ class Section:
         from guarantor import display
 
         return display.section_frame(self, kind)
+
+
+def _percentiles(ordered: NDArray[np.float64], qs: Sequence[float]) -> list[float]:
+    """Percentiles of sorted values, interpolated linearly (numpy's default method).
+
+    A metric summary is taken for every metric of every view; one sort and three look-ups cost
+    a tenth of ``np.percentile``'s general path on a hundred worlds.
+    """
+    size = ordered.size
+    values = []
+    for q in qs:
+        quantile = q / 100.0
+        position = (size - 1) * quantile
+        below = min(max(int(np.floor(position)), 0), size - 1)
+        above = min(below + 1, size - 1)
+        fraction = position - below
+        low, high = float(ordered[below]), float(ordered[above])
+        step = high - low
+        values.append(high - step * (1.0 - fraction) if fraction >= 0.5 else low + step * fraction)
+    return values
 
 
 def out_of_bounds(

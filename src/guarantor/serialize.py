@@ -12,8 +12,23 @@ import numpy as np
 from pydantic import BaseModel
 
 
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
 def jsonable(value: Any) -> Any:
-    """Turn results into JSON data; a non-finite float (NaN, inf) becomes null."""
+    """Turn results into JSON data; a non-finite float (NaN, inf) becomes null.
+
+    Plain values (most of an assessment's megabytes) are checked by exact type first.
+    """
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else None
+    if kind is dict:
+        return {str(key): jsonable(item) for key, item in value.items()}
+    if kind is list or kind is tuple:
+        return [jsonable(item) for item in value]
     if isinstance(value, BaseModel):
         return jsonable(value.model_dump(mode="json", exclude_none=True))
     if isinstance(value, Mapping):

@@ -200,14 +200,12 @@ class Assessment:
 
 def metric_dict(metric: Metric) -> dict[str, Any]:
     """A metric as the views show it: median and 5–95 % band, plus the mean over worlds."""
-    finite = metric.value[np.isfinite(metric.value)]
-    return {**metric.to_dict(), "mean": float(finite.mean()) if finite.size else None}
+    return metric.to_dict()
 
 
 def section_dict(section: Section) -> dict[str, Any]:
     """A section as the views show it (metrics with their means; layers apart)."""
     data = section.to_dict(layers=False)
-    data["metrics"] = [metric_dict(metric) for metric in section.metrics]
     data["layers"] = sorted(section.layers)
     return data
 

@@ -151,6 +151,7 @@ class State:
         self.limiter = Limiter(limits)
         self._theatre: Theatre | None = None
         self._cache: OrderedDict[tuple[str, int, int], Assessment] = OrderedDict()
+        self._shipped: dict[str, tuple[Package, str]] = {}
         self._lock = threading.Lock()
 
     @property
@@ -164,7 +165,7 @@ class State:
     def cached(self, package: Package, worlds: int, seed: int) -> Assessment | None:
         """A recent assessment of the same package, worlds and seed, if any."""
         with self._lock:
-            key = _key(package, worlds, seed)
+            key = self._key(package, worlds, seed)
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
@@ -177,7 +178,7 @@ class State:
             return found
         result = assess(package, theatre=self.theatre, worlds=worlds, seed=seed)
         with self._lock:
-            self._cache[_key(package, worlds, seed)] = result
+            self._cache[self._key(package, worlds, seed)] = result
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
         return result
@@ -191,8 +192,17 @@ class State:
             lambda: self.assessment(package, worlds, seed), large=worlds >= LARGE_WORLDS
         )
 
+    def _key(self, package: Package, worlds: int, seed: int) -> tuple[str, int, int]:
+        """The cache key: the package's content digest (kept for shipped ones), worlds, seed."""
+        digest = next((d for p, d in self._shipped.values() if p is package), None)
+        return digest or _digest(package), worlds, seed
+
     def shipped(self, name: str) -> Package:
-        """A shipped package by name (never a path)."""
+        """A shipped package by name (never a path), parsed once per app.
+
+        Shipped packages do not change while the app runs, and nothing downstream mutates a
+        package, so each is parsed and validated once (with its cache key) rather than per request.
+        """
         if name not in shipped_packages():
             raise DataError.single(
                 "no such package",
@@ -200,8 +210,15 @@ class State:
                 expected=f"one of {shipped_packages()}",
                 received=name[:100],
             )
-        return load_package(name, self.theatre)
+        with self._lock:
+            found = self._shipped.get(name)
+        if found is None:
+            package = load_package(name, self.theatre)
+            found = (package, _digest(package))
+            with self._lock:
+                self._shipped[name] = found
+        return found[0]
 
 
-def _key(package: Package, worlds: int, seed: int) -> tuple[str, int, int]:
-    return hashlib.sha256(package.model_dump_json().encode()).hexdigest(), worlds, seed
+def _digest(package: Package) -> str:
+    return hashlib.sha256(package.model_dump_json().encode()).hexdigest()
