@@ -27,11 +27,7 @@ def test_non_finite_values_are_left_out_of_the_summary() -> None:
     assert metric.summary()["mean"] == 18.0
 
 
-@given(
-    st.lists(
-        st.floats(allow_nan=True, allow_infinity=True, width=64), min_size=1, max_size=300
-    )
-)
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True, width=64), min_size=1, max_size=300))
 def test_summary_band_is_numpys_percentile_to_the_bit(values: list[float]) -> None:
     """The summary's own percentile path (one sort, three look-ups) is numpy's linear method."""
     array = np.asarray(values, dtype=np.float64)

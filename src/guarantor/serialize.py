@@ -11,7 +11,6 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel
 
-
 _PLAIN = frozenset({str, int, bool, type(None)})
 
 
