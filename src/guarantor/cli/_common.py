@@ -286,6 +286,52 @@ def progress(label: str, *, show: bool = True) -> Iterator[Steps]:
         yield Steps(bar)
 
 
+def instrument_section(
+    instrument: str,
+    package: str | None,
+    theatre: str,
+    worlds: int,
+    seed: int,
+    *,
+    show: bool,
+    label: str | None = None,
+    fixed: dict[str, float] | None = None,
+    **options: Any,
+) -> tuple[Any, Any, Any]:
+    """What an instrument's command does first: theatre, package, worlds, one model run.
+
+    The theatre and the package are loaded, the worlds drawn exactly as ``assess`` draws them
+    (:func:`instrument_worlds`), ``fixed`` columns (a named scenario, never drawn) set in every
+    world, and the instrument's ``assess`` run with ``options``. Returns (theatre, package,
+    section over ``worlds`` worlds).
+    """
+    import importlib
+
+    import numpy as np
+
+    from guarantor.packages import load_package
+    from guarantor.theatre import load_theatre
+
+    module = importlib.import_module(f"guarantor.instruments.{instrument}")
+    with progress(label or instrument, show=show) as bar:
+        bar.step("loading")
+        loaded_theatre = load_theatre(theatre)
+        loaded = load_package(package, loaded_theatre)
+        bar.step(f"{worlds:,} worlds")
+        table, rng = instrument_worlds(instrument, worlds, seed)
+        if fixed:
+            table = {**(table or {}), **{k: np.full(worlds, v) for k, v in fixed.items()}}
+        section = module.assess(loaded_theatre, loaded, table, rng=rng, **options).over(worlds)
+    return loaded_theatre, loaded, section
+
+
+def section_json(package: Any, worlds: int, seed: int, section: Any, **more: Any) -> None:
+    """Print an instrument command's JSON: the package, worlds, seed, ``more`` and the section."""
+    print_json(
+        {"package": package.name, "worlds": worlds, "seed": seed, **more, **section.to_dict()}
+    )
+
+
 def instrument_worlds(instrument: str, worlds: int, seed: int) -> tuple[Any, Any]:
     """The worlds and the generator a model runs with, exactly as ``assess`` gives them.
 

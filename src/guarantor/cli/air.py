@@ -16,9 +16,8 @@ from guarantor.cli._common import (
     console,
     format_number,
     format_share,
-    instrument_worlds,
+    instrument_section,
     print_json,
-    progress,
     reporting,
 )
 
@@ -165,20 +164,11 @@ def air_command(
 ) -> None:
     """Reaction times, CAP stations and protected cities of a package's air policing."""
     from guarantor.cli.views import print_package, write_geojson
-    from guarantor.instruments import air
-    from guarantor.packages import load_package
-    from guarantor.theatre import load_theatre
 
     with reporting(as_json):
-        with progress("air", show=not as_json) as bar:
-            bar.step("loading")
-            loaded_theatre = load_theatre(theatre)
-            loaded = load_package(package, loaded_theatre)
-            bar.step(f"{worlds:,} worlds")
-            table, rng = instrument_worlds("air", worlds, seed)
-            section = air.assess(
-                loaded_theatre, loaded, table, rng=rng, cell_km=cell_km, raid=raid
-            ).over(worlds)
+        _, loaded, section = instrument_section(
+            "air", package, theatre, worlds, seed, show=not as_json, cell_km=cell_km, raid=raid
+        )
         if geojson is not None:
             write_geojson(geojson, section, field="--geojson")
         if as_json:

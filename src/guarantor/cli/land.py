@@ -15,10 +15,9 @@ from guarantor.cli._common import (
     TheatreOption,
     WorldsOption,
     console,
-    instrument_worlds,
-    print_json,
-    progress,
+    instrument_section,
     reporting,
+    section_json,
 )
 
 
@@ -35,24 +34,15 @@ def land_command(
 ) -> None:
     """The line against the threat, what the package keeps in place, tiers, training and arms."""
     from guarantor.cli.views import print_package, print_section, write_geojson
-    from guarantor.instruments import land
-    from guarantor.packages import load_package
-    from guarantor.theatre import load_theatre
 
     with reporting(as_json):
-        with progress("land", show=not as_json) as bar:
-            bar.step("loading")
-            loaded_theatre = load_theatre(theatre)
-            loaded = load_package(package, loaded_theatre)
-            bar.step(f"{worlds:,} worlds")
-            table, rng = instrument_worlds("land", worlds, seed)
-            section = land.assess(loaded_theatre, loaded, table, rng=rng).over(worlds)
+        _, loaded, section = instrument_section(
+            "land", package, theatre, worlds, seed, show=not as_json
+        )
         if geojson is not None:
             write_geojson(geojson, section)
         if as_json:
-            print_json(
-                {"package": loaded.name, "worlds": worlds, "seed": seed, **section.to_dict()}
-            )
+            section_json(loaded, worlds, seed, section)
             return
         print_package(loaded)
         print_section(section)

@@ -14,10 +14,9 @@ from guarantor.cli._common import (
     WorldsOption,
     console,
     format_number,
-    instrument_worlds,
-    print_json,
-    progress,
+    instrument_section,
     reporting,
+    section_json,
     writing,
 )
 
@@ -37,27 +36,18 @@ def sanctions_command(
     from rich.table import Table
 
     from guarantor.cli.views import print_package, print_section
-    from guarantor.instruments import sanctions
-    from guarantor.packages import load_package
     from guarantor.report.svg import revenue_path_plot
-    from guarantor.theatre import load_theatre
 
     with reporting(as_json):
-        with progress("sanctions", show=not as_json) as bar:
-            bar.step("loading")
-            loaded_theatre = load_theatre(theatre)
-            loaded = load_package(package, loaded_theatre)
-            bar.step(f"{worlds:,} worlds")
-            table, rng = instrument_worlds("sanctions", worlds, seed)
-            section = sanctions.assess(loaded_theatre, loaded, table, rng=rng).over(worlds)
+        _, loaded, section = instrument_section(
+            "sanctions", package, theatre, worlds, seed, show=not as_json
+        )
         if plot is not None:
             text = revenue_path_plot(section, plot.suffix, field="--plot")
             with writing(plot, "plot", field="--plot"):
                 plot.write_text(text, encoding="utf-8")
         if as_json:
-            print_json(
-                {"package": loaded.name, "worlds": worlds, "seed": seed, **section.to_dict()}
-            )
+            section_json(loaded, worlds, seed, section)
             return
         print_package(loaded)
         print_section(section)

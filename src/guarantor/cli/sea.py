@@ -15,10 +15,9 @@ from guarantor.cli._common import (
     WorldsOption,
     console,
     format_number,
-    instrument_worlds,
-    print_json,
-    progress,
+    instrument_section,
     reporting,
+    section_json,
 )
 
 if TYPE_CHECKING:
@@ -46,47 +45,37 @@ def sea(
     as_json: bool = JsonOption,
 ) -> None:
     """Escorts, Montreux, tonnes a month and ships damaged on the sea lane to Odesa."""
-    import numpy as np
-
     from guarantor.cli.views import write_geojson
     from guarantor.instruments import maritime
     from guarantor.instruments.maritime.data import load_maritime
-    from guarantor.packages import load_package
-    from guarantor.theatre import load_theatre
 
     with reporting(as_json):
-        with progress("sea", show=not as_json) as bar:
-            bar.step("loading")
-            scenario = _scenario(straits)
-            theatre = load_theatre(theatre_name)
-            loaded = load_package(package, theatre)
-            bar.step(f"{worlds:,} worlds")
-            table, rng = instrument_worlds("maritime", worlds, seed)
+        scenario = _scenario(straits)
+        theatre, loaded, section = instrument_section(
+            "maritime",
+            package,
+            theatre_name,
+            worlds,
+            seed,
+            show=not as_json,
+            label="sea",
             # the straits' status is a named scenario, set here, never drawn
-            table = {**(table or {}), "straits_scenario": np.full(worlds, float(scenario.code))}
-            section = maritime.assess(theatre, loaded, table, rng=rng).over(worlds)
-            checks = (
-                [
-                    row
-                    for record in load_maritime().file.records
-                    for row in maritime.record_check(theatre, record)
-                ]
-                if records
-                else []
-            )
+            fixed={"straits_scenario": float(scenario.code)},
+        )
+        checks = (
+            [
+                row
+                for record in load_maritime().file.records
+                for row in maritime.record_check(theatre, record)
+            ]
+            if records
+            else []
+        )
         if geojson is not None:
             write_geojson(geojson, section)
         if as_json:
-            result = {
-                "package": loaded.name,
-                "worlds": worlds,
-                "seed": seed,
-                "straits": scenario.value,
-                **section.to_dict(),
-            }
-            if records:
-                result["record_checks"] = checks
-            print_json(result)
+            extra = {"record_checks": checks} if records else {}
+            section_json(loaded, worlds, seed, section, straits=scenario.value, **extra)
             return
         _show(section, f"{loaded.title} ({loaded.name})", checks)
 
