@@ -274,7 +274,7 @@ def durability_scores() -> str:
 
 def durability_methods() -> str:
     """Maximum likelihood against the Bayesian fit, by cross-validation."""
-    from guarantor.durability.backtest import compare_methods
+    from guarantor.durability.robustness import compare_methods
 
     comparison = compare_methods(n_worlds=100)
     lines = [
@@ -286,7 +286,7 @@ def durability_methods() -> str:
     return (
         "\n".join(lines)
         + "\n\n"
-        + _generated("`guarantor.durability.backtest.compare_methods` (100 worlds per case)")
+        + _generated("`guarantor.durability.robustness.compare_methods` (100 worlds per case)")
     )
 
 
@@ -294,7 +294,7 @@ _METHOD_NAMES = {"mle": "maximum likelihood", "bayes": "Bayesian"}
 
 
 def _method_rows(comparison: Any) -> list[str]:
-    from guarantor.durability.backtest import method_table_rows
+    from guarantor.durability.robustness import method_table_rows
 
     rows = []
     for row in method_table_rows(comparison):
@@ -313,7 +313,7 @@ def _method_rows(comparison: Any) -> list[str]:
 
 def durability_codings() -> str:
     """Agreement between the two codings and how far the results move."""
-    from guarantor.durability.backtest import coding_sensitivity
+    from guarantor.durability.robustness import coding_sensitivity
 
     sensitivity = coding_sensitivity(n_worlds=100)
     lines = ["| field | cases coded alike | Cohen's κ |", "| --- | --- | --- |"]
@@ -337,7 +337,7 @@ def durability_codings() -> str:
     return (
         "\n".join(lines)
         + "\n\n"
-        + _generated("`guarantor.durability.backtest.coding_sensitivity` (100 worlds per case)")
+        + _generated("`guarantor.durability.robustness.coding_sensitivity` (100 worlds per case)")
     )
 
 

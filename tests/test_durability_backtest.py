@@ -16,7 +16,6 @@ from guarantor.durability.backtest import (
     Prior,
     backtest,
     case_log_likelihood,
-    compare_methods,
     fit_traces,
     harrell_c,
     literature_prior,
@@ -27,6 +26,7 @@ from guarantor.durability.backtest import (
     trace_cases,
 )
 from guarantor.durability.cases import Case, CaseLibrary
+from guarantor.durability.robustness import compare_methods
 
 WORLDS = 40
 
@@ -301,7 +301,7 @@ def test_kappa_is_one_for_identical_codings_and_zero_at_chance() -> None:
 
 @pytest.mark.slow
 def test_both_codings_beat_the_base_rate_out_of_sample() -> None:
-    from guarantor.durability.backtest import coding_sensitivity
+    from guarantor.durability.robustness import coding_sensitivity
 
     sensitivity = coding_sensitivity(n_worlds=30)
     for row in sensitivity.rows():

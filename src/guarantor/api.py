@@ -10,6 +10,9 @@ level (``guarantor.assess``); the names load on first use, so ``import guarantor
 
 Bad input raises :class:`~guarantor.errors.DataError`, which lists every problem with its file,
 line, field, what was expected and what was received.
+
+One module on purpose (about 580 lines): it is the public surface a notebook sees; every function
+and its docstring sit in one place, in the order ``docs/api.md`` presents them.
 """
 
 from __future__ import annotations

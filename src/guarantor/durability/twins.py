@@ -15,6 +15,9 @@ holds) the kernel's value is its smooth per-world survival (the product of P(no 
 the path), whose mean is P(hold) given the parameters.
 
 Mesa and EMA Workbench are optional (the ``peers`` extra); they are imported when used.
+
+One module on purpose (about 400 lines): the twins are one model written three ways, and a
+reader checks that they are the same model by reading them side by side.
 """
 
 from __future__ import annotations

@@ -28,6 +28,9 @@ A package breaking a rule is not an error: :func:`rule` returns a :class:`Ruling
 :class:`Verdict` for every pledge (the ship, the article, how many ships pass and why) and a
 :class:`Violation` for every ship kept out. :func:`rule_worlds` applies the rules once per
 distinct scenario over arrays of worlds.
+
+One module on purpose (about 700 lines): the Convention is read article by article in the order
+of its text, so that a reader can hold each rule against the article it applies.
 """
 
 from __future__ import annotations
