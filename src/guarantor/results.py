@@ -73,13 +73,14 @@ class Simulation(_Shows):
         from guarantor.durability import wilson_band
 
         if kind == "worlds":
-            frame = pd.DataFrame(
-                {name: np.asarray(values) for name, values in self.result.outcomes.items()}
+            columns: dict[str, Any] = {
+                name: np.asarray(values) for name, values in self.result.outcomes.items()
+            }
+            columns.update(
+                {name: np.asarray(v, dtype=np.float64) for name, v in self.worlds.items()}
             )
-            for name, values in self.worlds.items():
-                frame[name] = np.asarray(values, dtype=np.float64)
-            frame.insert(0, "world", np.arange(len(frame)))
-            return frame
+            size = len(next(iter(columns.values()))) if columns else 0
+            return pd.DataFrame({"world": np.arange(size), **columns})
         if kind == "survival":
             low, high = wilson_band(self.result.survival, self.result.n_worlds)
             return pd.DataFrame(
