@@ -71,6 +71,7 @@ from guarantor.bargaining.smp_turn import (
     find_bargains,
     interpolate,
     position_probabilities,
+    unique_positions,
 )
 from guarantor.bargaining.table import ActorTable
 
@@ -107,6 +108,7 @@ __all__ = [
     "run_smp",
     "scalar_pce",
     "smp_run_to_dict",
+    "unique_positions",
     "utility",
     "victory_matrix",
     "victory_probability",

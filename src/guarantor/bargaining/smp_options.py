@@ -11,8 +11,14 @@ MIN_CONTEST = 1e-10
 """KTAB's floor on a coalition's strength in a challenge."""
 MIN_SIGNIFICANT_GAIN = 1e-5
 """KTAB's smallest expected gain worth a challenge."""
-POSITION_TOLERANCE = 1e-5
-"""Positions closer than this (0–1 scale) count as one option."""
+POSITION_TOLERANCE = 1e-3
+"""Positions closer than this (Euclidean, 0–1 scale) count as one option: KTAB's ``posTol``.
+
+KTAB ``examples/smp/libsrc/smp.h`` line 321 (commit 06542ee): ``double posTol = 1E-3; // on a
+scale of 0 to 100, this is a difference of just 0.1``, used by ``SMPState::equivNdx`` in
+``smp.cpp`` (``norm(pos_i - pos_j) < posTol``). KTAB's bargains are rounded to 1e-4, so two
+actors that took the two sides of one bargain can sit 1e-4 apart; at 1e-5 they counted as two
+options and split the vote, which moved the winning probabilities by up to 0.29."""
 
 
 class VotingRule(StrEnum):
@@ -110,9 +116,15 @@ class SmpOptions:
     """Keep two KTAB behaviours in the non-default bargain models: the receiver's bargain uses
     the receiver's estimate of the initiator's *gain* where a probability is meant, and the
     power-weighted compromise weights the receiver's bargain by the initiator's capability."""
+    position_tolerance: float = POSITION_TOLERANCE
+    """Positions closer than this (0–1 scale) share one winning probability (KTAB ``posTol``)."""
     min_turns: int = 2
     max_turns: int = 100
     stop_ratio: float = 0.02
+
+    def __post_init__(self) -> None:
+        if not self.position_tolerance > 0:
+            raise ValueError(f"position_tolerance must be > 0, got {self.position_tolerance!r}")
 
 
 # --- the building blocks (pure functions on arrays) ---------------------------------------

@@ -27,7 +27,6 @@ from guarantor.bargaining.smp_elections import (
 from guarantor.bargaining.smp_options import (
     MIN_CONTEST,
     MIN_SIGNIFICANT_GAIN,
-    POSITION_TOLERANCE,
     BargainModel,
     Interpolation,
     SmpOptions,
@@ -145,17 +144,35 @@ def interpolate(  # noqa: PLR0917 - both sides' position, salience, probability
     return b_i, b_j
 
 
+def unique_positions(position: FloatArray, tolerance: float) -> IntArray:
+    """Actors whose positions count as distinct options (KTAB ``KBase::ueIndices``).
+
+    Actors are taken in order; one is a new option unless it lies within ``tolerance`` of an
+    option already found. Closeness is not transitive, so this is not "the first actor it is
+    close to": A–B and B–C may be close while A–C is not, and then C is an option of its own.
+    """
+    gap = np.linalg.norm(position[:, None, :] - position[None, :, :], axis=2)
+    unique: list[int] = []
+    for i in range(position.shape[0]):  # a handful of actors; order matters, as in KTAB
+        if not unique or not np.any(gap[i, unique] < tolerance):
+            unique.append(i)
+    return np.asarray(unique, dtype=np.intp)
+
+
 def position_probabilities(table: ActorTable, state: TurnState, options: SmpOptions) -> FloatArray:
-    """Probability that each actor's position wins (KTAB ``pDist(-1)``; equal positions share)."""
-    gap = np.linalg.norm(state.position[:, None, :] - state.position[None, :, :], axis=2)
-    same = gap < POSITION_TOLERANCE
-    representative = np.argmax(same, axis=1)
-    unique = np.flatnonzero(representative == np.arange(table.n_actors))
+    """Probability that each actor's position wins (KTAB ``pDist(-1)`` and ``posProb``).
+
+    The PCE runs over the distinct positions (:func:`unique_positions`); each actor gets the
+    probability of the last distinct position within the tolerance of its own, as KTAB's
+    ``State::posProb`` reports it, so actors on one position each show that position's share.
+    """
+    unique = unique_positions(state.position, options.position_tolerance)
     own = state.utilities[np.arange(table.n_actors), np.arange(table.n_actors), :]
     p_unique = scalar_pce(options, table.capability, own[:, unique], VotingRule.PROPORTIONAL)
-    lookup = np.zeros(table.n_actors)
-    lookup[unique] = p_unique
-    return np.asarray(lookup[representative], dtype=np.float64)
+    gap = np.linalg.norm(state.position[:, None, :] - state.position[None, unique, :], axis=2)
+    near = gap < options.position_tolerance
+    last = near.shape[1] - 1 - np.argmax(near[:, ::-1], axis=1)
+    return np.asarray(p_unique[last], dtype=np.float64)
 
 
 # --- the run -------------------------------------------------------------------------------
