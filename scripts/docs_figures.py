@@ -1354,6 +1354,149 @@ def bargaining_checks() -> str:
     )
 
 
+def _gap(value: float) -> str:
+    """A difference from KTAB: 0 when it is round-off, else two significant digits."""
+    return "0" if value < 1e-12 else f"{value:.1e}".replace("e-0", "e−").replace("-", "−")
+
+
+def bargaining_ktab_states() -> str:
+    """Our SMP against KTAB's reference run at every state and turn (KTAB's tolerance and 1e-5)."""
+    from dataclasses import replace
+
+    from guarantor.bargaining import read_ktab_csv, run_smp
+    from guarantor.bargaining.ktab_reference import (
+        INPUT_FILE,
+        load_reference,
+        state_gaps,
+        tolerance,
+        turn_gaps,
+    )
+
+    reference = load_reference()
+    run = run_smp(read_ktab_csv(BARGAINING_DATA / INPUT_FILE))
+    old = run_smp(run.table, replace(run.options, position_tolerance=1e-5))
+    states = state_gaps(run, reference)
+    turns = {gap.turn: gap for gap in turn_gaps(run, reference)}
+    old_win = [gap.win_probabilities for gap in state_gaps(old, reference)]
+    rows = [
+        (
+            "KTAB prints (agreement within)",
+            f"4 decimals ({_gap(tolerance('positions'))})",
+            f"3 ({_gap(tolerance('risk_attitudes'))})",
+            f"4 ({_gap(tolerance('utilities'))})",
+            f"4 ({_gap(tolerance('win_probabilities'))})",
+            "",
+            f"4 / 3 ({_gap(tolerance('challenges'))} / {_gap(tolerance('bargains'))})",
+            f"4 ({_gap(tolerance('choices'))})",
+        )
+    ]
+    for gap in states:
+        turn = turns.get(gap.state)
+        rows.append(
+            (
+                str(gap.state),
+                _gap(gap.positions),
+                _gap(gap.risk_attitudes),
+                _gap(gap.utilities),
+                _gap(gap.win_probabilities),
+                _gap(old_win[gap.state]),
+                "—"
+                if turn is None
+                else (
+                    f"{'same' if turn.same_challenges else 'DIFFERENT'}: "
+                    f"{_gap(turn.challenges)} / {_gap(turn.bargains)}"
+                ),
+                "—"
+                if turn is None
+                else f"{'same' if turn.same_options else 'DIFFERENT'}: {_gap(turn.choices)}",
+            )
+        )
+    agree = all(g.within_print_precision() for g in states) and all(
+        t.within_print_precision() for t in turns.values()
+    )
+    verdict = (
+        f"All {len(states)} states and {len(turns)} turns agree with KTAB within its printed "
+        "precision."
+        if agree
+        else "**Some states differ from KTAB beyond its printed precision.**"
+    )
+    off = [str(s) for s, g in enumerate(old_win) if g > tolerance("win_probabilities")]
+    return "\n\n".join(
+        [
+            _table(
+                (
+                    "state",
+                    "positions (0–100)",
+                    "risk attitudes",
+                    "utilities",
+                    "P(win), posTol 1e-3",
+                    "P(win), old 1e-5",
+                    "turn into it: challenges / bargains",
+                    "choices",
+                ),
+                rows,
+            ),
+            f"{verdict} With the old tolerance of 1e-5 the winning probabilities differ at "
+            f"states {', '.join(off)} (by up to {max(old_win):.2f}); nothing else changes.",
+            _generated(
+                "`guarantor.bargaining.ktab_reference` (largest absolute difference per state) "
+                "on `ktab-dummy-3dim.csv` against `data/ktab/ref-dummyData_3Dim.json`"
+            ),
+        ]
+    )
+
+
+def bargaining_ktab_samples() -> str:
+    """Our SMP on KTAB's 6-dimension and 40-actor sample inputs."""
+    from guarantor.bargaining import read_ktab_csv, run_smp
+    from guarantor.bargaining.ktab_reference import SAMPLE_INPUTS, sample_path
+    from guarantor.bargaining.smp import unique_positions
+
+    rows = []
+    for label, file in SAMPLE_INPUTS.items():
+        table = read_ktab_csv(sample_path(file))
+        run = run_smp(table)
+        ratio = run.turns[-1].change / (run.turns[0].change + 1e-4)
+        final = run.final_position
+        distinct = unique_positions(final, run.options.position_tolerance)
+        best = int(np.argmax(run.final_win_probability))
+        sharing = np.flatnonzero(
+            np.linalg.norm(final - final[best], axis=1) < run.options.position_tolerance
+        )
+        weight = table.capability[:, None] * table.salience
+        start = np.sum(weight * table.position, axis=0) / np.sum(weight, axis=0)
+        rows.append(
+            (
+                f"`{file}` ({label})",
+                f"{len(run.turns)} (limit 100; last change {ratio:.4f} of the first)",
+                " ".join(f"{100 * v:.1f}" for v in start),
+                " ".join(f"{100 * v:.1f}" for v in run.forecast()),
+                f"{distinct.size} of {table.n_actors}",
+                f"{run.final_win_probability[best]:.3f} "
+                f"({', '.join(table.actors[i] for i in sharing)})",
+            )
+        )
+    return "\n\n".join(
+        [
+            _table(
+                (
+                    "input",
+                    "turns",
+                    "weighted mean at start (0–100)",
+                    "forecast (0–100)",
+                    "distinct final positions",
+                    "leading position's P(win) (actors on it)",
+                ),
+                rows,
+            ),
+            _generated(
+                "`guarantor.bargaining.run_smp` with KTAB's default options on the shipped "
+                "`data/ktab` inputs; forecast and mean weighted by capability × salience"
+            ),
+        ]
+    )
+
+
 # --- explore ------------------------------------------------------------------------------
 
 NATO_WORLDS = 30
@@ -1491,6 +1634,8 @@ BLOCKS: tuple[Block, ...] = (
     Block("bargaining-packages", "docs/bargaining.md", bargaining_packages),
     Block("bargaining-foreman", "docs/bargaining.md", bargaining_foreman),
     Block("bargaining-checks", "docs/bargaining.md", bargaining_checks),
+    Block("bargaining-ktab-states", "docs/bargaining.md", bargaining_ktab_states),
+    Block("bargaining-ktab-samples", "docs/bargaining.md", bargaining_ktab_samples),
     Block("explore-nato-track", "docs/explore.md", explore_nato_track),
     Block("explore-sobol", "docs/explore.md", explore_sobol),
 )

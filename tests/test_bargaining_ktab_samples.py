@@ -171,9 +171,12 @@ def _tables(draw: st.DrawFn) -> ActorTable:
 def test_any_table_stays_in_range_shares_probability_one_and_repeats(table: ActorTable) -> None:
     options = SmpOptions(max_turns=6)
     run = run_smp(table, options)
+    assert np.all((run.history >= 0) & (run.history <= 1))
+    # bargains are rounded to 4 decimals, as KTAB rounds them: off-grid inputs may be
+    # overstepped by half a unit of the fourth decimal, never more
     low, high = table.position.min(axis=0), table.position.max(axis=0)
-    assert np.all(run.history >= low - 1e-9)
-    assert np.all(run.history <= high + 1e-9)
+    assert np.all(run.history >= low - 0.5e-4 - 1e-12)
+    assert np.all(run.history <= high + 0.5e-4 + 1e-12)
     for turn in run.turns:
         unique = unique_positions(turn.position, options.position_tolerance)
         assert turn.win_probability[unique].sum() == pytest.approx(1.0)
