@@ -3,8 +3,10 @@
 ``data/ktab/ref-dummyData_3Dim.json`` holds, as KTAB printed them, every state's positions, risk
 attitudes, risk-aware utilities and winning probabilities, and every turn's challenges and
 each actor's choice among its bargains (KTAB ``examples/smp/doc/20170530_ref-dummyData_3Dim.txt``,
-MIT licence). :func:`compare_run` lines a run of :func:`~guarantor.bargaining.smp.run_smp` up
-against it; a quantity agrees when it is within half a unit of the last decimal KTAB printed.
+MIT licence). :func:`state_gaps` and :func:`turn_gaps` line a run of
+:func:`~guarantor.bargaining.smp.run_smp` up against it; a quantity agrees when it is within half
+a unit of the last decimal KTAB printed. KTAB's 6-dimension and 40-actor sample inputs, which
+have no reference run, are pinned by :func:`run_record` (``scripts/ktab_samples.py``).
 """
 
 from __future__ import annotations
