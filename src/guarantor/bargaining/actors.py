@@ -40,7 +40,13 @@ class Scale(Strict):
 
 
 class Dimension(Strict):
-    """An issue dimension and how a package's commitments place a point on it."""
+    """An issue dimension: what its ends mean, and where a package that sets nothing sits.
+
+    The instruments place a package on the dimensions their commitments touch (their
+    ``positions``); settlement terms no instrument reads (recognition of territory) are placed
+    by ``anchors`` here. ``unset`` is the position when neither the package nor the status quo
+    sets the dimension (no troops, no cap).
+    """
 
     id: Identifier
     name: str
@@ -48,26 +54,58 @@ class Dimension(Strict):
     one_means: str
     anchors: dict[str, Quantity] = Field(default_factory=dict)
     scale: Scale | None = None
+    unset: Quantity | None = None
     note: str | None = None
 
     @model_validator(mode="after")
     def _one_mapping(self) -> Self:
-        if bool(self.anchors) == (self.scale is not None):
-            raise ValueError("give either 'anchors' (named levels) or 'scale' (an amount)")
+        if self.anchors and self.scale is not None:
+            raise ValueError("give 'anchors' (named levels) or 'scale' (an amount), not both")
         for level, anchor in self.anchors.items():
             if not 0 <= anchor.value <= 1:
                 raise ValueError(f"anchor {level!r} must lie in [0, 1], got {anchor.value}")
         return self
 
 
+class CodedStatement(Strict):
+    """A dated statement and the number an analyst reads from it on a dimension's 0-1 scale."""
+
+    value: float = Field(ge=0.0, le=1.0)
+    said: str
+    date: str
+    source: str
+
+
+CODING_SD = 0.05
+"""Least spread of a coding fitted to statements: the analyst's reading error (an assumption)."""
+
+
+def fitted(statements: tuple[CodedStatement, ...]) -> tuple[float, float] | None:
+    """Mean and spread of the codings of ``statements`` (None without any).
+
+    The spread is the codings' standard deviation, at least :data:`CODING_SD`: statements that
+    agree still leave the reading of each uncertain.
+    """
+    if not statements:
+        return None
+    values = np.array([s.value for s in statements])
+    return float(values.mean()), max(float(values.std()), CODING_SD)
+
+
 class RedLine(Strict):
-    """An actor refuses any package whose point lies below (or above) a threshold."""
+    """An actor refuses any package whose point lies below (or above) a threshold.
+
+    With ``statements`` the threshold is drawn from a normal distribution fitted to their
+    codings (mean and spread, :func:`fitted`), truncated to the threshold's range; without
+    them, uniformly within the range.
+    """
 
     dimension: Identifier
     veto_if: Literal["below", "above"]
     threshold: Quantity
     statement: str
     source: str | None = None
+    statements: tuple[CodedStatement, ...] = ()
 
 
 class ActorEntry(Strict):
@@ -80,6 +118,7 @@ class ActorEntry(Strict):
     position: dict[Identifier, Quantity]
     salience: dict[Identifier, Quantity]
     red_lines: tuple[RedLine, ...] = ()
+    statements: dict[Identifier, tuple[CodedStatement, ...]] = Field(default_factory=dict)
     note: str | None = None
 
     @model_validator(mode="after")
@@ -133,28 +172,41 @@ class ActorSet(Strict):
                 return dimension
         raise KeyError(f"no dimension {dimension_id!r}")
 
-    def sample(self, size: int, rng: np.random.Generator | None) -> dict[str, np.ndarray]:
-        """Draw actors' numbers uniformly within their ranges; central values when ``rng`` is None.
+    def sample(
+        self,
+        size: int,
+        rng: np.random.Generator | None,
+        *,
+        values: dict[str, np.ndarray] | None = None,
+    ) -> dict[str, np.ndarray]:
+        """Actors' numbers over ``size`` worlds; central values without ``rng`` and ``values``.
 
-        Returns arrays with a leading world axis: ``capability`` (w, n), ``position`` and
+        ``values`` are codings already drawn (:func:`guarantor.bargaining.codings.draw`), by
+        name. Returns arrays with a leading world axis: ``capability`` (w, n), ``position`` and
         ``salience`` (w, n, d; saliences scaled down where a draw sums over the limit),
         ``war_cost`` (w, n).
         """
+        from guarantor.bargaining.codings import codings, draw
 
-        def draw(quantities: list[Quantity]) -> np.ndarray:
-            value = np.array([q.value for q in quantities])
-            if rng is None:
-                return np.broadcast_to(value, (size, len(quantities))).copy()
-            low = np.array([q.range[0] for q in quantities])
-            high = np.array([q.range[1] for q in quantities])
-            return np.asarray(low + (high - low) * rng.random((size, len(quantities))))
+        coded = {c.name: c for c in codings(self)}
+        if values is None:
+            values = draw(tuple(coded.values()), size, rng=rng)
+
+        def column(name: str) -> np.ndarray:
+            if values is None:
+                return np.full(size, coded[name].central)
+            return np.asarray(values[name], dtype=np.float64)
 
         dims = self.dimension_ids
-        n, d = len(self.actors), len(dims)
-        capability = draw([a.capability for a in self.actors])
-        war_cost = draw([a.war_cost for a in self.actors])
-        position = draw([a.position[k] for a in self.actors for k in dims]).reshape(size, n, d)
-        salience = draw([a.salience[k] for a in self.actors for k in dims]).reshape(size, n, d)
+        ids = self.actor_ids
+        capability = np.stack([column(f"{a}.capability") for a in ids], axis=1)
+        war_cost = np.stack([column(f"{a}.war_cost") for a in ids], axis=1)
+        position = np.stack(
+            [np.stack([column(f"{a}.position.{d}") for d in dims], axis=1) for a in ids], axis=1
+        )
+        salience = np.stack(
+            [np.stack([column(f"{a}.salience.{d}") for d in dims], axis=1) for a in ids], axis=1
+        )
         total = salience.sum(axis=2, keepdims=True)
         salience = np.where(total > SALIENCE_LIMIT, salience * SALIENCE_LIMIT / total, salience)
         return {

@@ -1,172 +1,191 @@
 """A package as a point on the bargaining model's issue dimensions, and its utility to actors.
 
-A package's commitments set its point ``p``: the strongest guarantee where several commitments
-set one dimension, the largest concession on territory (scaled by the share of the occupied
-areas it names), forces counting on "foreign troops" only when stationed inside Ukraine; a
-dimension the package leaves alone takes the status quo. Actor i's utility of ``p`` is KTAB's
-risk-neutral ``u_i(p) = 1 − d_i(p)``.
+The instruments place the package: each one's ``positions(package)`` (the contract's
+:class:`~guarantor.instruments.contract.IssuePosition`, in ``instruments/<name>/issues.py``)
+says where the commitments it reads put it on the dimensions they touch. Recognition of occupied
+territory, a settlement term no instrument reads, is placed here by the actor file's anchors,
+scaled by the share of the occupied areas it names. Where several positions set one dimension
+the strongest guarantee counts (the lowest), and on territory the largest concession. A
+dimension the package leaves alone takes the status quo's position, and one the status quo
+leaves alone its ``unset`` end (no troops, no cap).
+
+The status quo is itself a small package (the actor file's ``status_quo`` levels turned into
+commitments) placed by the same instruments, so a package that sets what the status quo sets
+sits exactly on it. Each position is drawn within its range with the dimension's one *mapping*
+draw per world, shared by package and status quo (common random numbers).
+
+Actor i's utility of a point ``p`` is KTAB's risk-neutral ``u_i(p) = 1 − d_i(p)``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from guarantor.bargaining.actors import ActorSet, Dimension
+from guarantor.bargaining.actors import ActorSet
 from guarantor.errors import DataError, Problem
-from guarantor.packages.schema import (
-    ArmyCap,
-    ForceLocation,
-    Instrument,
-    NatoMembership,
-    Package,
-    ReassuranceForce,
-    SanctionsSnapback,
-    TerritorialRecognition,
-    UsBackstop,
-    magnitude,
-)
+from guarantor.instruments import registry
+from guarantor.instruments.contract import IssuePosition
+from guarantor.packages.schema import Instrument, Package, TerritorialRecognition
 from guarantor.sourcing import Quantity
 
 FloatArray = NDArray[np.float64]
 
-
-def _levels(package: Package, dimension: str) -> list[str]:
-    """Named levels a package sets on an anchored dimension."""
-    if dimension == "nato":
-        return [
-            c.track.value
-            for c in package.of(Instrument.NATO_MEMBERSHIP)
-            if isinstance(c, NatoMembership)
-        ]
-    if dimension == "us_commitment":
-        return [
-            c.level.value for c in package.of(Instrument.US_BACKSTOP) if isinstance(c, UsBackstop)
-        ]
-    if dimension == "territory":
-        return [
-            c.level.value
-            for c in package.of(Instrument.TERRITORIAL_RECOGNITION)
-            if isinstance(c, TerritorialRecognition)
-        ]
-    if dimension == "sanctions":
-        return [
-            c.level.value
-            for c in package.of(Instrument.SANCTIONS_SNAPBACK)
-            if isinstance(c, SanctionsSnapback)
-        ]
-    return []
-
-
-def _amount(package: Package, dimension: str) -> float | None:
-    """The amount a package sets on a numeric dimension (None: no commitment)."""
-    if dimension == "foreign_troops":
-        forces = [
-            magnitude(c.troops)
-            for c in package.of(Instrument.REASSURANCE_FORCE)
-            if isinstance(c, ReassuranceForce) and c.location is ForceLocation.INSIDE_UKRAINE
-        ]
-        return float(sum(forces))
-    if dimension == "army_cap":
-        caps = [
-            magnitude(c.troops) for c in package.of(Instrument.ARMY_CAP) if isinstance(c, ArmyCap)
-        ]
-        return min(caps) if caps else None
-    return None
-
-
 OCCUPIED_AREAS = 5
 """Crimea, Donetsk, Luhansk, Zaporizhzhia and Kherson: the areas a recognition can name."""
 
-
-def _territory_share(package: Package) -> float:
-    """Share of the occupied areas a recognition covers: all of them when it names none.
-
-    Each named area counts equally (an assumption: the areas differ in size and in what Russia
-    holds of them); the position on the territory dimension scales with the share.
-    """
-    shares = [
-        len(set(c.areas)) / OCCUPIED_AREAS if c.areas else 1.0
-        for c in package.of(Instrument.TERRITORIAL_RECOGNITION)
-        if isinstance(c, TerritorialRecognition)
-    ]
-    return max(shares, default=1.0)
-
-
-# Where two commitments set one dimension, the one furthest towards Russia's end counts for
+# Where two positions set one dimension, the one furthest towards Russia's end counts for
 # recognition (a concession made is made); elsewhere the strongest guarantee counts.
 _TAKE_MAX = {"territory"}
 
+# The status quo's levels become commitments of these kinds (field holding the level).
+_STATUS_QUO_KINDS = {
+    "nato": (Instrument.NATO_MEMBERSHIP, "track"),
+    "us_commitment": (Instrument.US_BACKSTOP, "level"),
+    "sanctions": (Instrument.SANCTIONS_SNAPBACK, "level"),
+    "territory": (Instrument.TERRITORIAL_RECOGNITION, "level"),
+}
 
-def draw_in_range(quantity: Quantity, size: int, rng: np.random.Generator | None) -> FloatArray:
-    """``size`` uniform draws within the quantity's range (its value everywhere without ``rng``)."""
-    if rng is None:
-        return np.full(size, quantity.value)
+
+def _territory(actor_set: ActorSet, package: Package) -> tuple[IssuePosition, ...]:
+    """Recognition on the ``territory`` dimension, scaled by the share of the areas named.
+
+    Each named area counts equally (an assumption: the areas differ in size and in what Russia
+    holds of them); naming none means all of them.
+    """
+    try:
+        anchors = actor_set.dimension("territory").anchors
+    except KeyError:
+        return ()
+    found = []
+    for c in package.commitments:
+        if not isinstance(c, TerritorialRecognition) or c.level.value not in anchors:
+            continue
+        share = len(set(c.areas)) / OCCUPIED_AREAS if c.areas else 1.0
+        anchor = anchors[c.level.value]
+        low, high = anchor.range
+        quantity = Quantity(
+            value=anchor.value * share,
+            low=low * share,
+            high=high * share,
+            unit="1",
+            assumption=f"{anchor.assumption or 'anchor'}; {share:.0%} of the occupied areas",
+        )
+        found.append(IssuePosition("territory", quantity, (c.id,), f"{c.level.value} ({c.id})"))
+    if not found:
+        return ()
+    return (max(found, key=lambda p: p.position.value),)
+
+
+def issue_positions(actor_set: ActorSet, package: Package) -> dict[str, list[IssuePosition]]:
+    """Every position the instruments (and the territory anchors) give ``package``, by dimension.
+
+    An instrument that maps to no dimension (or has no ``positions`` yet) adds nothing; a
+    dimension the actor file does not model is left out.
+    """
+    dims = set(actor_set.dimension_ids)
+    found: dict[str, list[IssuePosition]] = {}
+    for instrument in registry.instruments():
+        positions = getattr(instrument, "positions", None)
+        for position in positions(package) if callable(positions) else ():
+            if position.dimension in dims:
+                found.setdefault(position.dimension, []).append(position)
+    for position in _territory(actor_set, package):
+        found.setdefault("territory", []).append(position)
+    return found
+
+
+def status_quo_package(actor_set: ActorSet) -> Package:
+    """The status quo (today's terms if the war goes on) as a package of commitments.
+
+    Raises:
+        DataError: a status-quo level the package language does not know.
+    """
+    commitments: list[dict[str, Any]] = []
+    for dimension, level in actor_set.status_quo.items():
+        if dimension not in _STATUS_QUO_KINDS:
+            continue
+        kind, field = _STATUS_QUO_KINDS[dimension]
+        commitments.append(
+            {
+                "id": f"status-quo-{dimension.replace('_', '-')}",
+                "actor": "UKR",
+                "instrument": kind.value,
+                field: level,
+            }
+        )
+    if not commitments:
+        commitments.append(
+            {
+                "id": "status-quo-nato",
+                "actor": "UKR",
+                "instrument": "nato_membership",
+                "track": "open_door",
+            }
+        )
+    try:
+        return Package.model_validate(
+            {"name": "status-quo", "title": "Status quo", "commitments": commitments}
+        )
+    except ValueError as error:
+        raise DataError(
+            [
+                Problem(
+                    "a status-quo level the package language does not know",
+                    field="status_quo",
+                    received=str(error).splitlines()[0],
+                )
+            ]
+        ) from None
+
+
+def _drawn(quantity: Quantity, unit: FloatArray | None, size: int) -> FloatArray:
+    if unit is None:
+        return np.full(size, float(quantity.value))
     low, high = quantity.range
-    return low + (high - low) * rng.random(size)
+    return np.asarray(low + (high - low) * unit, dtype=np.float64)
 
 
-def _scale_position(
-    dimension: Dimension, amount: float, size: int, rng: np.random.Generator | None
+def _combine(
+    positions: list[IssuePosition], dimension: str, unit: FloatArray | None, size: int
 ) -> FloatArray:
-    assert dimension.scale is not None
-    zero = draw_in_range(dimension.scale.zero_at, size, rng)
-    one = draw_in_range(dimension.scale.one_at, size, rng)
-    return np.clip((amount - zero) / (one - zero), 0.0, 1.0)
+    values = np.stack([_drawn(p.position, unit, size) for p in positions])
+    combined = values.max(axis=0) if dimension in _TAKE_MAX else values.min(axis=0)
+    return np.asarray(combined, dtype=np.float64)
 
 
 def package_point(
     actor_set: ActorSet,
     package: Package | None,
     size: int = 1,
-    rng: np.random.Generator | None = None,
+    mapping: Mapping[str, FloatArray] | None = None,
 ) -> tuple[FloatArray, list[str]]:
     """The point of a package (or of the status quo, for ``None``) on every dimension, per world.
 
-    Returns the points (size, d) and, per dimension, how the point was set.
+    ``mapping`` gives, per dimension, the uniform draw (per world) that places each position
+    within its range (``None``: central values). Returns the points (size, d) and, per
+    dimension, how the point was set.
     """
+    quo = issue_positions(actor_set, status_quo_package(actor_set))
+    own = issue_positions(actor_set, package) if package is not None else {}
     columns, how = [], []
     for dimension in actor_set.dimensions:
-        if dimension.anchors:
-            levels = _levels(package, dimension.id) if package is not None else []
-            levels = [level for level in levels if level in dimension.anchors]
-            if not levels:
-                level = actor_set.status_quo.get(dimension.id)
-                if level is None or level not in dimension.anchors:
-                    raise DataError(
-                        [
-                            Problem(
-                                "the package sets nothing on this dimension and the actor file "
-                                "gives no status-quo level",
-                                field=f"status_quo.{dimension.id}",
-                            )
-                        ]
-                    )
-                levels = [level]
-                how.append(f"{dimension.id}: status quo ({level})")
-            else:
-                how.append(f"{dimension.id}: {', '.join(levels)}")
-            values = np.stack(
-                [draw_in_range(dimension.anchors[level], size, rng) for level in levels]
-            )
-            column = values.max(axis=0) if dimension.id in _TAKE_MAX else values.min(axis=0)
-            if dimension.id == "territory" and package is not None:
-                column = column * _territory_share(package)
-            columns.append(column)
+        d = dimension.id
+        unit = None if mapping is None else mapping.get(f"mapping.{d}")
+        if d in own:
+            columns.append(_combine(own[d], d, unit, size))
+            how.append(f"{d}: " + "; ".join(p.why for p in own[d]))
+        elif d in quo:
+            columns.append(_combine(quo[d], d, unit, size))
+            how.append(f"{d}: status quo ({'; '.join(p.why for p in quo[d])})")
         else:
-            amount = _amount(package, dimension.id) if package is not None else None
-            if amount is None:
-                columns.append(
-                    np.zeros(size)
-                    if dimension.id == "army_cap"
-                    else _scale_position(dimension, 0.0, size, rng)
-                )
-                how.append(f"{dimension.id}: no commitment")
-            else:
-                columns.append(_scale_position(dimension, amount, size, rng))
-                how.append(f"{dimension.id}: {amount:g}")
+            unset = dimension.unset
+            value = 1.0 if unset is None else float(unset.value)
+            columns.append(np.full(size, value))
+            how.append(f"{d}: no commitment")
     return np.stack(columns, axis=1), how
 
 

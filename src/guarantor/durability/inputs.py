@@ -222,7 +222,7 @@ def package_inputs(
     monitoring = np.clip(world.get("monitoring_share", np.zeros(n)), 0.0, 1.0)
     unmonitored = calibration.static_log_hr(monitoring=0.0)
     static = unmonitored + monitoring * (calibration.static_log_hr(monitoring=1.0) - unmonitored)
-    consent = _russia_consents(theatre, package, worlds, n, computed.get("acceptability"))
+    consent = _russia_consents(theatre, package, worlds, keys, computed.get("acceptability"))
     active = _resolve_conditions(package, worlds, uncertainties, keys, consent)
 
     triggers = tuple(
@@ -266,18 +266,19 @@ def _russia_consents(
     theatre: Theatre,
     package: Package,
     worlds: Mapping[str, FloatArray],
-    n: int,
+    keys: NDArray[np.uint64],
     section: Section | None,
 ) -> FloatArray | None:
-    """P(Russia consents) per world from the acceptability section, when a condition needs it.
+    """Russia's consent per world from the acceptability section, when a condition needs it.
 
     The assessment hands over its acceptability section (the per-world draw); a simulation run
-    alone computes it once here over the same worlds.
+    alone computes it once here over the same worlds, each world's codings drawn from its key.
     """
+    n = keys.size
     needs = any(c.russia_consents is not None for k in package.commitments for c in k.conditions)
     if not needs:
         return None
     if section is None:
         own = columns(worlds, list(bargaining.WORLD_PARAMETERS))
-        section = bargaining.acceptability(theatre, package, own or None)
+        section = bargaining.acceptability(theatre, package, own or None, keys=keys)
     return np.clip(_per_world(section.metric("russia_consents").value, n), 0.0, 1.0)

@@ -15,7 +15,9 @@ and exposes one object implementing :class:`InstrumentModel`:
 * ``effects``: for every field a package can set on the commitments it reads, which outcome the
   field moves and in which direction (the lever contract test holds each to it);
 * ``editor_fields``: the fields the web editor shows for a new commitment of each kind;
-* ``data_kinds``: the data files it ships, for ``guarantor validate``.
+* ``data_kinds``: the data files it ships, for ``guarantor validate``;
+* ``positions(package)``: where the commitments it reads put the package on the bargaining
+  model's issue dimensions (:data:`ISSUE_DIMENSIONS`), so that the actors see them.
 
 A package's lever travels once: package → model → section → hand-over → kernel → outcome.
 """
@@ -87,6 +89,44 @@ class Handover:
         unknown = set(self.world) - set(WORLD_COLUMNS)
         if unknown:
             raise ValueError(f"unknown hand-over world columns {sorted(unknown)}")
+
+
+ISSUE_DIMENSIONS = {
+    "nato": "Ukraine's NATO path (0 membership, 1 membership renounced)",
+    "foreign_troops": "foreign troops inside Ukraine (0 a full deterrence force, 1 none)",
+    "foreign_aircraft": "foreign fighters guarding Ukraine's sky (0 a full air shield, 1 none)",
+    "black_sea_warships": "Western warships in the Black Sea (0 a full escort force, 1 none)",
+    "monitors": "ceasefire monitors (0 a large armed mission with technical means, 1 none)",
+    "us_commitment": "the US role (0 an Article-5-like guarantee, 1 none)",
+    "sanctions": "sanctions on Russia (0 full automatic snapback, 1 lifted)",
+    "army_cap": "a cap on Ukraine's army (0 none below 800,000, 1 Istanbul 2022's 85,000)",
+    "territory": "recognition of occupied territory (0 none, 1 de jure)",
+}
+"""The bargaining model's issue dimensions: 0 is the pro-Ukraine, pro-guarantee end, 1 the
+pro-Russian end. An instrument places a package on those its commitments touch."""
+
+
+@dataclass(frozen=True)
+class IssuePosition:
+    """Where an instrument's commitments put a package on one issue dimension.
+
+    ``position`` is a quantity on the dimension's 0-1 scale whose range is the coding's
+    uncertainty (a ladder's spacing, the force at which the scale ends): the acceptability model
+    draws it per world with the same draw for the package and the status quo. ``commitments``
+    are the ids that set it, ``why`` says how (and which statement anchors it).
+    """
+
+    dimension: str
+    position: Quantity
+    commitments: tuple[str, ...]
+    why: str
+
+    def __post_init__(self) -> None:
+        if self.dimension not in ISSUE_DIMENSIONS:
+            raise ValueError(f"unknown issue dimension {self.dimension!r}")
+        low, high = self.position.range
+        if not 0.0 <= low <= self.position.value <= high <= 1.0:
+            raise ValueError(f"{self.dimension}: a position lies in [0, 1], got {self.position}")
 
 
 LeverValue = float | str
@@ -232,6 +272,14 @@ class InstrumentModel(Protocol):
     @property
     def data_kinds(self) -> tuple[DataKind, ...]:
         """Data files the instrument ships, for ``guarantor validate``."""
+        ...
+
+    def positions(self, package: Package) -> tuple[IssuePosition, ...]:
+        """Where the package's commitments of the kinds it reads sit on the issue dimensions.
+
+        One position per dimension it touches (none when the package has no such commitment):
+        the acceptability model reads these, never the commitments themselves.
+        """
         ...
 
 

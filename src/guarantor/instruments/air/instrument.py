@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from guarantor.instruments.air.data import WORLD_NAMES, load_data, shipped_data
+from guarantor.instruments.air.issues import positions as _positions
 from guarantor.instruments.air.model import assess as _assess
 from guarantor.instruments.contract import (
     CommitmentColumns,
@@ -16,6 +17,7 @@ from guarantor.instruments.contract import (
     EditorField,
     Effect,
     Handover,
+    IssuePosition,
     Lever,
     per_year_to_per_month_bn,
     spread,
@@ -297,6 +299,10 @@ class AirInstrument:
     def data_kinds(self) -> tuple[DataKind, ...]:
         """``air/data.yaml``: threats, sortie and world parameters."""
         return (DataKind("air data", "threats", load_data),)
+
+    def positions(self, package: Package) -> tuple[IssuePosition, ...]:
+        """Where the package's fighters put it on the issue dimensions."""
+        return _positions(package)
 
 
 INSTRUMENT = AirInstrument()

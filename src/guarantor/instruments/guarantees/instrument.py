@@ -14,8 +14,10 @@ from guarantor.instruments.contract import (
     EditorField,
     Effect,
     Handover,
+    IssuePosition,
     Lever,
 )
+from guarantor.instruments.guarantees.issues import positions as _positions
 from guarantor.instruments.guarantees.model import assess as _assess
 from guarantor.instruments.guarantees.model import expires_month, prior_credibility
 from guarantor.instruments.levers import level_lever, replaced
@@ -204,6 +206,10 @@ class GuaranteesInstrument:
     def data_kinds(self) -> tuple[DataKind, ...]:
         """None of its own: the forms' credibilities are in the durability calibration."""
         return ()
+
+    def positions(self, package: Package) -> tuple[IssuePosition, ...]:
+        """Where the package's NATO track and US backstop put it on the issue dimensions."""
+        return _positions(package)
 
 
 INSTRUMENT = GuaranteesInstrument()

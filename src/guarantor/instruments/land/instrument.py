@@ -14,11 +14,13 @@ from guarantor.instruments.contract import (
     EditorField,
     Effect,
     Handover,
+    IssuePosition,
     Lever,
     per_year_to_per_month_bn,
     spread,
 )
 from guarantor.instruments.land.data import WORLD_PARAMETERS, load_data
+from guarantor.instruments.land.issues import positions as _positions
 from guarantor.instruments.land.model import assess as _assess
 from guarantor.instruments.levers import amount_lever, replaced
 from guarantor.packages.schema import (
@@ -386,6 +388,10 @@ class LandInstrument:
     def data_kinds(self) -> tuple[DataKind, ...]:
         """``land/data.yaml``: threat, planning factors, nations' policies, tiers, arms."""
         return (DataKind("land data", "tiers", load_data),)
+
+    def positions(self, package: Package) -> tuple[IssuePosition, ...]:
+        """Where the package's troops, monitors and army caps put it on the issue dimensions."""
+        return _positions(package)
 
 
 INSTRUMENT = LandInstrument()

@@ -14,6 +14,7 @@ from guarantor.instruments.contract import (
     EditorField,
     Effect,
     Handover,
+    IssuePosition,
     Lever,
     per_year_to_per_month_bn,
     spread,
@@ -22,6 +23,7 @@ from guarantor.instruments.levers import pledge_lever, replaced
 from guarantor.instruments.maritime.data import load_maritime
 from guarantor.instruments.maritime.escorts import ESCORT_ROLES, cover_radius_km
 from guarantor.instruments.maritime.flow import WORLD_PARAMETERS
+from guarantor.instruments.maritime.issues import positions as _positions
 from guarantor.instruments.maritime.model import assess as _assess
 from guarantor.packages.schema import Commitment, Instrument, MaritimeSecurity, Package, magnitude
 from guarantor.sourcing import Quantity
@@ -167,6 +169,10 @@ class MaritimeInstrument:
     def data_kinds(self) -> tuple[DataKind, ...]:
         """``maritime/data.yaml``: the corridor, its record and Montreux's rules."""
         return (DataKind("maritime data", "corridor", load_maritime),)
+
+    def positions(self, package: Package) -> tuple[IssuePosition, ...]:
+        """Where the package's warships put it on the issue dimensions."""
+        return _positions(package)
 
 
 INSTRUMENT = MaritimeInstrument()

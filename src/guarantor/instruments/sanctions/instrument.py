@@ -8,8 +8,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from guarantor.instruments.contract import DataKind, EditorField, Effect, Handover, Lever
+from guarantor.instruments.contract import (
+    DataKind,
+    EditorField,
+    Effect,
+    Handover,
+    IssuePosition,
+    Lever,
+)
 from guarantor.instruments.levers import level_lever, replaced
+from guarantor.instruments.sanctions.issues import positions as _positions
 from guarantor.instruments.sanctions.model import assess as _assess
 from guarantor.instruments.sanctions.schema import WORLD_PARAMETERS, load_data
 from guarantor.packages.schema import (
@@ -138,6 +146,10 @@ class SanctionsInstrument:
     def data_kinds(self) -> tuple[DataKind, ...]:
         """``sanctions/data.yaml``: exports, levels, the budget and the revenue record."""
         return (DataKind("sanctions data", "levels", load_data),)
+
+    def positions(self, package: Package) -> tuple[IssuePosition, ...]:
+        """Where the package's sanctions levels put it on the issue dimensions."""
+        return _positions(package)
 
 
 INSTRUMENT = SanctionsInstrument()
