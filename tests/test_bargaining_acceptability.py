@@ -48,7 +48,7 @@ def test_istanbul_2022_maps_to_neutrality_caps_and_relief(actors) -> None:
     assert values["foreign_troops"] == 1.0  # no force inside Ukraine
     # freeze without recognition (0.33) over the three areas it names of five
     assert values["territory"] == pytest.approx(0.33 * 3 / 5)
-    assert "us_commitment: political" in how
+    assert any(h.startswith("us_commitment: political") for h in how)
 
 
 def test_a_recognition_over_more_areas_moves_the_territory_dimension(actors) -> None:
@@ -73,8 +73,9 @@ def test_a_recognition_over_more_areas_moves_the_territory_dimension(actors) -> 
 def test_paris_declaration_counts_only_troops_inside_ukraine(actors) -> None:
     point, _ = package_point(actors, _package(PACKAGES / "paris-declaration-2026.yaml"))
     troops = point[0, actors.dimension_ids.index("foreign_troops")]
-    # 15,000 UK/French troops inside Ukraine on a 0-100,000 scale; Germany's 5,000 stay outside
-    assert troops == pytest.approx(1 - 15000 / 100000)
+    # 15,000 UK/French troops and 2,000 instructors inside Ukraine on a 0-100,000 scale;
+    # Germany's 5,000 stay outside
+    assert troops == pytest.approx(1 - 17000 / 100000)
 
 
 def test_utility_is_one_minus_the_salience_weighted_distance() -> None:
@@ -93,7 +94,7 @@ def test_section_follows_the_model_contract_and_repeats_with_a_seed(actors) -> N
     names = {m.name for m in first.metrics}
     assert {f"p_accept_{a}" for a in actors.actor_ids} <= names
     assert {"russia_consents", "vetoes_triggered", "package_signed"} <= names
-    assert {f"settlement_{d}" for d in actors.dimension_ids} <= names
+    assert [row["dimension"] for row in first.tables["settlement"]] == list(actors.dimension_ids)
     for metric in first.metrics:
         assert metric.value.shape == (50,)
         assert np.array_equal(metric.value, second.metric(metric.name).value)

@@ -39,6 +39,9 @@ REQUIRED_DIMENSIONS = {
     "territory",
     "army_cap",
     "sanctions",
+    "foreign_aircraft",
+    "black_sea_warships",
+    "monitors",
 }
 
 
@@ -47,7 +50,7 @@ def test_shipped_actors_cover_the_issue_and_actors_asked_for() -> None:
     assert set(actors.actor_ids) == REQUIRED_ACTORS
     assert set(actors.dimension_ids) == REQUIRED_DIMENSIONS
     table = actors.table()
-    assert table.position.shape == (14, 6)
+    assert table.position.shape == (14, 9)
     assert np.all(table.salience.sum(axis=1) <= 1.0)
     assert table.capability[table.index("USA")] > table.capability[table.index("RUS")]
     # the fact sheet's ordinal seed (section A3) on NATO membership
@@ -62,7 +65,11 @@ def test_unanimity_bodies_and_russias_red_lines_are_declared() -> None:
     assert {"HUN", "SVK", "TUR"} <= set(bodies["NATO"].members)
     assert {"HUN", "SVK"} <= set(bodies["EU"].members)
     russia = next(a for a in actors.actors if a.id == "RUS")
-    assert {line.dimension for line in russia.red_lines} == {"foreign_troops", "nato"}
+    assert {line.dimension for line in russia.red_lines} == {
+        "foreign_troops",
+        "nato",
+        "foreign_aircraft",
+    }
 
 
 def test_bad_actor_file_reports_every_problem_located() -> None:

@@ -52,6 +52,9 @@ def test_bargain_defaults_to_the_shipped_actor_file() -> None:
         "territory",
         "army_cap",
         "sanctions",
+        "foreign_aircraft",
+        "black_sea_warships",
+        "monitors",
     }
     assert len(data["rounds"]) == 3
 

@@ -415,13 +415,18 @@ def acceptability(
     sensitivity: list[dict[str, Any]] = []
     deciding: dict[str, list[dict[str, Any]]] = {}
     if values is not None:
-        shared = [c.name for c in coded if c.kind == "mapping"] + ["war_cost_scale"]
+        moving = [
+            d
+            for k, d in enumerate(actor_set.dimension_ids)
+            if np.ptp(ev.point[:, k]) > 0 or np.ptp(ev.status_quo[:, k]) > 0
+        ]
+        shared = [f"mapping.{d}" for d in moving] + ["war_cost_scale"]
         for index, actor_id in enumerate(ids):
             own = [c.name for c in coded if c.actor == actor_id]
             outcome: FloatArray = accept[:, index].astype(np.float64)
             measured = "acceptance"
             if outcome.var() == 0:
-                outcome, measured = ev.margin[:, index], "utility margin"
+                outcome, measured = ev.margin[:, index], "margin to rejection"
             shares = deciding_codings(values, outcome, own + shared)
             rows = [
                 {
@@ -448,8 +453,9 @@ def acceptability(
             "reservation_utility": float(np.mean(ev.reserve[:, index])),
             "p_red_line_crossed": float(np.mean(ev.breached[:, index])),
             "red_lines_crossed": ev.breach_text[actor_id],
+            "decided_in": deciding[actor_id][0]["of"] if deciding.get(actor_id) else "",
             "deciding_codings": [
-                f"{row['coding']} ({row['share']:.0%} of {row['of']})"
+                f"{row['coding']} {row['share']:.0%}"
                 for row in deciding.get(actor_id, [])
             ],
         }

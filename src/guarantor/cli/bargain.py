@@ -170,6 +170,41 @@ def accept(
                 format_share(row["p_red_line_crossed"]),
             )
         console.print(table)
+        decide = Table(
+            "actor",
+            "P(accept)",
+            "coding",
+            "share",
+            "of",
+            title="Codings that decide each actor (first-order share of variance over worlds)",
+        )
+        accepted = {row["actor"]: row["p_accept"] for row in section.tables["coalition"]}
+        for row in section.tables.get("sensitivity", []):
+            decide.add_row(
+                row["actor"],
+                format_share(accepted[row["actor"]]),
+                row["coding"],
+                format_share(row["share"]),
+                row["of"],
+            )
+        console.print(decide)
+        settled = Table(
+            "dimension",
+            "status quo",
+            "package",
+            "settlement",
+            "moves towards",
+            title="Settlement: KTAB's SMP run from the package (central codings)",
+        )
+        for row in section.tables.get("settlement", []):
+            settled.add_row(
+                row["dimension"],
+                f"{row['status_quo']:.2f}",
+                f"{row['package']:.2f}",
+                f"{row['settlement']:.2f}",
+                row["towards"],
+            )
+        console.print(settled)
         kept = Table("commitment", "actor", "P(survives)", "why", title="Commitments")
         for row in section.tables["commitments"]:
             kept.add_row(
