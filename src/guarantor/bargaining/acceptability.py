@@ -455,8 +455,7 @@ def acceptability(
             "red_lines_crossed": ev.breach_text[actor_id],
             "decided_in": deciding[actor_id][0]["of"] if deciding.get(actor_id) else "",
             "deciding_codings": [
-                f"{row['coding']} {row['share']:.0%}"
-                for row in deciding.get(actor_id, [])
+                f"{row['coding']} {row['share']:.0%}" for row in deciding.get(actor_id, [])
             ],
         }
         for index, actor_id in enumerate(ids)
