@@ -1186,6 +1186,58 @@ def bargaining_packages() -> str:
     )
 
 
+def bargaining_settlement() -> str:
+    """The SMP settlement from each shipped package: where bargaining moves it."""
+    rows = []
+    for name in sorted(PACKAGES):
+        section = _acceptability(name, ACCEPT_WORLDS, ACCEPT_SEED)
+        moved = [
+            f"{row['dimension']} {row['package']:.2f} → {row['settlement']:.2f}"
+            for row in section.tables["settlement"]
+            if row["towards"] != "holds"
+        ]
+        rows.append((name, "; ".join(moved) or "nothing moves"))
+    return "\n\n".join(
+        [
+            "Settlement from each shipped package (KTAB's SMP at central codings; a move of at "
+            "least 0.05 from the package; `guarantor accept NAME`, table *Settlement*):",
+            _table(("package", "bargaining moves (package → settlement)"), rows),
+            _generated("`guarantor.bargaining.acceptability.settlement`"),
+        ]
+    )
+
+
+_SENSITIVITY_ACTORS = ("UKR", "RUS", "USA", "HUN")
+
+
+def bargaining_sensitivity() -> str:
+    """The codings that decide Ukraine's, Russia's, the US's and Hungary's acceptance."""
+    rows = []
+    for name in sorted(PACKAGES):
+        section = _acceptability(name, ACCEPT_WORLDS, ACCEPT_SEED)
+        coalition = {row["actor"]: row for row in section.tables["coalition"]}
+        by_actor: dict[str, list[str]] = {}
+        for row in section.tables["sensitivity"]:
+            by_actor.setdefault(row["actor"], []).append(
+                f"{row['coding']} {row['share']:.2f}"
+            )
+        cells = [
+            f"{_pct(coalition[a]['p_accept'])}: " + (", ".join(by_actor.get(a, [])) or "—")
+            for a in _SENSITIVITY_ACTORS
+        ]
+        rows.append((name, *cells))
+    return "\n\n".join(
+        [
+            f"Which codings decide each actor ({_num(ACCEPT_WORLDS)} worlds, seed "
+            f"{ACCEPT_SEED}): P(accept), then the first-order share of variance of each of the "
+            "three codings that explain most of the acceptance (of the margin to rejection where "
+            "acceptance is the same in every world):",
+            _table(("package", *_SENSITIVITY_ACTORS), rows),
+            _generated("`guarantor.bargaining.acceptability`, table `sensitivity`"),
+        ]
+    )
+
+
 FOREMAN = ROOT / "src" / "guarantor" / "bargaining" / "data" / "scenarios" / "foreman-trade.yaml"
 _FOREMAN_ACTORS = ("RUS", "UKR", "USA", "GBR", "FRA", "DEU", "EST", "TUR")
 _FOREMAN_NAMES = {
@@ -1632,6 +1684,8 @@ BLOCKS: tuple[Block, ...] = (
     Block("air-sky-shield", "docs/air.md", air_sky_shield),
     Block("air-worlds", "docs/air.md", air_worlds),
     Block("bargaining-packages", "docs/bargaining.md", bargaining_packages),
+    Block("bargaining-settlement", "docs/bargaining.md", bargaining_settlement),
+    Block("bargaining-sensitivity", "docs/bargaining.md", bargaining_sensitivity),
     Block("bargaining-foreman", "docs/bargaining.md", bargaining_foreman),
     Block("bargaining-checks", "docs/bargaining.md", bargaining_checks),
     Block("bargaining-ktab-states", "docs/bargaining.md", bargaining_ktab_states),

@@ -158,10 +158,12 @@ def test_worst_case_finds_the_riskiest_corner(
 def test_min_acceptance_keeps_only_packages_russia_consents_to(
     tmp_path: Path, shipped: Callable[[str], Package], standin: str
 ) -> None:
-    base = shipped("sky-shield-2025")
+    # Minsk-style monitors: Russia's consent turns on the NATO track alone (Sky Shield's
+    # fighters now cross its red line on foreign aircraft at every NATO track)
+    base = shipped("minsk-monitors")
     worlds = batch(standin, 30)
     settings: dict[str, Any] = {
-        "levers": ["aircraft", "nato_track"],
+        "levers": ["monitors", "nato_track"],
         "generations": 3,
         "population": 6,
         "seed": 2,

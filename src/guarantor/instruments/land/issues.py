@@ -5,7 +5,7 @@
   to avoid), on a scale that is 1 at none and 0 at a full deterrence force of 100,000 (IISS's
   large option is a 60,000-100,000 corps, April 2025; Zelensky floated 200,000, February 2025).
 * ``monitors``: ceasefire monitors, 1 at none and 0 at 6,000 (CSIS's estimate of a minimal
-  monitoring mission; the OSCE mission peaked near 1,300).
+  monitoring mission, range 3,000-10,000; the OSCE mission peaked near 1,300).
 * ``army_cap``: the cap on Ukraine's army between 800,000 (0; the 20-point draft of 24 December
   2025) and 85,000 (1; Russia's Istanbul proposal of 15 April 2022); a cap written with a range
   (Istanbul's 85,000-250,000) keeps that range.
@@ -36,11 +36,11 @@ FULL_FORCE = Quantity(
 )
 FULL_MONITORING = Quantity(
     value=6_000,
-    low=1_300,
+    low=3_000,
     high=10_000,
     unit="people",
-    assumption="CSIS puts a minimal monitoring mission at about 6,000; the OSCE SMM peaked near "
-    "1,300",
+    assumption="CSIS puts a minimal monitoring mission at about 6,000 (the OSCE SMM peaked near "
+    "1,300 on a far shorter line)",
 )
 CAP_NONE, CAP_ISTANBUL = 800_000.0, 85_000.0
 """Army sizes at 0 (the 20-point draft) and 1 (Russia's Istanbul 2022 proposal) on ``army_cap``."""
