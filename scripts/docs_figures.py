@@ -1218,9 +1218,7 @@ def bargaining_sensitivity() -> str:
         coalition = {row["actor"]: row for row in section.tables["coalition"]}
         by_actor: dict[str, list[str]] = {}
         for row in section.tables["sensitivity"]:
-            by_actor.setdefault(row["actor"], []).append(
-                f"{row['coding']} {row['share']:.2f}"
-            )
+            by_actor.setdefault(row["actor"], []).append(f"{row['coding']} {row['share']:.2f}")
         cells = [
             f"{_pct(coalition[a]['p_accept'])}: " + (", ".join(by_actor.get(a, [])) or "—")
             for a in _SENSITIVITY_ACTORS

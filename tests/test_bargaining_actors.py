@@ -56,7 +56,8 @@ def test_shipped_actors_cover_the_issue_and_actors_asked_for() -> None:
     # the fact sheet's ordinal seed (section A3) on NATO membership
     nato = dict(zip(table.actors, table.position[:, 0], strict=True))
     assert nato["EST"] < nato["GBR"] < nato["TUR"] < nato["DEU"] < nato["USA"] < nato["SVK"]
-    assert nato["SVK"] < nato["HUN"] < nato["RUS"] == 1.0
+    assert nato["SVK"] < nato["HUN"] < nato["RUS"]
+    assert nato["RUS"] >= 0.95  # fitted to three statements demanding renunciation
 
 
 def test_unanimity_bodies_and_russias_red_lines_are_declared() -> None:

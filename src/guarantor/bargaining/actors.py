@@ -293,6 +293,16 @@ def _cross_checks(actor_set: ActorSet, raw: dict[str, Any], lines: LineMap) -> l
                         received="nothing",
                     )
                 )
+        for dimension in actor.statements:
+            if dimension not in dims:
+                problems.append(
+                    lines.problem(
+                        ["actors", index, "statements", dimension],
+                        "unknown dimension",
+                        expected=f"one of {sorted(dims)}",
+                        received=dimension,
+                    )
+                )
         total = sum(q.value for q in actor.salience.values())
         if total > SALIENCE_LIMIT + _TOLERANCE:
             problems.append(
