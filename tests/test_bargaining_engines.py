@@ -266,3 +266,16 @@ def test_accept_names_the_codings_that_decide_each_actor(sections: dict[str, Sec
     assert any("foreign_aircraft" in coding for coding in deciding["RUS"])
     shares = [row["share"] for row in sky.tables["sensitivity"] if row["actor"] == "USA"]
     assert shares == sorted(shares, reverse=True) and all(0 < s <= 1 for s in shares)
+
+
+def test_first_order_shares_find_the_coding_that_decides() -> None:
+    from guarantor.bargaining.acceptability import first_order_shares
+
+    rng = np.random.default_rng(4)
+    x = {"decides": rng.random(2000), "noise": rng.random(2000), "flat": np.full(2000, 0.3)}
+    outcome = np.stack([(x["decides"] > 0.5).astype(float), np.zeros(2000)], axis=1)
+    shares = first_order_shares(x, outcome, ["decides", "noise", "flat"])
+    assert "flat" not in shares  # a coding that does not vary explains nothing
+    assert shares["decides"][0] > 0.9
+    assert shares["noise"][0] < 0.02
+    assert shares["decides"][1] == 0.0  # an outcome that does not vary has no shares

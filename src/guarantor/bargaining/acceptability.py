@@ -83,6 +83,7 @@ __all__ = [
     "acceptability",
     "deciding_codings",
     "describe_point",
+    "first_order_shares",
     "package_point",
     "settlement",
     "utility_of_point",
@@ -154,6 +155,46 @@ class _Evaluation:
         self.accept = (self.u_package >= self.reserve) & ~self.breached
 
 
+def first_order_shares(
+    columns: dict[str, FloatArray],
+    outcomes: FloatArray,
+    candidates: list[str],
+    *,
+    bins: int = SENSITIVITY_BINS,
+) -> dict[str, FloatArray]:
+    """Each candidate coding's first-order share of each outcome's variance (column of outcomes).
+
+    The share is ``Var(E[Y | X_k]) / Var(Y)``, with ``E[Y | X_k]`` the mean of the outcome in
+    each of ``bins`` quantile bins of the coding's draws, less the share that binning pure
+    noise gives (``(bins − 1)/(n − 1)``), floored at 0; an outcome that does not vary has share
+    0. Codings that do not vary are left out. ``outcomes`` is (n worlds, m outcomes).
+    """
+    y = np.asarray(outcomes, dtype=np.float64)
+    n = y.shape[0]
+    variance = y.var(axis=0)
+    varies = variance > 1e-15
+    if n < SENSITIVITY_MIN_WORLDS:
+        return {}
+    bias = (bins - 1) / (n - 1)
+    centred = y - y.mean(axis=0)
+    shares: dict[str, FloatArray] = {}
+    for name in candidates:
+        x = columns.get(name)
+        if x is None or np.ptp(x) <= 0:
+            continue
+        rank = np.empty(n, dtype=np.int64)
+        rank[np.argsort(x, kind="stable")] = np.arange(n)
+        binned = rank * bins // n
+        onehot = np.zeros((n, bins))
+        onehot[np.arange(n), binned] = 1.0
+        counts = onehot.sum(axis=0)
+        means = (onehot.T @ centred) / np.maximum(counts, 1)[:, None]
+        explained = (counts @ means**2) / n
+        share = np.where(varies, explained / np.where(varies, variance, 1.0) - bias, 0.0)
+        shares[name] = np.maximum(share, 0.0)
+    return shares
+
+
 def deciding_codings(
     columns: dict[str, FloatArray],
     outcome: FloatArray,
@@ -161,32 +202,9 @@ def deciding_codings(
     *,
     bins: int = SENSITIVITY_BINS,
 ) -> list[tuple[str, float]]:
-    """Each candidate coding's first-order share of the outcome's variance, largest first.
-
-    The share is ``Var(E[Y | X_k]) / Var(Y)``, with ``E[Y | X_k]`` the mean of the outcome in
-    each of ``bins`` quantile bins of the coding's draws, less the share that binning pure
-    noise gives (``(bins − 1)/(n − 1)``), floored at 0. Codings that do not vary are skipped;
-    an outcome that does not vary gives no shares.
-    """
-    y = np.asarray(outcome, dtype=np.float64)
-    n = y.size
-    variance = float(y.var())
-    if n < SENSITIVITY_MIN_WORLDS or variance <= 1e-15:
-        return []
-    bias = (bins - 1) / (n - 1)
-    shares = []
-    for name in candidates:
-        x = columns.get(name)
-        if x is None or np.ptp(x) <= 0:
-            continue
-        rank = np.argsort(np.argsort(x, kind="stable"), kind="stable")
-        binned = rank * bins // n
-        counts = np.bincount(binned, minlength=bins)
-        sums = np.bincount(binned, weights=y, minlength=bins)
-        means = np.divide(sums, counts, out=np.zeros(bins), where=counts > 0)
-        share = float(np.sum(counts * (means - y.mean()) ** 2) / (n * variance)) - bias
-        shares.append((name, max(0.0, share)))
-    return sorted(shares, key=lambda item: -item[1])
+    """One outcome's first-order shares (:func:`first_order_shares`), largest first."""
+    shares = first_order_shares(columns, np.asarray(outcome)[:, None], candidates, bins=bins)
+    return sorted(((k, float(v[0])) for k, v in shares.items()), key=lambda item: -item[1])
 
 
 def settlement(
@@ -421,22 +439,32 @@ def acceptability(
             if np.ptp(ev.point[:, k]) > 0 or np.ptp(ev.status_quo[:, k]) > 0
         ]
         shared = [f"mapping.{d}" for d in moving] + ["war_cost_scale"]
+        outcomes = accept.astype(np.float64)
+        measured = ["acceptance"] * len(ids)
+        for index in range(len(ids)):
+            if outcomes[:, index].var() == 0:
+                outcomes[:, index] = ev.margin[:, index]
+                measured[index] = "margin to rejection"
+        own = [c.name for c in coded if c.actor is not None]
+        shares = first_order_shares(values, outcomes, own + shared)
         for index, actor_id in enumerate(ids):
-            own = [c.name for c in coded if c.actor == actor_id]
-            outcome: FloatArray = accept[:, index].astype(np.float64)
-            measured = "acceptance"
-            if outcome.var() == 0:
-                outcome, measured = ev.margin[:, index], "margin to rejection"
-            shares = deciding_codings(values, outcome, own + shared)
+            ranked = sorted(
+                (
+                    (name, float(value[index]))
+                    for name, value in shares.items()
+                    if name.startswith(f"{actor_id}.") or name in shared
+                ),
+                key=lambda item: -item[1],
+            )
             rows = [
                 {
                     "actor": actor_id,
                     "coding": name,
                     "share": share,
-                    "of": measured,
+                    "of": measured[index],
                     "coding_range": _describe(by_name.get(name), name),
                 }
-                for name, share in shares[:DECIDING]
+                for name, share in ranked[:DECIDING]
                 if share >= 0.005
             ]
             deciding[actor_id] = rows

@@ -9,6 +9,7 @@ sourced, or a flagged assumption with a range that Monte Carlo sampling sweeps.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, Self
@@ -413,5 +414,13 @@ def load_actors(path_or_name: str | Path | None = None) -> ActorSet:
         DataError: salience sums over the limit, unknown dimensions, missing capabilities and
             every other problem found, each located by file, line and field.
     """
-    raw, lines = load_yaml(actors_path(path_or_name))
+    path = actors_path(path_or_name)
+    return _load_cached(str(path.resolve()), path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=16)
+def _load_cached(path: str, mtime_ns: int) -> ActorSet:
+    """One parse per file version: an actor set is frozen, so every caller may share it."""
+    del mtime_ns  # part of the cache key only: an edited file is read again
+    raw, lines = load_yaml(Path(path))
     return parse_actors(raw, lines)
