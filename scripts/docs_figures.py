@@ -1554,12 +1554,12 @@ NATO_SEED = 2
 
 
 def explore_nato_track() -> str:
-    """Russia's consent to Sky Shield at each NATO track (the optimizer's constraint)."""
+    """Russia's consent to Minsk-style monitors at each NATO track (the optimizer's constraint)."""
     from guarantor.bargaining import acceptability
     from guarantor.durability import load_uncertainties, sample_worlds
     from guarantor.explore import apply_levers
 
-    base = _package("sky-shield-2025")
+    base = _package("minsk-monitors")
     worlds = sample_worlds(load_uncertainties(), NATO_WORLDS, seed=NATO_SEED, method="lhs")
     parts = []
     for level in ("renounced", "open_door", "invitation", "membership"):
@@ -1572,7 +1572,8 @@ def explore_nato_track() -> str:
         consents = _mean(section, "russia_consents")
         parts.append(f"{level.replace('_', ' ')} {consents:.2f}")
     return (
-        f"For Sky Shield over {NATO_WORLDS} worlds (seed {NATO_SEED}), Russia consents at NATO "
+        f"For Minsk-style monitors over {NATO_WORLDS} worlds (seed {NATO_SEED}), Russia "
+        "consents at NATO "
         f"track {', '.join(parts)}.\n\n" + _generated("`guarantor.bargaining.acceptability`")
     )
 
