@@ -279,3 +279,45 @@ def test_first_order_shares_find_the_coding_that_decides() -> None:
     assert shares["decides"][0] > 0.9
     assert shares["noise"][0] < 0.02
     assert shares["decides"][1] == 0.0  # an outcome that does not vary has no shares
+
+
+def test_accept_command_shows_each_actors_deciding_codings_in_text_and_json() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from guarantor.cli import app
+
+    runner = CliRunner()
+    args = ["accept", "sky-shield-2025", "--worlds", "120", "--seed", "3"]
+    data = json.loads(runner.invoke(app, [*args, "--json"]).output)
+    coalition = {row["actor"]: row for row in data["tables"]["coalition"]}
+    assert set(coalition) >= {"UKR", "RUS", "USA"}
+    assert all(1 <= len(row["deciding_codings"]) <= 3 for row in coalition.values())
+    assert {row["dimension"] for row in data["tables"]["settlement"]} >= {"foreign_aircraft"}
+    text = runner.invoke(app, args)
+    assert text.exit_code == 0, text.output
+    assert "Codings that decide each actor" in text.output
+    # Russia's rejection of Sky Shield turns on its fighters (their place on the scale, or the
+    # red line on foreign aircraft)
+    russia = [line for line in text.output.splitlines() if "RUS" in line and "%" in line]
+    assert any("foreign_air" in line for line in russia)
+    assert "Settlement" in text.output
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["sky-shield-2025", "paris-declaration-2026", "istanbul-2022", "nato-track", "minsk-monitors"],
+)
+def test_every_shipped_package_is_placed_by_the_instruments_that_read_it(name: str) -> None:
+    package = _package(name)
+    ids = {c.id for c in package.commitments}
+    for instrument in registry.instruments():
+        for position in instrument.positions(package):
+            low, high = position.position.range
+            assert 0.0 <= low <= position.position.value <= high <= 1.0
+            assert position.commitments and set(position.commitments) <= ids
+            # an instrument places only the commitments it reads
+            kinds = {c.instrument for c in package.commitments if c.id in position.commitments}
+            assert kinds <= set(instrument.reads)
+            assert position.why
