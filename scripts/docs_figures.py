@@ -1236,6 +1236,112 @@ def bargaining_sensitivity() -> str:
     )
 
 
+_STATEMENT_CHECKS = (
+    ("RUS", "istanbul-2022", "nato-track", "Putin, 14 Jun 2024: abandon NATO plans"),
+    (
+        "RUS",
+        "istanbul-2022",
+        "paris-declaration-2026",
+        "Peskov, 5 Sep 2025: foreign contingents? "
+        "'Definitely not'; the Istanbul 2022 framework holds the guarantees",
+    ),
+    (
+        "RUS",
+        "istanbul-2022",
+        "sky-shield-2025",
+        "Russian memorandum, 2 Jun 2025: no military "
+        "activity of third states on Ukraine's territory",
+    ),
+    (
+        "USA",
+        "paris-declaration-2026",
+        "nato-track",
+        "Hegseth, 12 Feb 2025: not covered under Article 5",
+    ),
+    (
+        "HUN",
+        "paris-declaration-2026",
+        "nato-track",
+        "Orbán, 25 Jun 2025: NATO has no business in Ukraine",
+    ),
+    (
+        "UKR",
+        "paris-declaration-2026",
+        "istanbul-2022",
+        "Kyiv Independent (FT), 25 Nov 2025: an 800,000 cap accepted, 600,000 refused",
+    ),
+    ("EST", "nato-track", "istanbul-2022", "Baltic PMs, Aug 2023: only NATO membership"),
+)
+
+
+def _istanbul_2022() -> tuple[float, float]:
+    """Ukraine's acceptance of Istanbul without a red line on the army cap, and with 2022's."""
+    from guarantor.bargaining import acceptability, load_actors
+    from guarantor.bargaining.actors import CodedStatement, RedLine
+    from guarantor.sourcing import Quantity
+
+    actors = load_actors()
+    ukraine = next(a for a in actors.actors if a.id == "UKR")
+    bare = ukraine.model_copy(
+        update={"red_lines": tuple(r for r in ukraine.red_lines if r.dimension != "army_cap")}
+    )
+    line = RedLine(
+        dimension="army_cap",
+        veto_if="above",
+        threshold=Quantity(
+            value=0.77, low=0.6, high=0.95, unit="1", assumption="Ukraine's 250,000 (2022)"
+        ),
+        statement="Ukraine's Istanbul counter-proposal: 250,000 troops, not 85,000",
+        statements=(
+            CodedStatement(
+                value=0.77, said="250,000 troops", date="2022-04-15", source="istanbul-caps-nyt"
+            ),
+        ),
+    )
+    shares = []
+    for entry in (bare, bare.model_copy(update={"red_lines": (*bare.red_lines, line)})):
+        edited = actors.model_copy(
+            update={"actors": tuple(entry if a.id == "UKR" else a for a in actors.actors)}
+        )
+        section = acceptability(
+            _theatre(),
+            _package("istanbul-2022"),
+            {"war_cost_scale": np.ones(ACCEPT_WORLDS)},
+            rng=np.random.default_rng(ACCEPT_SEED),
+            actors=edited,
+        )
+        shares.append(float(np.mean(section.metric("p_accept_UKR").value)))
+    return shares[0], shares[1]
+
+
+def bargaining_statements() -> str:
+    """Acceptance against the dated statements that imply its direction, and Istanbul 2022."""
+    rows = []
+    for actor, preferred, other, statement in _STATEMENT_CHECKS:
+        metric = f"p_accept_{actor}"
+        high = _mean(_acceptability(preferred, ACCEPT_WORLDS, ACCEPT_SEED), metric)
+        low = _mean(_acceptability(other, ACCEPT_WORLDS, ACCEPT_SEED), metric)
+        rows.append((actor, statement, f"{preferred} > {other}", f"{_pct(high)} > {_pct(low)}"))
+    before, after = _istanbul_2022()
+    rows.append(
+        (
+            "UKR",
+            "Istanbul 2022, signed in outline and abandoned: Ukraine offered 250,000 troops, "
+            "Russia demanded 85,000",
+            "istanbul-2022 without → with 2022's red line",
+            f"{_pct(before)} → {_pct(after)}",
+        )
+    )
+    return "\n\n".join(
+        [
+            f"Acceptance against dated statements ({_num(ACCEPT_WORLDS)} worlds, seed "
+            f"{ACCEPT_SEED}; each row is a test in `tests/test_bargaining_engines.py`):",
+            _table(("actor", "statement", "implies", "P(accept), model"), rows),
+            _generated("`guarantor.bargaining.acceptability`"),
+        ]
+    )
+
+
 FOREMAN = ROOT / "src" / "guarantor" / "bargaining" / "data" / "scenarios" / "foreman-trade.yaml"
 _FOREMAN_ACTORS = ("RUS", "UKR", "USA", "GBR", "FRA", "DEU", "EST", "TUR")
 _FOREMAN_NAMES = {
@@ -1685,6 +1791,7 @@ BLOCKS: tuple[Block, ...] = (
     Block("bargaining-packages", "docs/bargaining.md", bargaining_packages),
     Block("bargaining-settlement", "docs/bargaining.md", bargaining_settlement),
     Block("bargaining-sensitivity", "docs/bargaining.md", bargaining_sensitivity),
+    Block("bargaining-statements", "docs/bargaining.md", bargaining_statements),
     Block("bargaining-foreman", "docs/bargaining.md", bargaining_foreman),
     Block("bargaining-checks", "docs/bargaining.md", bargaining_checks),
     Block("bargaining-ktab-states", "docs/bargaining.md", bargaining_ktab_states),
