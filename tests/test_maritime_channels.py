@@ -183,24 +183,37 @@ def test_convoys_protect_every_ship_but_cost_throughput_when_escorts_are_few(
 # --- navies that exist ---------------------------------------------------------------------------
 
 
-def test_pledges_beyond_a_navys_inventory_are_flagged_not_refused(theatre: Theatre) -> None:
-    text = ESCORTS.replace("type: frigate, count: 12", "type: frigate, count: 40")
+def test_pledges_beyond_what_a_navy_can_commit_are_flagged_and_capped(theatre: Theatre) -> None:
+    text = ESCORTS.replace("type: frigate, count: 12", "type: frigate, count: 60")
     section = maritime.assess(theatre, parse_package(text, "e.yaml", theatre))
     rows = {(r["actor"], r["ship_type"]): r for r in section.tables["navies"]}
-    assert rows[("TUR", "frigate")]["status"] == "exceeds inventory"
-    assert rows[("TUR", "frigate")]["inventory"] == 16
-    assert rows[("TUR", "minehunter")]["status"] == "within inventory"
-    assert "24 pledged ships beyond the navies' inventories (flagged)" in section.verdict
-    assert section.metric("ships_pledged").value[0] == 52  # still counted
+    frigates = rows[("TUR", "frigate")]
+    assert frigates["status"] == "exceeds inventory"
+    assert frigates["inventory"] == 16  # European Security & Defence, May 2025
+    assert frigates["can_commit"] == 8  # 16 x 0.5 in its own sea
+    assert frigates["fieldable"] == 8
+    assert "TUR pledges 60 frigate; it can commit about 8 in its own sea" in section.verdict
+    assert rows[("TUR", "corvette")]["status"] == "exceeds what it can commit"  # 8 of 8 owned
+    assert rows[("TUR", "minehunter")]["status"] == "within what it can commit"
+    # 60 + 8 + 4 pledged; 8 + 4 + 4 fielded, and the model counts those, not the pledge
+    assert "56 pledged ships beyond what the navies can commit" in section.verdict
+    assert section.metric("ships_pledged").value[0] == 16
 
 
-def test_nations_without_inventory_data_are_listed_as_unchecked(
-    theatre: Theatre, paris: Package
-) -> None:
-    text = ESCORTS.replace("actor: TUR", "actor: ROU")
+def test_a_package_s_feasibility_uses_the_capped_number_of_ships(theatre: Theatre) -> None:
+    within = ESCORTS.replace("type: frigate, count: 12", "type: frigate, count: 8")
+    beyond = ESCORTS.replace("type: frigate, count: 12", "type: frigate, count: 60")
+    a = maritime.assess(theatre, parse_package(within, "a.yaml", theatre))
+    b = maritime.assess(theatre, parse_package(beyond, "b.yaml", theatre))
+    for name in ("ships_pledged", "escort_coverage_share", "throughput_mt_per_month"):
+        assert b.metric(name).value[0] == a.metric(name).value[0]
+
+
+def test_nations_without_inventory_data_are_listed_as_unchecked(theatre: Theatre) -> None:
+    text = ESCORTS.replace("actor: TUR", "actor: GEO")  # Georgia: not in the coalition's data
     section = maritime.assess(theatre, parse_package(text, "e.yaml", theatre))
     assert {r["status"] for r in section.tables["navies"]} == {"no inventory data"}
-    assert load_maritime().file.navies["TUR"].classes["minehunter"].value == 15
+    assert section.metric("ships_pledged").value[0] == 24  # unchecked pledges are kept
 
 
 # --- hand-over -----------------------------------------------------------------------------------

@@ -183,7 +183,8 @@ def who_could_give(
     home: Collection[str] = (),
     data: CoalitionData | None = None,
 ) -> list[dict[str, Any]]:
-    """Nations that have ``capability`` and could offer more than they pledge, most first.
+    """Nations that have ``capability`` and could offer more than they pledge: home nations
+    first, then most first.
 
     ``capability`` is ``fighters``, ``escorts``, ``minehunters`` or ``troops``; ``pledged`` what
     each nation already pledges of it; ``home`` the nations that would act from their own bases
@@ -222,9 +223,38 @@ def who_could_give(
                 "derivation": "; ".join(f.derivation for f in found),
             }
         )
-    rows.sort(key=lambda row: (-row["could_still_offer"], row["actor"]))
+    rows.sort(key=lambda row: (row["actor"] not in home, -row["could_still_offer"], row["actor"]))
     running = 0.0
     for row in rows:
         row["covers_shortfall"] = running < shortfall
         running += row["could_still_offer"]
     return rows
+
+
+def shortfall_tables(
+    capability: str,
+    unit: str,
+    required: float,
+    fielded: float,
+    pledged: Mapping[str, float],
+    *,
+    home: Collection[str] = (),
+    data: CoalitionData | None = None,
+) -> dict[str, list[dict[str, Any]]]:
+    """A section's ``shortfall`` row and its ``who_could_fill`` rows (none without a shortfall).
+
+    ``required`` and ``fielded`` are the section's figures in ``unit`` (the median world);
+    ``pledged`` what each nation fields of the capability.
+    """
+    missing = max(required - fielded, 0.0)
+    row = {
+        "capability": capability,
+        "unit": unit,
+        "required": round(required, 1),
+        "fielded": round(fielded, 1),
+        "shortfall": round(missing, 1),
+    }
+    rows = who_could_give(capability, missing, pledged, home=home, data=data) if missing else []
+    for item in rows:
+        item["capability"] = capability
+    return {"shortfall": [row], "who_could_fill": rows}

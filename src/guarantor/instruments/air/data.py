@@ -140,14 +140,6 @@ class TypeFigures(Strict):
     cost_per_flight_hour_usd: Quantity
 
 
-class Inventory(Strict):
-    """A nation's fleet of one aircraft type."""
-
-    nation: Identifier
-    type: Identifier
-    aircraft: Quantity
-
-
 class Ramp(Strict):
     """How many fighters a base can park and turn round."""
 
@@ -232,7 +224,6 @@ class AirData(Strict):
     launch_areas: tuple[LaunchArea, ...] = Field(min_length=1)
     umbrella: Umbrella
     types: tuple[TypeFigures, ...] = ()
-    inventories: tuple[Inventory, ...] = ()
     ramps: tuple[Ramp, ...] = ()
     default_raid: Identifier
     raids: tuple[Raid, ...] = Field(min_length=1)

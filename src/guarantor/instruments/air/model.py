@@ -9,6 +9,7 @@ import numpy as np
 import shapely
 from numpy.typing import NDArray
 
+from guarantor.coalition.deployable import shortfall_tables
 from guarantor.geo import Grid, contains, equal_area_grid, feature_collection, to_feature
 from guarantor.instruments.air.baseline import scores
 from guarantor.instruments.air.cap import CapPlan, cap_plan, place_plane, plane
@@ -227,8 +228,29 @@ def assess(
         fieldable,
         night_view,
         upkeep(cap, pledges, p, data),
+        _shortfall(theatre, asked, fieldable, cap),
     )
     return _section(theatre, data, results)
+
+
+def _shortfall(
+    theatre: Theatre, asked: AirPledges, fieldable: Fielded, cap: CapPlan
+) -> dict[str, list[dict[str, Any]]]:
+    """Fighters the CAP stations and QRA need beyond those fielded, and who could send them."""
+    actors = {c.id: c.actor for c in asked.commitments}
+    pledged: dict[str, float] = {}
+    for pledge, count in zip(asked.fighters, fieldable.counts, strict=True):
+        actor = actors[pledge.commitment]
+        pledged[actor] = pledged.get(actor, 0.0) + float(count)
+    hosts = {base.country for base in theatre.data.places.air_bases}
+    return shortfall_tables(
+        "fighters",
+        "aircraft",
+        float(np.median(cap.aircraft_required)),
+        float(fieldable.counts.sum()),
+        pledged,
+        home=hosts,
+    )
 
 
 def _defended_transit_h(
@@ -278,6 +300,7 @@ class _Results:
     fieldable: Fielded
     night: _RaidView
     upkeep: Upkeep
+    shortfall: dict[str, list[dict[str, Any]]]
 
 
 def _shares(found: list[Target], mask: BoolArray) -> FloatArray:
@@ -559,9 +582,10 @@ def _verdict(pledges: AirPledges, metrics: tuple[Metric, ...], r: _Results) -> s
             "No air-policing commitment: no fighter guards Ukraine's skies "
             "(all air metrics are zero)." + raid
         )
-    flags = len(r.fieldable.flagged)
+    flags = r.fieldable.flagged
     fielding = (
-        f" {flags} pledge limit(s) exceeded: {value['aircraft_fieldable']:.0f} can be fielded."
+        f" {len(flags)} pledge limit(s) exceeded ({flags[0]['derivation']}): "
+        f"{value['aircraft_fieldable']:.0f} can be fielded."
         if flags
         else ""
     )
@@ -644,6 +668,7 @@ def _tables(r: _Results) -> dict[str, list[dict[str, Any]]]:
         "marginal_value": r.night.curve,
         "feasibility": list(r.fieldable.checks),
         "sustainment": list(r.upkeep.rows),
+        **r.shortfall,
         "baseline_record": scores(),
     }
 

@@ -99,14 +99,6 @@ class MontreuxRules(Strict):
     )
 
 
-class Navy(Strict):
-    """A nation's warships by theatre ship type (what it owns, not what it can spare)."""
-
-    as_of: str
-    classes: dict[Identifier, Quantity] = Field(min_length=1)
-    note: str | None = None
-
-
 class Record(Strict):
     """A period of history: its conditions as world parameters, and what was observed."""
 
@@ -125,7 +117,6 @@ class MaritimeFile(Strict):
     port_groups: tuple[PortGroup, ...] = Field(min_length=1)
     montreux: MontreuxRules
     world_parameters: dict[Identifier, Quantity]
-    navies: dict[Identifier, Navy] = Field(default_factory=dict)
     records: dict[Identifier, Record] = Field(default_factory=dict)
 
 

@@ -6,11 +6,13 @@ Pledges are ruled on by Montreux (:mod:`.montreux`) in every world.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from guarantor.errors import DataError
+from guarantor.instruments.maritime import navies
 from guarantor.instruments.maritime.data import MaritimeData
 from guarantor.instruments.maritime.flow import Parameters, Protection
 from guarantor.instruments.maritime.geometry import KM_PER_NMI, CorridorGeometry
@@ -39,8 +41,11 @@ class Pledges:
     """The package's ship pledges with their types, and the Montreux rulings over worlds."""
 
     deployments: tuple[Deployment, ...]
+    """What can be fielded: the pledges capped at what each navy can commit."""
     types: tuple[ShipType, ...]
     rulings: WorldRulings
+    checks: tuple[dict[str, Any], ...] = ()
+    """Each actor's pledge of a type against what its navy can commit (``navies``)."""
 
     def on_station(self, roles: frozenset[ShipRole]) -> FloatArray:
         """Ships on station of the given roles per deployment (rows) and world (columns)."""
@@ -147,6 +152,8 @@ def pledges(theatre: Theatre, package: Package, data: MaritimeData, p: Parameter
                 )
             )
             types.append(ship)
+    fielded, checks = navies.capped(deployments)
+    deployments = list(fielded)
     try:
         rulings = rule_worlds(
             deployments,
@@ -163,7 +170,7 @@ def pledges(theatre: Theatre, package: Package, data: MaritimeData, p: Parameter
             field="worlds.straits_scenario",
             expected="0 (closed), 1 (open) or 2 (turkey-belligerent)",
         ) from error
-    return Pledges(tuple(deployments), tuple(types), rulings)
+    return Pledges(tuple(deployments), tuple(types), rulings, tuple(checks))
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from guarantor.coalition.deployable import shortfall_tables
 from guarantor.errors import DataError
 from guarantor.instruments.maritime import navies
 from guarantor.instruments.maritime.convoys import ConvoyPlan
@@ -143,7 +144,8 @@ def assess(
             "montreux_violations": [v.as_dict() for v in default_ruling.violations],
             "montreux_verdicts": [v.as_dict() for v in default_ruling.verdicts],
             "ships": ships_table(chosen, p),
-            "navies": navies.inventory_check(chosen.deployments, data),
+            "navies": list(chosen.checks),
+            **_shortfall(theatre, chosen, need),
         },
         notes=(
             "Conditions on commitments are not evaluated here: every pledged ship counts "
@@ -151,6 +153,36 @@ def assess(
             f"Montreux scenario of the first world: {default_ruling.straits.describe()}.",
         ),
     )
+
+
+def _shortfall(
+    theatre: Theatre, chosen: Pledges, need: Requirement
+) -> dict[str, list[dict[str, Any]]]:
+    """Escorts and minehunters needed beyond those fielded, and the navies that could send them.
+
+    A Black Sea state acts from its own waters (home share); the others' warships are listed
+    with ``black_sea_littoral`` false: Montreux limits their stay (21 days) and tonnage.
+    """
+    littoral = {a.id for a in theatre.data.actors if a.black_sea_littoral}
+    tables: dict[str, list[dict[str, Any]]] = {"shortfall": [], "who_could_fill": []}
+    for capability, roles, required in (
+        ("escorts", ESCORT_ROLES, need.escorts_required),
+        ("minehunters", MCM_ROLES, need.mcm_required),
+    ):
+        pledged: dict[str, float] = {}
+        fielded = 0.0
+        for deployment, ship in zip(chosen.deployments, chosen.types, strict=True):
+            if ship.role in roles and deployment.in_black_sea:
+                pledged[deployment.actor] = pledged.get(deployment.actor, 0.0) + deployment.count
+                fielded += deployment.count
+        part = shortfall_tables(
+            capability, "ships", float(np.median(required)), fielded, pledged, home=littoral
+        )
+        for row in part["who_could_fill"]:
+            row["black_sea_littoral"] = row["actor"] in littoral
+        tables["shortfall"] += part["shortfall"]
+        tables["who_could_fill"] += part["who_could_fill"]
+    return tables
 
 
 def _provenance(data: MaritimeData, names: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -486,10 +518,11 @@ def _verdict(data: MaritimeData, result: _Result, ruling: Ruling) -> str:
         if barred
         else f"straits {ruling.straits.scenario.value}: no pledged ship barred by Montreux"
     )
-    beyond = navies.ships_beyond_inventory(navies.inventory_check(result.chosen.deployments, data))
+    beyond = navies.ships_beyond_inventory(result.chosen.checks)
+    first = next((row["derivation"] for row in result.chosen.checks if row["flagged"]), "")
     inventory = (
-        f"; {beyond} pledged ship{'s' if beyond != 1 else ''} beyond the navies' inventories "
-        "(flagged)"
+        f"; {beyond} pledged ship{'s' if beyond != 1 else ''} beyond what the navies can "
+        f"commit (flagged: {first})"
         if beyond
         else ""
     )
