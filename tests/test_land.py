@@ -414,8 +414,8 @@ def test_malformed_data_files_raise_only_data_errors(text: str) -> None:
 def test_a_broken_data_file_names_file_line_and_field(tmp_path: Path) -> None:
     text = land.DATA_FILE.read_text(encoding="utf-8")
     broken = text.replace(
-        "army: {value: 71000, unit: troops, source: times-15000",
-        "army: {value: 71000, unit: troops, source: unknown-outlet",
+        "interceptors_made_per_year: {value: 620, unit: interceptors/yr, source: lockheed-pac3",
+        "interceptors_made_per_year: {value: 620, unit: interceptors/yr, source: unknown-outlet",
     )
     broken = broken.replace("  mission_years: {value: 2,", "  mission_years: {value: 12,")
     path = tmp_path / "land.yaml"
@@ -423,7 +423,7 @@ def test_a_broken_data_file_names_file_line_and_field(tmp_path: Path) -> None:
     with pytest.raises(DataError) as caught:
         land.load_data(path)
     fields = {problem.field for problem in caught.value.problems}
-    assert "contributors.GBR.army.source" in fields
+    assert "arms.interceptors_made_per_year.source" in fields
     assert "world.mission_years" in fields
     assert all(problem.line for problem in caught.value.problems)
 

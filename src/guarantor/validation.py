@@ -48,6 +48,7 @@ CORE_KINDS: tuple[Kind, ...] = (
     _kind("historical cases", "cases", "guarantor.durability:load_cases"),
     _kind("calibration", "hazard_ratios", "guarantor.durability.calibration:load_calibration"),
     _kind("graded answers", "grades", "guarantor.validation:load_graded_answers"),
+    _kind("coalition", "membership nations", "guarantor.coalition:load_data"),
     _kind("source registry", "sources", "guarantor.validation:load_source_registry", only=True),
 )
 """The kinds of file outside the instruments."""

@@ -188,14 +188,16 @@ def who_could_give(
 
     ``capability`` is ``fighters``, ``escorts``, ``minehunters`` or ``troops``; ``pledged`` what
     each nation already pledges of it; ``home`` the nations that would act from their own bases
-    or waters (the home share applies to them). A nation without the capability, or already
-    pledging all it can sustain, is not listed. ``covers_shortfall`` is true down to the row
+    or waters (the home share applies to them). A nation without the capability, already
+    pledging all it can sustain, or that has publicly ruled out sending it (``rules_out``), is
+    not listed. ``covers_shortfall`` is true down to the row
     whose running total first meets ``shortfall``.
     """
     data = data or shipped_data()
     rows: list[dict[str, Any]] = []
     for actor in data.contributors():
-        kinds = capability_kinds(capability, actor, data)
+        ruled_out = {r.kind for r in data.nations[actor].rules_out}
+        kinds = tuple(k for k in capability_kinds(capability, actor, data) if k not in ruled_out)
         figures = [
             troops(actor, data=data)
             if kind == TROOPS

@@ -63,6 +63,15 @@ class Offer(Strict):
     source: SourceRef
 
 
+class RuledOut(Strict):
+    """A kind of force a state has publicly ruled out sending (``troops``, an aircraft type...)."""
+
+    kind: str = Field(min_length=1)
+    date: str = Field(min_length=1)
+    what: str = Field(min_length=1)
+    source: SourceRef
+
+
 class LandForce(Strict):
     """A state's trained land force and its rotation policy (tour, then dwell at home)."""
 
@@ -89,6 +98,7 @@ class Nation(Strict):
     training: Training | None = None
     decides: Decision
     offers: tuple[Offer, ...] = ()
+    rules_out: tuple[RuledOut, ...] = ()
 
     def fleet(self, kind: str) -> float:
         """Aircraft of a type, or warships of a class, the state has (0 when none is listed)."""

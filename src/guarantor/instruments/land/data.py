@@ -10,6 +10,8 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import model_validator
 
+from guarantor.coalition.model import LandForce as Policy
+from guarantor.coalition.model import shipped_data as coalition_data
 from guarantor.errors import DataError, Problem
 from guarantor.section import Worlds, n_worlds, out_of_bounds, world_parameter
 from guarantor.sourcing import Quantity, Source, Strict, load_sourced
@@ -99,14 +101,6 @@ class Sector(Strict):
     grouping_share: Quantity
 
 
-class Policy(Strict):
-    """A nation's trained land force and rotation policy."""
-
-    army: Quantity
-    tour_months: Quantity
-    dwell_months: Quantity
-
-
 class Mission(Strict):
     """What a reassurance force is for: the hubs it protects and its own air defence."""
 
@@ -143,7 +137,6 @@ class LandData(Strict):
     terrain: dict[str, Quantity]
     doctrine: dict[str, Quantity]
     reassurance_mission: Mission
-    contributors: dict[str, Policy]
     ukraine: dict[str, Quantity]
     training: dict[str, Quantity]
     arms: Arms
@@ -155,7 +148,6 @@ class LandData(Strict):
     @model_validator(mode="after")
     def _complete(self) -> Self:
         missing = [name for name in WORLD_NAMES if name not in self.world]
-        missing += [f"contributors.{n}" for n in ("default",) if n not in self.contributors]
         missing += [f"ukraine.{n}" for n in _UKRAINE if n not in self.ukraine]
         missing += [f"training.{n}" for n in _TRAINING if n not in self.training]
         missing += [
@@ -180,8 +172,9 @@ class LandData(Strict):
         return self
 
     def policy(self, actor: str) -> Policy:
-        """The actor's rotation policy and army (the default for a contributor without one)."""
-        return self.contributors.get(actor, self.contributors["default"])
+        """The actor's army and rotation policy, from the coalition's data (the default for a
+        contributor without one)."""
+        return coalition_data().land_policy(actor)
 
 
 def load_data(path: Path | None = None) -> LandData:
@@ -245,8 +238,11 @@ def assumptions(data: LandData) -> list[str]:
             {"own_air_defence_share": data.reassurance_mission.own_air_defence_share},
         ),
     ]
-    for actor, policy in data.contributors.items():
-        groups.append((f"contributors.{actor}", dict(policy)))
+    coalition = coalition_data()
+    for actor, nation in coalition.nations.items():
+        if nation.land is not None:
+            groups.append((f"coalition.nations.{actor}.land", dict(nation.land)))
+    groups.append(("coalition.land_default", dict(coalition.land_default)))
     return [
         f"{prefix}.{name} = {q.value:g} {q.unit} (range {q.low:g}-{q.high:g}): {q.assumption}"
         for prefix, group in groups

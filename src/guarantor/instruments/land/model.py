@@ -27,6 +27,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from guarantor.coalition.deployable import shortfall_tables
+from guarantor.coalition.deployable import troops as deployable_troops
+from guarantor.coalition.model import shipped_data as coalition_data
 from guarantor.instruments.land import places, sizing, sustainment, training_arms, views
 from guarantor.instruments.land.data import FloatArray, LandData, parameters, shipped_data
 from guarantor.packages.schema import (
@@ -92,6 +95,25 @@ def _forces(package: Package) -> list[_Force]:
                 )
             )
     return forces
+
+
+def _shortfall(
+    package: Package, rows: list[dict[str, Any]], required: float, met: float
+) -> dict[str, list[dict[str, Any]]]:
+    """Troops the pledged missions need beyond what the contributors keep in place, in troops
+    and brigades, and the armies that could send more."""
+    kept: dict[str, float] = {}
+    for row in rows:
+        if row["mission"] != MONITORING:
+            kept[row["actor"]] = kept.get(row["actor"], 0.0) + row["sustainable"]
+    del package
+    tables = shortfall_tables("troops", "troops", required, met, kept)
+    brigade = coalition_data().planning.troops_per_brigade.value
+    for row in tables["shortfall"]:
+        row["brigades"] = round(row["shortfall"] / brigade, 1)
+    for row in tables["who_could_fill"]:
+        row["brigades"] = round(row["could_still_offer"] / brigade, 1)
+    return tables
 
 
 def _ratio_or_met(in_place: FloatArray, required: FloatArray) -> FloatArray:
@@ -202,6 +224,9 @@ def assess(
                 "months_sustained": views.finite_or_none(float(np.median(kept.months))),
                 "conditional": bool(force.conditions),
                 "conditions": list(force.conditions),
+                "derivation": deployable_troops(
+                    force.actor, pool_share=float(np.median(p["pool_share_available"]))
+                ).describe(force.pledged),
             }
         )
 
@@ -304,6 +329,7 @@ def assess(
         "tiers": tiers,
         "army_caps": cap_rows,
         "explanations": views.explanations(data, p, results),
+        **_shortfall(package, rows, float(np.median(asked)), float(np.median(met))),
     }
     drawn = places.layers(
         theatre,
