@@ -46,7 +46,9 @@ class Deployable:
     def describe(self, pledged: float | None = None) -> str:
         """One line: 'France pledges 40 rafale; it can sustain about 17 abroad (9-29)'."""
         where = "from home" if self.at_home else "abroad"
-        can = f"it can sustain about {self.quantity:,.0f} {where} ({self.low:,.0f}-{self.high:,.0f})"
+        can = (
+            f"it can sustain about {self.quantity:,.0f} {where} ({self.low:,.0f}-{self.high:,.0f})"
+        )
         if pledged is None:
             return f"{self.actor} {self.kind}: {can}; {self.derivation}"
         return f"{self.actor} pledges {pledged:,.0f} {self.kind}; {can}: {self.derivation}"

@@ -184,9 +184,7 @@ class CoalitionData(Strict):
         """States that could contribute forces to Ukraine's guarantee: members but Ukraine, and
         the United States; states reported outside the coalition are left out."""
         members = [m for m in self.members if m != "UKR"]
-        others = [
-            a for a in self.nations if a not in members and a not in self.membership.outside
-        ]
+        others = [a for a in self.nations if a not in members and a not in self.membership.outside]
         return tuple(members + [a for a in others if a != "UKR"])
 
     def land_policy(self, actor: str) -> LandForce:

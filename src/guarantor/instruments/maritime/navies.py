@@ -51,7 +51,9 @@ def inventory_check(
         limit = sum(f.quantity for f in figures)
         low, high = sum(f.low for f in figures), sum(f.high for f in figures)
         where = "in its own sea" if home else "abroad"
-        how = "; ".join(f"{f.inventory:,.0f} {f.kind} x {f.derivation.split(' x ')[1]}" for f in figures)
+        how = "; ".join(
+            f"{f.inventory:,.0f} {f.kind} x {f.derivation.split(' x ')[1]}" for f in figures
+        )
         line = (
             f"{actor} pledges {count} {ship_type}; it can commit about {limit:,.0f} {where} "
             f"({low:,.0f}-{high:,.0f}): {how or 'it has none'}"
@@ -67,7 +69,9 @@ def inventory_check(
             limit_low=round(low, 1),
             limit_high=round(high, 1),
             source="; ".join(
-                coalition.cite(nation.ships[f.kind].source) for f in figures if nation.ships[f.kind].source
+                coalition.cite(nation.ships[f.kind].source)
+                for f in figures
+                if nation.ships[f.kind].source
             ),
         )
         rows.append(row)
