@@ -158,6 +158,17 @@ def test_theatre_map_draws_the_places(browser: Any, server: str) -> None:
     guarded.check("theatre")
 
 
+def test_coalition_page_draws_the_states_and_lists_them(browser: Any, server: str) -> None:
+    guarded = Guarded(browser, server)
+    guarded.page.goto(server + "/coalition")
+    drawn = _layers(guarded.page, "#map-coalition")
+    assert drawn["coalition-states"] >= 20  # the members the theatre's geography draws
+    rows = guarded.page.locator("#coalition-table tbody tr")
+    assert rows.count() == 37  # 35 members, the US and Hungary
+    assert "yes" in guarded.page.text_content("#coalition-table tr[data-actor='FRA']")
+    guarded.check("coalition")
+
+
 def test_assessment_page_draws_map_layers_and_charts(browser: Any, server: str) -> None:
     guarded = Guarded(browser, server)
     guarded.page.goto(server + "/assess?worlds=40&seed=3")

@@ -77,6 +77,25 @@ def api_theatre(app_state: AppState) -> dict[str, Any]:
     return {"name": theatre.name, **theatre_map_spec(theatre)}
 
 
+@router.get("/coalition", response_class=HTMLResponse, include_in_schema=False)
+def coalition_page(request: Request, app_state: AppState) -> HTMLResponse:
+    """The Coalition of the Willing: a table of its states and a map of those in the theatre."""
+    from guarantor.coalition.views import map_layers, summary
+    from guarantor.report.maps import base_map, style_layers
+
+    theatre = app_state.theatre
+    spec = {"base": base_map(theatre), "layers": style_layers(map_layers(theatre))}
+    return page("coalition.html.j2", request, coalition=summary(), map=spec)
+
+
+@router.get("/api/coalition", tags=["theatre"], responses=ERRORS)
+def api_coalition() -> dict[str, Any]:
+    """The coalition's states: inventories, what each can sustain abroad, offers, mandates."""
+    from guarantor.coalition.views import summary
+
+    return summary()
+
+
 def _schema_name(body: Any) -> str:
     if not isinstance(body, dict):
         return ""
