@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 
 from guarantor.instruments import maritime
 from guarantor.instruments.maritime import convoys, insurance
-from guarantor.instruments.maritime.data import load_maritime
 from guarantor.packages import Package, load_package, parse_package
 from guarantor.theatre import DEFAULT_THEATRE, Theatre, load_theatre
 

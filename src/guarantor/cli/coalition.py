@@ -18,7 +18,7 @@ def coalition_command(
     ),
     as_json: bool = JsonOption,
 ) -> None:
-    """List the coalition's states: what each has, can sustain abroad, offered, and how it decides."""
+    """List the coalition's states: what each has, can sustain abroad, offered, how it decides."""
     from guarantor.coalition import load_data
     from guarantor.coalition.views import summary
     from guarantor.errors import DataError

@@ -32,8 +32,8 @@ __all__ = [
     "aircraft",
     "deployable",
     "load_data",
-    "ships",
     "shipped_data",
+    "ships",
     "troops",
     "who_could_give",
 ]

@@ -57,7 +57,7 @@ class Deployable:
 def aircraft(
     actor: str, kind: str, *, at_home: bool = False, data: CoalitionData | None = None
 ) -> Deployable | None:
-    """Combat aircraft (or tankers) of ``kind`` that ``actor`` can keep committed; None if it has none."""
+    """Aircraft of ``kind`` that ``actor`` can keep committed (None when it has none)."""
     data = data or shipped_data()
     nation = data.nations.get(actor)
     held = None
@@ -185,8 +185,9 @@ def who_could_give(
     home: Collection[str] = (),
     data: CoalitionData | None = None,
 ) -> list[dict[str, Any]]:
-    """Nations that have ``capability`` and could offer more than they pledge: home nations
-    first, then most first.
+    """Nations that have ``capability`` and could offer more than they pledge.
+
+    Home nations come first, then the nations that could offer most.
 
     ``capability`` is ``fighters``, ``escorts``, ``minehunters`` or ``troops``; ``pledged`` what
     each nation already pledges of it; ``home`` the nations that would act from their own bases

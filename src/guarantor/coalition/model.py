@@ -181,8 +181,11 @@ class CoalitionData(Strict):
         return actor in self.membership.members
 
     def contributors(self) -> tuple[str, ...]:
-        """States that could contribute forces to Ukraine's guarantee: members but Ukraine, and
-        the United States; states reported outside the coalition are left out."""
+        """States that could contribute forces to Ukraine's guarantee.
+
+        The members but Ukraine, and the United States; states reported outside the coalition
+        are left out.
+        """
         members = [m for m in self.members if m != "UKR"]
         others = [a for a in self.nations if a not in members and a not in self.membership.outside]
         return tuple(members + [a for a in others if a != "UKR"])

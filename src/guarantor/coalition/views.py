@@ -98,8 +98,11 @@ def summary(data: CoalitionData | None = None) -> dict[str, Any]:
 
 
 def map_layers(theatre: Theatre, data: CoalitionData | None = None) -> dict[str, Any]:
-    """The states of the theatre's geography that the coalition lists, coloured by ``value``
-    (fighters each could sustain abroad); states outside the drawn window are in the table."""
+    """The states of the theatre's geography that the coalition lists, as a map layer.
+
+    Coloured by ``value`` (fighters each could sustain abroad); states outside the drawn window
+    are in the table only.
+    """
     from shapely.geometry import box
 
     from guarantor.report.maps import SIMPLIFY_DEGREES, WINDOW

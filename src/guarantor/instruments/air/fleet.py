@@ -110,9 +110,10 @@ def fielded(
     for i, pledge in enumerate(fighters):
         bases[pledge.base.id].append(i)
     for base, rows in bases.items():
-        limit = ramps.get(base)
-        if limit is None:
+        ramp = ramps.get(base)
+        if ramp is None:
             continue
+        limit = ramp
         asked = float(after[rows].sum())
         if asked > limit > 0:
             after[rows] = after[rows] * (limit / asked)

@@ -172,8 +172,10 @@ class LandData(Strict):
         return self
 
     def policy(self, actor: str) -> Policy:
-        """The actor's army and rotation policy, from the coalition's data (the default for a
-        contributor without one)."""
+        """The actor's army and rotation policy, from the coalition's data.
+
+        A contributor without an entry gets the coalition's default.
+        """
         return coalition_data().land_policy(actor)
 
 

@@ -100,8 +100,10 @@ def _forces(package: Package) -> list[_Force]:
 def _shortfall(
     package: Package, rows: list[dict[str, Any]], required: float, met: float
 ) -> dict[str, list[dict[str, Any]]]:
-    """Troops the pledged missions need beyond what the contributors keep in place, in troops
-    and brigades, and the armies that could send more."""
+    """Troops the pledged missions need beyond what the contributors keep in place.
+
+    In troops and brigades, with the armies that could send more.
+    """
     kept: dict[str, float] = {}
     for row in rows:
         if row["mission"] != MONITORING:

@@ -40,7 +40,17 @@ def inventory_check(
     for (actor, ship_type, home), count in pledged.items():
         nation = coalition.nations.get(actor)
         if nation is None:
-            rows.append(_row(actor, ship_type, count, None, None, "no inventory data", ""))
+            rows.append(
+                _row(
+                    actor,
+                    ship_type,
+                    count,
+                    inventory=None,
+                    limit=None,
+                    status="no inventory data",
+                    line="",
+                )
+            )
             continue
         figures = [
             f
@@ -64,7 +74,15 @@ def inventory_check(
             status = "exceeds what it can commit"
         else:
             status = "within what it can commit"
-        row = _row(actor, ship_type, count, inventory, limit, status, line)
+        row = _row(
+            actor,
+            ship_type,
+            count,
+            inventory=inventory,
+            limit=limit,
+            status=status,
+            line=line,
+        )
         row.update(
             limit_low=round(low, 1),
             limit_high=round(high, 1),
@@ -82,6 +100,7 @@ def _row(
     actor: str,
     ship_type: str,
     count: int,
+    *,
     inventory: float | None,
     limit: float | None,
     status: str,
