@@ -11,7 +11,8 @@ import pytest
 from guarantor.yamlio import load_yaml
 
 SHIPPED = Path(__file__).resolve().parents[1] / "src" / "guarantor"
-YAML_FILES = sorted(p for p in SHIPPED.rglob("*.y*ml") if "data" in p.parts)
+# Every YAML file shipped: data folders and each instrument's own ``data.yaml``.
+YAML_FILES = sorted(SHIPPED.rglob("*.y*ml"))
 GEOJSON_FILES = sorted(SHIPPED.rglob("*.geojson"))
 # Fields whose numbers are not facts about the world: dates and years that name a source's
 # publication, and source registries themselves.
@@ -50,6 +51,8 @@ def test_shipped_data_is_found() -> None:
     names = {p.name for p in YAML_FILES}
     assert "theatre.yaml" in names
     assert {"paris-declaration-2026.yaml", "sky-shield-2025.yaml"} <= names
+    instruments = {p.parent.name for p in YAML_FILES if p.name == "data.yaml"}
+    assert {"air", "maritime", "land", "sanctions"} <= instruments
     assert GEOJSON_FILES, "the theatre's geography is shipped"
 
 
