@@ -30,10 +30,14 @@ estimator with far less noise, used by the calibration). No I/O; the only random
 :func:`guarantor.randomness.uniform_pair32` (and :func:`~guarantor.randomness.uniform_pair` for
 the election swings), so a world's history depends on its key alone, however worlds are chunked.
 
-One file on purpose (about 500 lines), like SimPy's core: the whole month loop reads in one sitting.
+One file on purpose (about 650 lines), like SimPy's core: the whole month loop reads in one sitting.
 
-Speed: the month loop works in float32 on arrays allocated once, in place; what changes only when
-commitments change is kept in :class:`_InForce` and recomputed for the worlds concerned.
+Speed: a month is two compiled passes over the worlds (:func:`_exponents_py`, :func:`_month_py`,
+compiled by numba) around numpy's two exponentials, in float32 on tables allocated once; what
+changes only when commitments change is kept in :class:`_InForce` and recomputed for the worlds
+concerned. The passes do the numpy loop's float32 operations in its order, so the numbers are
+the same to the bit (``tests/reference_kernel.py``); docs/durability.md counts their bytes and
+operations against the machine's bandwidth.
 """
 
 from __future__ import annotations
@@ -41,15 +45,18 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import Any, TypeVar, cast
 
+import numba
 import numpy as np
 from numpy.typing import NDArray
 
-from guarantor.randomness import uniform_pair, uniform_pair32
+from guarantor.randomness import STREAMS_PER_MONTH, uniform_pair
 
 FloatArray = NDArray[np.float64]
 Float32Array = NDArray[np.float32]
 BoolArray = NDArray[np.bool_]
+_Pass = TypeVar("_Pass", bound=Callable[..., Any])
 
 PROBE_CLASSES = ("air", "sea", "ground")
 """Classes of probe; each commitment can answer some of them (its ``coverage`` column)."""
@@ -196,11 +203,16 @@ class _InForce:
     limited: Float32Array  # a limited attack's odds, but for deterrence and capacity
     offensive: Float32Array  # an offensive's odds, but for credibility, capacity and time
     cost: Float32Array  # USD bn a month
+    table: Float32Array  # (8, n): the eight above are its rows, in this order
 
     @classmethod
     def empty(cls, n: int) -> _InForce:
-        """Arrays for ``n`` worlds, to be filled by :func:`_derive`."""
-        return cls(*(np.empty(n, np.float32) for _ in range(8)))
+        """Arrays for ``n`` worlds, to be filled by :func:`_derive`: rows of one table."""
+        table = np.empty((8, n), np.float32)
+        prior_mass, deterrence, ground, sea_gain, air_gain, limited, offensive, cost = table
+        return cls(
+            prior_mass, deterrence, ground, sea_gain, air_gain, limited, offensive, cost, table
+        )
 
 
 @dataclass(frozen=True)
@@ -296,6 +308,7 @@ def simulate(
     us_lapsed = np.zeros(n, dtype=bool)
     snapped = np.zeros(n, dtype=bool)
     in_force = _InForce.empty(n)
+    keys = np.ascontiguousarray(keys, dtype=np.uint64)
 
     def derive(rows: NDArray[np.intp] | slice) -> None:
         _derive(
@@ -306,33 +319,51 @@ def simulate(
 
     # what does not change from month to month, hoisted out of the loop (float32, like the state:
     # half the memory traffic of float64, and the draws have 24 bits anyway)
-    probe_odds = np.exp(b.probe_log_odds + b.risk_weight * (inputs.risk_tolerance - 0.5))
-    probe_odds = probe_odds.astype(f32)
-    capacity_start = inputs.capacity_at_ceasefire.astype(f32)
-    capacity_gap = (1.0 - inputs.capacity_at_ceasefire).astype(f32)
-    rebuild_rate = (1.0 / inputs.rebuild_months).astype(f32)
-    decay = np.exp(-inputs.fatigue_per_year / 12.0).astype(f32)  # resolve's monthly factor
+    # rows: a probe's odds but for deterrence; Russia's capacity at the ceasefire and the gap to
+    # full; the share of that gap rebuilt a month; resolve's monthly factor
+    fixed = np.array(
+        [
+            np.exp(b.probe_log_odds + b.risk_weight * (inputs.risk_tolerance - 0.5)),
+            inputs.capacity_at_ceasefire,
+            1.0 - inputs.capacity_at_ceasefire,
+            1.0 / inputs.rebuild_months,
+            np.exp(-inputs.fatigue_per_year / 12.0),
+        ]
+    ).astype(f32)
     # the fitted terms of the offensive's log odds (baseline, time shape, early fragility): one
     # number a month
     time_term = b.time_term(months).tolist()
-    log_hr_guarantee = f32(b.log_hr_guarantee)
     shares = np.asarray(b.probe_class_shares) / np.sum(b.probe_class_shares)
     first_cut, second_cut = (f32(cut) for cut in np.cumsum(shares)[:2])
-    clash_probe = f32(b.clash_after_answered_probe)
-    clash_attack = f32(b.clash_after_answered_attack)
     clash_factor = np.asarray(inputs.clash_factor, dtype=f32)
+    # the float32 scalars the passes read: the guarantee's log hazard ratio, the cuts between
+    # the probe classes, the clash chances after an answered probe and attack, and the rules of
+    # engagement's clash factors by class (air, sea, ground)
+    constants = np.array(
+        [
+            b.log_hr_guarantee,
+            first_cut,
+            second_cut,
+            b.clash_after_answered_probe,
+            b.clash_after_answered_attack,
+            *clash_factor,
+        ],
+        dtype=f32,
+    )
     graded = bool(np.any(clash_factor != 1.0))
     elections = set(inputs.election_months)
 
-    # the state of every world
-    resolve = inputs.cohesion.astype(f32)  # cohesion × decay ** month
-    answered_total = np.zeros(n, f32)  # Beta belief: prior pseudo-successes + answers ...
-    evidence = np.full(n, b.prior_strength, f32)  # ... over prior strength + probes and attacks
+    # the state of every world, one row each: resolve (cohesion × decay ** month); the Beta
+    # belief's answers (over prior pseudo-successes) and evidence (prior strength + probes and
+    # attacks); the running cost; the path's probability of no offensive so far
+    state = np.zeros((5, n), f32)
+    state[_RESOLVE] = inputs.cohesion
+    state[_EVIDENCE] = b.prior_strength
+    state[_PATH] = 1.0
+    answered_total, evidence, cost, path_survival = state[1:]
     alive = np.ones(n, dtype=bool)
-    months_at_peace = np.zeros(n, np.int32)
-    probes, answered_probes, limited, clashes = (np.zeros(n, np.int32) for _ in range(4))
-    cost = np.zeros(n, f32)
-    path_survival = np.ones(n, f32)
+    # months at peace, probes, probes answered, limited attacks, clashes: one row each
+    counts = np.zeros((5, n), np.int32)
     survival = np.ones(months + 1)
     expected = np.ones(months + 1)
     trace_offensive = np.zeros((n, months if trace else 0))
@@ -340,21 +371,19 @@ def simulate(
 
     # the package's triggers
     fired = np.zeros((n, len(inputs.triggers)), dtype=bool)
-    counts = np.zeros((n, len(inputs.triggers)), dtype=np.int64)
+    trigger_counts = np.zeros((n, len(inputs.triggers)), dtype=np.int64)
     history = [np.full((n, rule.count), -(10**9)) for rule in inputs.triggers]
     world_rows = np.arange(n)
     no_lapse = np.zeros(n, dtype=bool)
 
-    # every month's arrays are written in place into these: allocating a fresh array for every
-    # operation on tens of thousands of worlds costs more than the arithmetic
-    capacity, credibility, exposure, odds_probe, odds_limited, odds_offensive = (
-        np.empty(n, f32) for _ in range(6)
-    )
-    rest, total, draw, reply, answerable, clash_bar, scratch = (np.empty(n, f32) for _ in range(7))
-    offensive, calm, acted, attack, probe, answered, clash, chosen = (
-        np.empty(n, dtype=bool) for _ in range(8)
-    )
-    hashing = (np.empty(n, np.uint64), np.empty(n, np.uint64))
+    # the month's two exponentials (of Russia's exposure to the answer, of the offensive's log
+    # odds) are numpy's, between the two compiled passes: numpy's SIMD exp is not the C
+    # library's, and the numbers must not depend on which one runs
+    odds = np.empty((3, n), f32)
+    exposure, odds_offensive, rest = odds
+    # each world's events of the month, one bit each: probe, acted (probe or limited attack),
+    # sea probe, limited attack, offensive
+    events = np.zeros(n, np.uint8)
     # commitments that lapse by their own terms (a treaty's years), by the month they end in
     expiring: dict[int, list[int]] = {}
     for column, end in enumerate(inputs.expires_month):
@@ -371,117 +400,51 @@ def simulate(
             newly_lapsed = (us < b.us_lapse_resolve) & ~us_lapsed
             us_lapsed |= newly_lapsed
 
-        # Russia's capacity, rebuilt linearly: start + gap × min(1, (month + 1) / rebuild months)
-        np.multiply(rebuild_rate, f32(month + 1), out=capacity)
-        np.minimum(capacity, f32(1.0), out=capacity)
-        capacity *= capacity_gap
-        capacity += capacity_start
-        # credibility: the mean of Russia's Beta belief that the guarantors answer
-        np.add(in_force.prior_mass, answered_total, out=credibility)
-        credibility /= evidence
-        # exp(-deterrence), deterrence = response weight × credibility × resolve × answerable
-        np.multiply(credibility, resolve, out=exposure)
-        exposure *= in_force.deterrence
+        _exponents(in_force.table, state, constants, f32(time_term[month]), odds)
         np.exp(exposure, out=exposure)
-        # the odds of each choice against complying (odds 1)
-        np.multiply(probe_odds, exposure, out=odds_probe)
-        np.multiply(in_force.limited, capacity, out=odds_limited)
-        odds_limited *= exposure
-        np.multiply(credibility, log_hr_guarantee, out=odds_offensive)
-        odds_offensive += f32(time_term[month])
         np.exp(odds_offensive, out=odds_offensive)
-        odds_offensive *= in_force.offensive
-        odds_offensive *= capacity
-        np.add(odds_probe, odds_limited, out=rest)
-        rest += f32(1.0)
-        np.add(rest, odds_offensive, out=total)
+        at_peace = _month(
+            f32(month + 1),
+            _hash_offset(month, 1),
+            keys,
+            fixed,
+            in_force.table,
+            constants,
+            graded,
+            state,
+            alive,
+            counts,
+            odds,
+            events,
+        )
         if trace:
+            # the pass leaves the month's odds of an offensive and of the rest (before ÷ total)
             trace_offensive[:, month] = np.log(odds_offensive) - time_term[month]
             trace_log_rest[:, month] = np.log(rest)
-
-        # One draw places each world on the cumulative odds of its choices: [0, 1) complies,
-        # [1, 1 + odds_probe) probes (by class: air, sea, ground in their shares), then a limited
-        # attack up to `rest`, then an offensive up to `total`. A second draw decides whether
-        # the probe or attack is answered and, nested in it, whether the answer becomes a clash.
-        uniform_pair32(keys, month, 1, out=(draw, reply), work=hashing)
-        draw *= total
-        np.greater_equal(draw, rest, out=offensive)
-        if offensive.any():
-            # the offensive's part of the draw, rescaled onto [0, rest), is uniform again and
-            # independent of the offensive: each world's path "had the peace held" is the same
-            # whatever the offensive's odds, the basis of the smooth estimate
-            np.subtract(draw, rest, out=draw, where=offensive)
-            np.divide(draw, odds_offensive, out=draw, where=offensive)
-            np.multiply(draw, rest, out=draw, where=offensive)
-        draw -= f32(1.0)
-        np.greater_equal(draw, 0.0, out=acted)
-        np.greater_equal(draw, odds_probe, out=attack)
-        np.not_equal(acted, attack, out=probe)
-        draw /= odds_probe  # within a probe, its class (a limited attack: ≥ 1)
-        # the share answerable of this world's event: the ground column for ground probes and
-        # limited attacks, plus the gains of sea over ground and of air over sea for those
-        # probes (a sum of masked terms: selecting with a random mask is slower), times resolve
-        np.less(draw, second_cut, out=chosen)
-        np.multiply(in_force.sea_gain, chosen, out=answerable)
-        answerable += in_force.ground
-        np.less(draw, first_cut, out=chosen)
-        np.multiply(in_force.air_gain, chosen, out=scratch)
-        answerable += scratch
-        answerable *= resolve
-        np.less(reply, answerable, out=answered)
-        answered &= acted
-        # P(clash | answered) is the clash chance: reply < answerable × chance
-        np.multiply(attack, clash_attack - clash_probe, out=clash_bar)
-        clash_bar += clash_probe
-        if graded:
-            _graded_clash(clash_bar, draw, (first_cut, second_cut), clash_factor, scratch)
-        clash_bar *= answerable
-        np.less(reply, clash_bar, out=clash)
-        clash &= acted
-        answered_total += answered
-        evidence += acted
-
-        # the month's cost is paid by the worlds at peace at its start; its events count in the
-        # worlds still at peace at its end
-        np.multiply(in_force.cost, alive, out=scratch)
-        cost += scratch
-        np.logical_not(offensive, out=calm)
-        alive &= calm
-        months_at_peace += alive
-        np.logical_and(probe, alive, out=chosen)
-        probes += chosen
-        chosen &= answered
-        answered_probes += chosen
-        np.logical_and(attack, alive, out=chosen)
-        limited += chosen
-        np.logical_and(clash, alive, out=chosen)
-        clashes += chosen
-        # the smooth estimate: the product along the path of P(no offensive) = rest / total
-        rest /= total
-        path_survival *= rest
-        survival[month + 1] = np.count_nonzero(alive) / n
+        survival[month + 1] = at_peace / n
         expected[month + 1] = path_survival.mean(dtype=np.float64)
-        resolve *= decay
 
         # the package's triggers, on this month's events along each world's path
         changed = no_lapse
         if inputs.triggers:
-            sea_probe = probe & (draw >= first_cut) & (draw < second_cut)
-            events = (probe, acted, sea_probe, attack, offensive, newly_lapsed)
+            # in the order of Event: probe, violation (acted), attack on shipping (a sea
+            # probe), limited attack, offensive, and the US backstop's lapse
+            watched = [(events & np.uint8(1 << bit)) != 0 for bit in range(5)] + [newly_lapsed]
             changed = np.zeros(n, dtype=bool)
             for index, rule in enumerate(inputs.triggers):
-                happened = events[rule.event] & ~fired[:, index]
+                happened = watched[rule.event] & ~fired[:, index]
                 if not happened.any():
                     continue
                 if rule.count == 1:
                     fire = happened
                 else:
-                    slot = counts[:, index] % rule.count
+                    tally = trigger_counts[:, index]
+                    slot = tally % rule.count
                     history[index][happened, slot[happened]] = month
-                    counts[:, index] += happened
-                    oldest = history[index][world_rows, counts[:, index] % rule.count]
+                    tally += happened
+                    oldest = history[index][world_rows, tally % rule.count]
                     window = rule.within_months if rule.within_months > 0 else 10**9
-                    fire = happened & (counts[:, index] >= rule.count) & (month - oldest < window)
+                    fire = happened & (tally >= rule.count) & (month - oldest < window)
                     if not fire.any():
                         continue
                 fired[:, index] |= fire
@@ -506,6 +469,7 @@ def simulate(
         if on_month is not None:
             on_month(month)
 
+    months_at_peace, probes, answered_probes, limited, clashes = counts
     return KernelOutput(
         breakdown_month=np.where(alive, np.nan, months_at_peace + 1.0),
         probes=probes.astype(np.float64),
@@ -524,24 +488,173 @@ def simulate(
     )
 
 
-def _graded_clash(
-    chance: Float32Array,
-    position: Float32Array,
-    cuts: tuple[np.float32, np.float32],
-    factor: Float32Array,
-    work: Float32Array,
-) -> None:
-    """Scale each world's clash chance by its probe class's factor, capped at 1.
+# The month's two compiled passes. Each reads and writes every world's arrays once, where the
+# numpy loop they replace made some sixty passes (one per operation) over arrays of tens of
+# thousands of worlds. Every operation is the numpy loop's own, in float32, in the same order and
+# without fused multiply-adds (no fast-math), so the numbers are the same to the bit; a test
+# holds them to that loop (tests/reference_kernel.py).
+_ONE = np.float32(1.0)
+_ZERO = np.float32(0.0)
+_TO_UNIT_24 = np.float32(2.0**-24)
+_MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX_2 = np.uint64(0x94D049BB133111EB)
+_SHIFT_1, _SHIFT_2, _SHIFT_3 = np.uint64(30), np.uint64(27), np.uint64(31)
+_HIGH_24, _LOW_24, _MASK_24 = np.uint64(40), np.uint64(8), np.uint64(0xFFFFFF)
+_GAMMA = 0x9E3779B97F4A7C15
+# rows of the passes' tables: the commitments in force (_InForce.table), the fixed per-world
+# factors, the state, and the month's odds
+_PRIOR_MASS, _DETERRENCE, _GROUND, _SEA_GAIN, _AIR_GAIN, _LIMITED, _OFFENSIVE_ODDS, _COST_ROW = (
+    range(8)
+)
+_PROBE, _START, _GAP, _REBUILD, _DECAY = range(5)
+_RESOLVE, _ANSWERED, _EVIDENCE, _COST, _PATH = range(5)
+_EXPOSURE, _OFFENSIVE, _REST = range(3)
 
-    ``position`` is the world's place within the probe odds (below the first cut an air probe,
-    below the second a sea probe, else a ground probe or a limited attack, answered on the
-    ground). The rules of engagement's graded answer sets the factors (``clash_factor``).
+
+def _hash_offset(month: int, stream: int) -> np.uint64:
+    """What :func:`~guarantor.randomness.uniform_pair32` adds to each key: counter × γ mod 2⁶⁴."""
+    counter = (month + 1) * STREAMS_PER_MONTH + stream + 1
+    return np.uint64(counter * _GAMMA % 2**64)
+
+
+def _compiled(function: _Pass) -> _Pass:
+    # cached on disk: a new process (a Dask worker) loads the machine code, not the compiler
+    return cast(_Pass, numba.njit(cache=True, nogil=True, error_model="numpy")(function))
+
+
+def _exponents_py(
+    in_force: Float32Array,
+    state: Float32Array,
+    constants: Float32Array,
+    time_term: np.float32,
+    odds: Float32Array,
+) -> None:
+    """The month's exponents: -deterrence at the belief and resolve, the offensive's log odds.
+
+    Writes rows 0 and 1 of ``odds``; numpy's exp then makes them odds.
     """
-    work.fill(factor[2])
-    work += (position < cuts[1]) * (factor[1] - factor[2])
-    work += (position < cuts[0]) * (factor[0] - factor[1])
-    chance *= work
-    np.minimum(chance, np.float32(1.0), out=chance)
+    log_hr_guarantee = constants[0]
+    for i in range(in_force.shape[1]):
+        # credibility: the mean of Russia's Beta belief that the guarantors answer
+        credibility = (in_force[_PRIOR_MASS, i] + state[_ANSWERED, i]) / state[_EVIDENCE, i]
+        odds[_EXPOSURE, i] = credibility * state[_RESOLVE, i] * in_force[_DETERRENCE, i]
+        odds[_OFFENSIVE, i] = credibility * log_hr_guarantee + time_term
+
+
+def _month_py(  # noqa: PLR0917 (a compiled pass takes its arrays by position)
+    elapsed: np.float32,
+    offset: np.uint64,
+    keys: NDArray[np.uint64],
+    fixed: Float32Array,
+    in_force: Float32Array,
+    constants: Float32Array,
+    graded: bool,
+    state: Float32Array,
+    alive: BoolArray,
+    counts: NDArray[np.int32],
+    odds: Float32Array,
+    events: NDArray[np.uint8],
+) -> int:
+    """One month of every world, after the exponentials; returns how many are still at peace.
+
+    Leaves in ``odds`` each world's odds of an offensive and of the rest (before ÷ total).
+    """
+    first_cut, second_cut = constants[1], constants[2]
+    clash_probe = constants[3]
+    clash_step = constants[4] - constants[3]
+    air_factor, sea_factor, ground_factor = constants[5], constants[6], constants[7]
+    at_peace = 0
+    for i in range(keys.size):
+        # Russia's capacity, rebuilt linearly: start + gap × min(1, (month + 1) / rebuild months)
+        capacity = fixed[_REBUILD, i] * elapsed
+        if capacity > _ONE:  # noqa: PLR1730 (numpy's minimum: a NaN stays NaN, min's would not)
+            capacity = _ONE
+        capacity = capacity * fixed[_GAP, i] + fixed[_START, i]
+        # the odds of each choice against complying (odds 1)
+        exposure = odds[_EXPOSURE, i]
+        odds_probe = fixed[_PROBE, i] * exposure
+        odds_limited = in_force[_LIMITED, i] * capacity * exposure
+        odds_offensive = odds[_OFFENSIVE, i] * in_force[_OFFENSIVE_ODDS, i] * capacity
+        rest = odds_probe + odds_limited + _ONE
+        total = rest + odds_offensive
+        odds[_OFFENSIVE, i] = odds_offensive
+        odds[_REST, i] = rest
+
+        # the month's two uniforms, as uniform_pair32: SplitMix64 of key + counter × γ
+        hashed = keys[i] + offset
+        hashed ^= hashed >> _SHIFT_1
+        hashed *= _MIX_1
+        hashed ^= hashed >> _SHIFT_2
+        hashed *= _MIX_2
+        hashed ^= hashed >> _SHIFT_3
+        draw = np.float32(np.int64(hashed >> _HIGH_24)) * _TO_UNIT_24
+        reply = np.float32(np.int64((hashed >> _LOW_24) & _MASK_24)) * _TO_UNIT_24
+
+        # One draw places the world on the cumulative odds of its choices: [0, 1) complies,
+        # [1, 1 + odds_probe) probes (by class: air, sea, ground in their shares), then a limited
+        # attack up to `rest`, then an offensive up to `total`. The offensive's part, rescaled
+        # onto [0, rest), is uniform again: the path "had the peace held". The second draw
+        # decides whether the probe or attack is answered and, nested, whether that is a clash.
+        draw = draw * total
+        offensive = draw >= rest
+        # (computed in every world and kept where there is an offensive: no branch, so the loop
+        # runs on whole vectors of worlds)
+        rescaled = (draw - rest) / odds_offensive * rest
+        draw = (rescaled if offensive else draw) - _ONE
+        acted = draw >= _ZERO
+        attack = draw >= odds_probe
+        probe = acted != attack
+        draw = draw / odds_probe  # within a probe, its class (a limited attack: ≥ 1)
+        below_second = _ONE if draw < second_cut else _ZERO
+        below_first = _ONE if draw < first_cut else _ZERO
+        # the share answerable of this world's event: the ground column, plus the gains of sea
+        # over ground and of air over sea for those probes, times resolve
+        answerable = in_force[_SEA_GAIN, i] * below_second + in_force[_GROUND, i]
+        answerable = answerable + in_force[_AIR_GAIN, i] * below_first
+        answerable = answerable * state[_RESOLVE, i]
+        answered = (reply < answerable) & acted
+        # P(clash | answered) is the clash chance: reply < answerable × chance; under graded
+        # rules of engagement, times the factor of the event's class, capped at 1
+        clash_bar = (_ONE if attack else _ZERO) * clash_step + clash_probe
+        factor = ground_factor + below_second * (sea_factor - ground_factor)
+        factor = factor + below_first * (air_factor - sea_factor)
+        scaled = clash_bar * factor
+        if scaled > _ONE:  # noqa: PLR1730 (as numpy's minimum, NaN kept)
+            scaled = _ONE
+        clash_bar = scaled if graded else clash_bar
+        clash = (reply < clash_bar * answerable) & acted
+        state[_ANSWERED, i] += _ONE if answered else _ZERO
+        state[_EVIDENCE, i] += _ONE if acted else _ZERO
+
+        # the month's cost is paid by the worlds at peace at its start; its events count in the
+        # worlds still at peace at its end
+        was_alive = alive[i]
+        state[_COST, i] += in_force[_COST_ROW, i] * (_ONE if was_alive else _ZERO)
+        now_alive = was_alive & (not offensive)
+        alive[i] = now_alive
+        at_peace += now_alive
+        counts[0, i] += now_alive
+        counts[1, i] += now_alive & probe
+        counts[2, i] += now_alive & probe & answered
+        counts[3, i] += now_alive & attack
+        counts[4, i] += now_alive & clash
+        # the smooth estimate: the product along the path of P(no offensive) = rest / total
+        state[_PATH, i] *= rest / total
+        state[_RESOLVE, i] *= fixed[_DECAY, i]
+        # the events a trigger may watch, one bit each: probe, acted, sea probe, attack, offensive
+        sea_probe = probe & (draw >= first_cut) & (draw < second_cut)
+        events[i] = (
+            np.uint8(probe)
+            | np.uint8(acted) << 1
+            | np.uint8(sea_probe) << 2
+            | np.uint8(attack) << 3
+            | np.uint8(offensive) << 4
+        )
+    return at_peace
+
+
+_exponents = _compiled(_exponents_py)
+_month = _compiled(_month_py)
 
 
 def election_months(
