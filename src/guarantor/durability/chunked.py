@@ -48,7 +48,8 @@ def simulate(
         DataError: bad package or theatre, or ``worlds``/``months`` below 1.
     """
     from guarantor import worlds as world_sampler
-    from guarantor.durability import SimulationResult, load_uncertainties, run
+    from guarantor.durability import SimulationResult, load_uncertainties
+    from guarantor.durability.prepared import run
     from guarantor.packages import load_package
     from guarantor.theatre import load_theatre
 
@@ -70,6 +71,7 @@ def simulate(
     for start in starts:
         stop = min(start + size, worlds)
         chunk = {name: values[start:stop] for name, values in table.items()}
+        # the package's world-independent sections are computed at the first chunk only
         parts.append(
             run(
                 loaded_theatre,

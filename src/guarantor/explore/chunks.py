@@ -37,7 +37,10 @@ def resolve_model(reference: str) -> Kernel:
 
     The durability kernel is bound to its shipped calibration and uncertainties, loaded once per
     process: by itself it reads both YAML files on every call (about 50 ms), which a sweep of
-    thousands of chunks would pay thousands of times for the same numbers.
+    thousands of chunks would pay thousands of times for the same numbers. It also takes each
+    package's world-independent sections from the process's
+    :data:`~guarantor.durability.prepared.PREPARATION` cache, computed at the package's first
+    chunk.
     """
     module_name, _, attribute = reference.partition(":")
     try:
@@ -55,8 +58,12 @@ def resolve_model(reference: str) -> Kernel:
     # loaded only if the model is in it: other kernels should not pay for importing it
     durability: Any = sys.modules.get("guarantor.durability")
     if durability is not None and function is durability.run:
+        from guarantor.durability import prepared
+
+        # each package's world-independent sections come from the process's cache: a sweep's
+        # chunks of one package do not assess it again (guarantor.durability.prepared)
         return functools.partial(
-            durability.run,
+            prepared.run,
             calibration=durability.load_calibration(),
             uncertainties=durability.load_uncertainties(),
         )
