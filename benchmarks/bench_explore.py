@@ -27,13 +27,16 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import json
 import logging
+import math
 import os
 import shutil
 import tempfile
 import time
 import warnings
 from dataclasses import replace
+from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -42,13 +45,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from guarantor.explore.design import DEFAULT_MODEL, Design, design_points
+from guarantor.explore.design import DEFAULT_CHUNK_SIZE, DEFAULT_MODEL, Design, design_points
 from guarantor.explore.executors import DaskExecutor, cached_theatre, resolve_model, run_chunk
 from guarantor.explore.store import Store
 from guarantor.explore.sweep import (
     SWEEP_IN_FLIGHT,
     ChunkJob,
     StoreRef,
+    SweepContext,
     guided_batches,
     jobs_for,
     load_context,
@@ -236,6 +240,217 @@ def ema_per_experiment(design: Design, sample: int) -> float:
     return seconds / sample
 
 
+# --- --kernel and --scaling: the per-package preparation and Dask's 2-against-1 --------------
+
+RESULTS = Path(__file__).resolve().parent / "results" / "kernel.json"
+
+
+def scaling_design(experiments: int, months: int, chunk_size: int = DEFAULT_CHUNK_SIZE) -> Design:
+    """The benchmark's packages over ``experiments // 4`` worlds, chunked as the sweep chooses."""
+    theatre = load_theatre()
+    points = design_points(PACKAGES, theatre)
+    n_worlds = experiments // len(points)
+    return Design(
+        points,
+        sample_worlds(load_bounds(), n_worlds, seed=1),
+        seed=1,
+        months=months,
+        model=DEFAULT_MODEL,
+        theatre=DEFAULT_THEATRE,
+        chunk_size=chunk_size,
+    )
+
+
+def _spread(values: list[float]) -> dict[str, float]:
+    return {
+        "median": float(np.median(values)),
+        "min": float(min(values)),
+        "max": float(max(values)),
+    }
+
+
+def _plain_share(queue: Any, start: Any, work: tuple[int, int, int, int]) -> None:
+    """A plain process (no Dask): the sweep's kernel calls for every ``shares``-th chunk.
+
+    ``work`` is (experiments, months, share, shares).
+    """
+    experiments, months, share, shares = work
+    design = scaling_design(experiments, months)
+    context = SweepContext.of(design)
+    chunks = design.chunks()[share::shares]
+    warm_worker(DEFAULT_MODEL, DEFAULT_THEATRE, [point.package for point in design.points])
+    queue.put(("ready", share))
+    start.wait()
+    started = time.perf_counter()
+    for chunk in chunks:
+        assert run_chunk(context.task(chunk)).n_failed == 0
+    queue.put(("done", time.perf_counter() - started))
+
+
+def plain_processes(experiments: int, months: int, processes: int) -> float:
+    """Seconds for the design's kernel calls split over ``processes`` plain processes."""
+    context = get_context("spawn")
+    queue, start = context.Queue(), context.Event()
+    workers = [
+        context.Process(
+            target=_plain_share, args=(queue, start, (experiments, months, share, processes))
+        )
+        for share in range(processes)
+    ]
+    for worker in workers:
+        worker.start()
+    for _ in workers:
+        assert queue.get()[0] == "ready"
+    start.set()
+    seconds = max(queue.get()[1] for _ in workers)
+    for worker in workers:
+        worker.join()
+    return float(seconds)
+
+
+def scaling(experiments: int, months: int, repeats: int, root: Path) -> dict[str, Any]:
+    """Dask 2 workers against 1 at the sweep's default chunks, alternating, and the ceiling.
+
+    Runs 1, 2, 1, 2, ... workers (``repeats`` of each) of the whole sweep with its store, on
+    warmed workers; then the same kernel calls in one and in two plain processes (no Dask, no
+    store), alternating too: the machine's own two-process ceiling.
+    """
+    design = scaling_design(experiments, months)
+    sweeps: dict[int, list[float]] = {1: [], 2: []}
+    with DaskExecutor(workers=1) as one, DaskExecutor(workers=2) as two:
+        warm(one, design)
+        warm(two, design)
+        for repeat in range(repeats):
+            for workers, executor in ((1, one), (2, two)):
+                folder = root / f"scaling{workers}-{repeat}"
+                sweeps[workers].append(timed_sweep(design, folder, executor))
+                shutil.rmtree(folder, ignore_errors=True)
+                print(f"    sweep, {workers} worker(s): {sweeps[workers][-1]:.2f} s", flush=True)
+    plain: dict[int, list[float]] = {1: [], 2: []}
+    for _ in range(repeats):
+        for processes in (1, 2):
+            plain[processes].append(plain_processes(experiments, months, processes))
+            print(f"    plain, {processes} process(es): {plain[processes][-1]:.2f} s", flush=True)
+    speedups = [a / b for a, b in zip(sweeps[1], sweeps[2], strict=True)]
+    ceilings = [a / b for a, b in zip(plain[1], plain[2], strict=True)]
+    return {
+        "experiments": design.n_experiments,
+        "months": months,
+        "chunk_worlds": design.chunk_size,
+        "chunks": len(design.chunks()),
+        "repeats": repeats,
+        "sweep_seconds": {str(k): v for k, v in sweeps.items()},
+        "plain_seconds": {str(k): v for k, v in plain.items()},
+        "speedup": _spread(speedups),
+        "speedup_of_medians": float(np.median(sweeps[1]) / np.median(sweeps[2])),
+        "ceiling": _spread(ceilings),
+        "ceiling_of_medians": float(np.median(plain[1]) / np.median(plain[2])),
+    }
+
+
+def preparation(months: int, sizes: tuple[int, ...] = (2_000, 10_000, DEFAULT_CHUNK_SIZE)) -> Any:
+    """Milliseconds a chunk, with the per-package preparation cached and without.
+
+    The sweep's kernel (``resolve_model``) on chunks of Sky Shield's worlds, a package's first
+    chunk already run (as in a sweep, where each package has many chunks).
+    """
+    from guarantor.durability.prepared import PREPARATION, PreparationCache
+
+    theatre = load_theatre()
+    package = design_points(PACKAGES, theatre)[0].package
+    kernel = resolve_model(DEFAULT_MODEL)
+    rows = []
+    for size in sizes:
+        worlds = sample_worlds(load_bounds(), 3 * size, seed=2)
+        chunks = [
+            (
+                {name: values[i : i + size] for name, values in worlds.items()},
+                np.arange(i, i + size),
+            )
+            for i in range(0, 3 * size, size)
+        ]
+        timed: dict[str, float] = {}
+        for label in ("cached", "uncached"):
+            sections = PreparationCache.sections
+            if label == "uncached":
+                PreparationCache.sections = lambda self, *args: {}  # type: ignore[method-assign]
+            try:
+                kernel(
+                    theatre, package, chunks[0][0], seed=1, months=months, world_index=chunks[0][1]
+                )
+                best = math.inf
+                for chunk, index in chunks[1:] * 2:
+                    started = time.perf_counter()
+                    kernel(theatre, package, chunk, seed=1, months=months, world_index=index)
+                    best = min(best, time.perf_counter() - started)
+                timed[label] = best * 1e3
+            finally:
+                PreparationCache.sections = sections  # type: ignore[method-assign]
+        rows.append(
+            {"worlds": size, "cached_ms": timed["cached"], "uncached_ms": timed["uncached"]}
+        )
+        print(
+            f"  chunks of {size:,} worlds x {months} months: {timed['uncached']:.1f} ms a chunk "
+            f"preparing the package every time, {timed['cached']:.1f} ms with it cached "
+            f"({timed['uncached'] / timed['cached']:.2f}x)"
+        )
+    print(f"  sections computed {PREPARATION.computed}, reused {PREPARATION.reused}")
+    return rows
+
+
+def write_results(section: str, figures: dict[str, Any], command: str, load: float) -> None:
+    """Add ``figures`` under ``section`` to the committed JSON, with command, date and load."""
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    existing = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    existing[section] = {
+        **figures,
+        "command": command,
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "load_average_at_start": round(load, 2),
+        "load_average_at_end": round(os.getloadavg()[0], 2),
+        "cores": os.cpu_count(),
+    }
+    RESULTS.write_text(json.dumps(existing, indent=2, sort_keys=True) + "\n")
+    print(f"figures written to benchmarks/results/{RESULTS.name}")
+
+
+def kernel_and_scaling_main(args: argparse.Namespace) -> None:
+    """``--kernel`` and ``--scaling``: the preparation cache, then Dask's 2-against-1."""
+    load = os.getloadavg()[0]
+    print(f"load average {load:.2f} on {os.cpu_count()} cores (figures under load are not firm)")
+    if args.kernel:
+        print("per-package preparation (the sweep's kernel, one package's later chunks):")
+        rows = preparation(args.months)
+        write_results(
+            "preparation",
+            {"months": args.months, "chunks": rows},
+            ".venv/bin/python benchmarks/bench_explore.py --kernel",
+            load,
+        )
+    if args.scaling:
+        root = Path(tempfile.mkdtemp(prefix="bench-scaling-"))
+        try:
+            print(
+                f"Dask, 2 workers against 1: {args.dask_experiments:,} experiments x "
+                f"{args.months} months, chunks of {DEFAULT_CHUNK_SIZE:,} worlds (the default), "
+                f"{args.repeats} alternating runs of each"
+            )
+            figures = scaling(args.dask_experiments, args.months, args.repeats, root)
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+        speedup, ceiling = figures["speedup"], figures["ceiling"]
+        print(
+            f"  speed-up 2 workers / 1: median {speedup['median']:.2f}x (runs "
+            f"{speedup['min']:.2f}-{speedup['max']:.2f}x) [target >= 1.7x: "
+            f"{'met' if speedup['median'] >= 1.7 else 'NOT met'}]; the machine's own ceiling, "
+            f"two plain processes against one on the same kernel calls: median "
+            f"{ceiling['median']:.2f}x ({ceiling['min']:.2f}-{ceiling['max']:.2f}x)"
+        )
+        write_results(
+            "scaling", figures, ".venv/bin/python benchmarks/bench_explore.py --scaling", load
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--experiments", type=int, default=1_000_000)
@@ -247,7 +462,16 @@ def main() -> None:
     )
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--ema-sample", type=int, default=100)
+    parser.add_argument(
+        "--kernel", action="store_true", help="only the per-package preparation, cached or not"
+    )
+    parser.add_argument(
+        "--scaling", action="store_true", help="only Dask 2 workers against 1, and the ceiling"
+    )
     args = parser.parse_args()
+    if args.kernel or args.scaling:
+        kernel_and_scaling_main(args)
+        return
 
     theatre = load_theatre()
     points = design_points(PACKAGES, theatre)

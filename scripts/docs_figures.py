@@ -1752,6 +1752,121 @@ def explore_sobol() -> str:
 # --- the registry -------------------------------------------------------------------------
 
 
+# --- measured speed (benchmarks/results/kernel.json, written by the benchmarks) ---------------
+
+KERNEL_RESULTS = ROOT / "benchmarks" / "results" / "kernel.json"
+
+
+def _kernel_results(section: str) -> dict[str, Any]:
+    import json
+
+    figures: dict[str, Any] = json.loads(KERNEL_RESULTS.read_text(encoding="utf-8"))[section]
+    return figures
+
+
+def _measured(figures: Mapping[str, Any]) -> str:
+    return (
+        f"*Measured by `{figures['command']}` on {figures['date']} ({figures['cores']} cores, "
+        f"load average {figures['load_average_at_start']:.1f} at the start, "
+        f"{figures['load_average_at_end']:.1f} at the end); "
+        f"{_generated('`benchmarks/results/kernel.json`')[1:-2]}.*"
+    )
+
+
+def _rate(value: float) -> str:
+    mantissa, exponent = f"{value:.2e}".split("e")
+    digits = str(int(exponent)).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    return f"{float(mantissa):.2f}·10{digits}"
+
+
+def durability_roofline() -> str:
+    """The kernel's bytes and operations per world-month, the machine's roofline, the ratio."""
+    figures = _kernel_results("roofline")
+    traffic = _table(
+        ("pass", "arrays", "bytes read", "bytes written"),
+        ((row[0], row[1], str(row[2]), str(row[3])) for row in figures["traffic"]),
+    )
+    operations = _table(
+        ("part", "operations"), ((row[0], str(row[1])) for row in figures["operations"])
+    )
+    rows = [
+        (
+            f"{row['worlds']:,}",
+            f"{row['working_set_mb']:.1f} MB",
+            f"{max(row['triad_working_set_gb_s'].values()):.1f} GB/s",
+            _rate(row["roofline_world_months_s"]),
+            _rate(row["kernel_world_months_s"]),
+            f"**{row['ratio']:.2f}×**",
+            _rate(row["kernel_median_month_world_months_s"]),
+            f"{row['ratio_median_month']:.2f}×",
+        )
+        for row in figures["sizes"]
+    ]
+    speed = _table(
+        (
+            "worlds",
+            "working set",
+            "triad there",
+            "roofline (world-months/s)",
+            "kernel, best run",
+            "roofline ÷ kernel",
+            "kernel, median month",
+            "roofline ÷ median month",
+        ),
+        rows,
+    )
+    dram = max(max(row["triad_dram_gb_s"].values()) for row in figures["sizes"])
+    return (
+        f"Per world-month the kernel moves **{figures['bytes_per_world_month']} bytes** and does "
+        f"about **{figures['operations_per_world_month']} operations**, counted from its "
+        "passes:\n\n"
+        f"{traffic}\n\n{operations}\n\n"
+        f"The machine in the same run: a float32 multiply-add peak of "
+        f"{figures['compute_peak_ops_s'] / 1e9:.0f} Gop/s on one core, and a STREAM triad of "
+        f"{dram:.1f} GB/s beyond the L3. The roofline at each world count is min(triad "
+        "bandwidth over the kernel's working set ÷ bytes, peak ÷ operations):\n\n"
+        f"{speed}\n\n{_measured(figures)}"
+    )
+
+
+def explore_kernel_scaling() -> str:
+    """The per-package preparation cache, and Dask's 2 workers against 1 with the ceiling."""
+    preparation = _kernel_results("preparation")
+    rows = [
+        (
+            f"{row['worlds']:,}",
+            f"{row['uncached_ms']:.1f} ms",
+            f"{row['cached_ms']:.1f} ms",
+            f"{row['uncached_ms'] / row['cached_ms']:.2f}×",
+        )
+        for row in preparation["chunks"]
+    ]
+    cache_table = _table(
+        ("chunk (worlds)", "preparing every chunk", "prepared once per package", "gain"), rows
+    )
+    scaling = _kernel_results("scaling")
+    speedup, ceiling = scaling["speedup"], scaling["ceiling"]
+    seconds = scaling["sweep_seconds"]
+    plain = scaling["plain_seconds"]
+    return (
+        f"A chunk of Sky Shield, {preparation['months']} months, the sweep's kernel after the "
+        "package's first chunk:\n\n"
+        f"{cache_table}\n\n{_measured(preparation)}\n\n"
+        f"Dask, 2 workers against 1, {scaling['experiments']:,} experiments × "
+        f"{scaling['months']} months in {scaling['chunks']} chunks of "
+        f"{scaling['chunk_worlds']:,} worlds (the sweep's default), {scaling['repeats']} "
+        "alternating runs of each (1, 2, 1, 2, ...), workers warmed: one worker "
+        f"{np.median(seconds['1']):.2f} s (median; {min(seconds['1']):.2f}–"
+        f"{max(seconds['1']):.2f}), two {np.median(seconds['2']):.2f} s "
+        f"({min(seconds['2']):.2f}–{max(seconds['2']):.2f}): a speed-up of "
+        f"**{speedup['median']:.2f}×** (median of the pairs; {speedup['min']:.2f}–"
+        f"{speedup['max']:.2f}×). The machine's own ceiling, the same kernel calls in two plain "
+        f"processes against one (no Dask, no store): one {np.median(plain['1']):.2f} s, two "
+        f"{np.median(plain['2']):.2f} s, **{ceiling['median']:.2f}×** ({ceiling['min']:.2f}–"
+        f"{ceiling['max']:.2f}×).\n\n{_measured(scaling)}"
+    )
+
+
 @dataclass(frozen=True)
 class Block:
     """A generated block: its name, the page it sits in, and the function that renders it."""
@@ -1798,6 +1913,8 @@ BLOCKS: tuple[Block, ...] = (
     Block("bargaining-ktab-samples", "docs/bargaining.md", bargaining_ktab_samples),
     Block("explore-nato-track", "docs/explore.md", explore_nato_track),
     Block("explore-sobol", "docs/explore.md", explore_sobol),
+    Block("durability-roofline", "docs/durability.md", durability_roofline),
+    Block("explore-kernel-scaling", "docs/explore.md", explore_kernel_scaling),
 )
 BY_NAME = {block.name: block for block in BLOCKS}
 
