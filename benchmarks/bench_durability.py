@@ -304,7 +304,7 @@ def kernel_rate(n: int, months: int = MONTHS, repeats: int = 5) -> tuple[float, 
     return n * months / elapsed, n / float(np.median(month_seconds))
 
 
-def roofline(sizes: tuple[int, ...] = (20_000, 400_000)) -> dict[str, Any]:
+def roofline(sizes: tuple[int, ...] = (20_000, 50_000, 400_000)) -> dict[str, Any]:
     """The kernel's speed against the roofline at each world count; printed and returned."""
     moved, operations = kernel_bytes_and_operations()
     peak = compute_peak()
