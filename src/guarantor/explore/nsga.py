@@ -1,9 +1,13 @@
 """The NSGA-II driver of the robust search over package levers (pymoo 0.6).
 
-Each generation is one batch (:class:`~guarantor.explore.candidates.Batch`); objectives are
-reduced over worlds (:mod:`~guarantor.explore.objectives`); with ``min_acceptance`` Russia's
-consent is a constraint; after each generation the state is checkpointed and the Pareto set
-written (:mod:`~guarantor.explore.pareto`), so ``resume=True`` continues exactly.
+Each generation is one batch, evaluated by an :class:`~guarantor.explore.candidates.Evaluator`
+(the kernel's :class:`~guarantor.explore.candidates.Batch`, or one assessment per candidate);
+objectives are reduced over worlds (:mod:`~guarantor.explore.objectives`); with
+``min_acceptance`` Russia's consent is a constraint; after each generation the state is
+checkpointed and the Pareto set written (:mod:`~guarantor.explore.pareto`), so ``resume=True``
+continues exactly. Without a store nothing is written: the search lives in memory (the
+deter-vs-sign frontier runs one per shipped package). ``initial`` seeds the first generation
+with given lever settings (e.g. the package as written), the rest drawn at random.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,13 +24,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from guarantor.errors import DataError
-from guarantor.explore.candidates import Batch, consent_share
+from guarantor.explore.candidates import Evaluator
 from guarantor.explore.executors import Executor, InProcessExecutor
 from guarantor.explore.objectives import Objective, check_defined
 from guarantor.explore.pareto import pareto_rows, write_checkpoint
-from guarantor.explore.search_space import lever_space
+from guarantor.explore.search_space import LeverSpace, lever_space
 from guarantor.explore.store import Store, atomic_write_json
-from guarantor.explore.variants import apply_levers
+from guarantor.explore.variants import LeverValue, apply_levers
 from guarantor.packages import Package
 
 FloatArray = NDArray[np.float64]
@@ -38,13 +42,19 @@ def _digest(data: Any) -> str:
 
 @dataclass(frozen=True)
 class SearchResult:
-    """The Pareto set found and where it is stored."""
+    """The Pareto set found, where it is stored (None: in memory only) and every evaluation.
+
+    ``archive`` holds every candidate evaluated, in order: its decision vector ``x``, the
+    ``generation`` it was first met in, its ``levers``, its ``objectives`` (reduced values, in
+    the order of the objectives) and its ``acceptance`` (Russia's consent share, or None).
+    """
 
     pareto: list[dict[str, Any]]
     generations: int
     evaluations: int
-    folder: Path
+    folder: Path | None
     resumed_from: int
+    archive: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data."""
@@ -52,16 +62,16 @@ class SearchResult:
             "pareto": self.pareto,
             "generations": self.generations,
             "evaluations": self.evaluations,
-            "folder": str(self.folder),
+            "folder": None if self.folder is None else str(self.folder),
             "resumed_from_generation": self.resumed_from,
         }
 
 
 def robust_search(
     base: Package,
-    batch: Batch,
+    batch: Evaluator,
     objectives: Sequence[Objective],
-    store: Store,
+    store: Store | None,
     *,
     levers: Sequence[str] | None = None,
     generations: int = 10,
@@ -72,11 +82,14 @@ def robust_search(
     resume: bool = False,
     stop_after: int | None = None,
     on_generation: Callable[[int, int], None] | None = None,
+    initial: Sequence[Mapping[str, LeverValue]] = (),
 ) -> SearchResult:
     """NSGA-II over the levers of ``base`` (see the module docstring).
 
     ``stop_after`` ends the run after that many generations of this call (the checkpoint stays,
-    for a later ``resume``); ``on_generation(done, total)`` reports progress.
+    for a later ``resume``); ``on_generation(done, total)`` reports progress. ``store=None``
+    keeps the search in memory (no checkpoint, no resume). ``initial`` lever settings (each
+    snapped to the levers' grid) take the first places of the first generation.
 
     Raises:
         DataError: bad levers or objectives, or a checkpoint of a different search on resume.
@@ -104,9 +117,12 @@ def robust_search(
         xu=space.upper.astype(float),
         vtype=int,
     )
+    sampling: Any = (
+        _seeded_sampling(space, initial, population, seed) if initial else IntegerRandomSampling()
+    )
     algorithm = NSGA2(
         pop_size=population,
-        sampling=IntegerRandomSampling(),
+        sampling=sampling,
         crossover=SBX(prob=0.9, eta=15, vtype=float, repair=RoundingRepair()),
         mutation=PM(eta=20, vtype=float, repair=RoundingRepair()),
         eliminate_duplicates=True,
@@ -120,20 +136,22 @@ def robust_search(
         "population": population,
         "seed": seed,
         "min_acceptance": min_acceptance,
-        "batch": {
-            "seed": batch.seed,
-            "months": batch.months,
-            "model": batch.model,
-            "theatre": batch.theatre,
-            "worlds": {k: np.asarray(v).tolist() for k, v in sorted(batch.worlds.items())},
-        },
+        "batch": batch.fingerprint(),
     }
+    if initial:
+        config["initial"] = [dict(setting) for setting in initial]
     config_hash = _digest(config)
-    folder = store.root / "optimize" / re.sub(r"[^A-Za-z0-9_.-]+", "_", base.name)
-    state_path = folder / "state.json"
+    folder = (
+        None
+        if store is None
+        else store.root / "optimize" / re.sub(r"[^A-Za-z0-9_.-]+", "_", base.name)
+    )
+    state_path = None if folder is None else folder / "state.json"
     archive: list[dict[str, Any]] = []
     resumed_from = 0
-    if state_path.exists():
+    if resume and folder is None:
+        raise DataError.single("a search without a store cannot resume", field="store")
+    if state_path is not None and state_path.exists():
         state = json.loads(state_path.read_text(encoding="utf-8"))
         if not resume:
             raise DataError.single(
@@ -168,7 +186,7 @@ def robust_search(
         algorithm._post_advance()  # sets the optimum and termination, and counts the generation
         algorithm.random_state.bit_generator.state = state["rng"]
         resumed_from = state["generation"]
-    elif resume and folder.exists():
+    elif resume and folder is not None and folder.exists():
         raise DataError.single("no checkpoint to resume", file=str(folder))
 
     # the package as written, for regret; evaluated once per search
@@ -198,7 +216,7 @@ def robust_search(
                 ]
             )
             accept = (
-                consent_share(batch.theatre, packages, batch.worlds, seed)
+                batch.consent(packages, seed)
                 if min_acceptance is not None
                 else np.full(len(fresh), np.nan)
             )
@@ -234,17 +252,35 @@ def robust_search(
         Evaluator().eval(StaticProblem(problem, F=F, **constraints), offspring)
         algorithm.tell(infills=offspring)
         done_here += 1
-        write_checkpoint(
-            folder,
-            algorithm,
-            archive=archive,
-            config_hash=config_hash,
-            space=space,
-            objectives=objectives,
-            n_constraints=n_constraints,
-        )
+        if folder is not None:
+            write_checkpoint(
+                folder,
+                algorithm,
+                archive=archive,
+                config_hash=config_hash,
+                space=space,
+                objectives=objectives,
+                n_constraints=n_constraints,
+            )
         if on_generation is not None:
             on_generation(int(algorithm.n_iter) - 1, generations)
     pareto = pareto_rows(algorithm, known, space, objectives, min_acceptance)
-    atomic_write_json(folder / "pareto.json", pareto)
-    return SearchResult(pareto, int(algorithm.n_iter) - 1, len(archive), folder, resumed_from)
+    if folder is not None:
+        atomic_write_json(folder / "pareto.json", pareto)
+    return SearchResult(
+        pareto, int(algorithm.n_iter) - 1, len(archive), folder, resumed_from, tuple(archive)
+    )
+
+
+def _seeded_sampling(
+    space: LeverSpace,
+    initial: Sequence[Mapping[str, LeverValue]],
+    population: int,
+    seed: int,
+) -> NDArray[np.float64]:
+    """The first generation: the ``initial`` settings (on the grid), then uniform integers."""
+    given = [space.encode(setting) for setting in initial][:population]
+    rng = np.random.default_rng(seed)
+    drawn = rng.integers(0, space.upper + 1, size=(population - len(given), len(space.levers)))
+    rows = np.vstack([np.asarray(given, dtype=np.int64).reshape(-1, len(space.levers)), drawn])
+    return rows.astype(np.float64)

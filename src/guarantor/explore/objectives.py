@@ -9,6 +9,10 @@ doing.
   package as written (``max(0, base − candidate)`` for an outcome to maximise), minimised;
 - ``satisficing:OUTCOME>=36``: the share of worlds where the outcome meets the threshold,
   maximised.
+
+An outcome is a kernel outcome (``held_36m``) or, when candidates are evaluated with one
+assessment each (:class:`~guarantor.explore.assessed.AssessedBatch`), any metric of the
+assessment as ``section.metric`` (``acceptability.package_signed``, ``durability.held_120m``).
 """
 
 from __future__ import annotations
@@ -26,7 +30,8 @@ from guarantor.explore.discovery import _OPERATORS
 FloatArray = NDArray[np.float64]
 
 _OBJECTIVE = re.compile(
-    r"^(?P<reduce>mean|p\d{1,2}|regret|satisficing):(?P<outcome>[A-Za-z_][A-Za-z0-9_]*)"
+    r"^(?P<reduce>mean|p\d{1,2}|regret|satisficing):"
+    r"(?P<outcome>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)"
     r"(?:(?P<op><=|>=|<|>)(?P<threshold>[-+]?\d+\.?\d*))?(?::(?P<sense>max|min))?$"
 )
 
@@ -72,6 +77,9 @@ class Objective:
 def parse_objective(text: str) -> Objective:
     """Parse ``mean:held_36m:max``, ``p10:breakdown_month:max``, ``satisficing:held_36m>=1``.
 
+    An outcome may name an assessment metric as ``section.metric``
+    (``mean:acceptability.package_signed:max``).
+
     Raises:
         DataError: the text does not follow the pattern.
     """
@@ -83,7 +91,8 @@ def parse_objective(text: str) -> Objective:
         raise DataError.single(
             "bad objective",
             field="objective",
-            expected="mean|pNN|regret:OUTCOME:max|min, or satisficing:OUTCOME>=NUMBER",
+            expected="mean|pNN|regret:OUTCOME:max|min, or satisficing:OUTCOME>=NUMBER "
+            "(OUTCOME: a name, or section.metric)",
             received=text,
         )
     return Objective(

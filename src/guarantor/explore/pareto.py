@@ -1,5 +1,7 @@
 """What a robust search writes: the Pareto rows and the checkpoint after each generation.
 
+:func:`non_dominated` is the Pareto filter over any table of objective values.
+
 The checkpoint holds the population, every evaluation so far (the archive, also as Parquet) and
 the algorithm's random generator state, written atomically, so that a resumed search continues
 exactly as the uninterrupted one would have.
@@ -13,10 +15,29 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+from numpy.typing import ArrayLike, NDArray
 
 from guarantor.explore.objectives import Objective
 from guarantor.explore.search_space import LeverSpace, lever_order
 from guarantor.explore.store import atomic_write_json, atomic_write_table
+
+
+def non_dominated(values: ArrayLike) -> NDArray[np.bool_]:
+    """Which rows of ``values`` (candidates × objectives, every objective maximised) no row beats.
+
+    Row ``j`` is dominated when some row ``i`` is at least as good in every objective and better
+    in one. Rows with equal values do not dominate each other, so both stay. A row with a NaN is
+    never kept (its candidate failed somewhere) and dominates nothing.
+    """
+    table = np.asarray(values, dtype=np.float64)
+    if table.ndim != 2:
+        raise ValueError(f"values must be a (candidates × objectives) table, got {table.shape}")
+    failed: NDArray[np.bool_] = np.asarray(np.isnan(table).any(axis=1), dtype=np.bool_)
+    table = np.where(failed[:, None], -np.inf, table)
+    at_least = (table[:, None, :] >= table[None, :, :]).all(axis=2)
+    better = (table[:, None, :] > table[None, :, :]).any(axis=2)
+    beaten = (at_least & better & ~failed[:, None]).any(axis=0)
+    return np.asarray(~beaten & ~failed, dtype=np.bool_)
 
 
 def pareto_rows(

@@ -8,7 +8,7 @@ crossover and mutation.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +49,23 @@ class LeverSpace:
                 else lever.low + int(value) * lever.step
             )
         return settings
+
+    def encode(self, settings: Mapping[str, LeverValue]) -> list[int]:
+        """The decision vector nearest to ``settings`` (amounts snapped to the grid, clipped).
+
+        A lever ``settings`` leaves out, or reads as a level off its ladder, takes index 0.
+        """
+        row = []
+        for lever, upper in zip(self.levers, self.upper.tolist(), strict=True):
+            value = settings.get(lever.name)
+            if lever.is_choice:
+                index = lever.choices.index(str(value)) if str(value) in lever.choices else 0
+            elif isinstance(value, (int, float)):
+                index = round((float(value) - lever.low) / lever.step)
+            else:
+                index = 0
+            row.append(int(min(max(index, 0), upper)))
+        return row
 
 
 def lever_space(base: Package, names: Sequence[str] | None = None) -> LeverSpace:
