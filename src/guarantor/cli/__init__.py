@@ -10,6 +10,7 @@ from guarantor.cli import (
     bargain,
     coalition,
     explore,
+    frontier,
     land,
     packages,
     roe,
@@ -64,6 +65,7 @@ for _module in (
     simulate,
     explore,
     search,
+    frontier,
     serve,
 ):
     _module.register(app)

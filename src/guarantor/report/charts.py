@@ -394,3 +394,52 @@ def sweep_charts(summary: dict[str, Any]) -> list[dict[str, Any]]:
     for discovery in (summary.get("discovery") or {}).values():
         figures.extend(prim_charts(discovery))
     return figures
+
+
+def frontier_chart(frontier: dict[str, Any]) -> dict[str, Any]:
+    """The dilemma: P(hold 10 y) against P(all sign), the frontier and the shipped packages.
+
+    ``frontier`` is :meth:`guarantor.explore.frontier.DeterSignFrontier.to_dict`; the frontier
+    runs from the most signable point to the most deterring, and each shipped package as written
+    is a labelled reference point.
+    """
+    points = sorted(frontier.get("points") or [], key=lambda point: point["p_signed"])
+    shipped = frontier.get("shipped") or []
+    data = [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": "frontier",
+            "x": [point["p_signed"] for point in points],
+            "y": [point["p_hold_10y"] for point in points],
+            "text": [point["label"] for point in points],
+            "line": {"color": "#1f4e9c", "width": 2, "shape": "hv"},
+            "marker": {"color": "#1f4e9c", "size": 9},
+            "hovertemplate": "%{text}<br>P(all sign) %{x:.2f}, P(hold 10 y) %{y:.2f}"
+            "<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "mode": "markers+text",
+            "name": "shipped packages as written",
+            "x": [point["p_signed"] for point in shipped],
+            "y": [point["p_hold_10y"] for point in shipped],
+            "text": [point["start"] for point in shipped],
+            "textposition": "top center",
+            "marker": {"color": "#b2182b", "size": 11, "symbol": "diamond-open"},
+            "hovertemplate": "%{text} (as written)<br>P(all sign) %{x:.2f}, "
+            "P(hold 10 y) %{y:.2f}<extra></extra>",
+        },
+    ]
+    return _figure(
+        "frontier",
+        f"Deter or be signed: {len(points)} frontier points, "
+        f"{frontier.get('worlds', '?')} worlds each",
+        data,
+        height=420,
+        xaxis={
+            "title": {"text": "P(all sign): Ukraine and Russia accept, no veto"},
+            "range": [-0.02, 1.02],
+        },
+        yaxis={"title": {"text": "P(ceasefire holds 10 years)"}, "range": [-0.02, 1.02]},
+    )

@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from guarantor.assessment import Assessment, Comparison
 from guarantor.report import assets
-from guarantor.report.charts import assessment_charts, sweep_charts
+from guarantor.report.charts import assessment_charts, frontier_chart, sweep_charts
 from guarantor.report.maps import map_spec
 
 
@@ -104,14 +104,20 @@ def render_report(
     *,
     sweep: dict[str, Any] | None = None,
     comparison: Comparison | None = None,
+    frontier: dict[str, Any] | None = None,
 ) -> str:
-    """The self-contained HTML report of an assessment (and of a sweep store, if given)."""
+    """The self-contained HTML report of an assessment (and of a sweep store, if given).
+
+    ``frontier`` (``DeterSignFrontier.to_dict()``) adds the dilemma, deter or be signed, first.
+    """
     template = _env().get_template("report.html.j2")
     return template.render(
         view=assessment_view(assessment),
         sweep=sweep,
         sweep_charts=sweep_charts(sweep) if sweep else [],
         comparison=comparison.to_dict() if comparison else None,
+        frontier=frontier,
+        frontier_charts=[frontier_chart(frontier)] if frontier else [],
         leaflet_css=Markup(assets.leaflet_css()),
         own_css=Markup(assets.own_file("guarantor.css")),
         leaflet_js=Markup(assets.inline_script(assets.leaflet_js())),
@@ -126,10 +132,11 @@ def write_report(
     *,
     sweep: dict[str, Any] | None = None,
     comparison: Comparison | None = None,
+    frontier: dict[str, Any] | None = None,
 ) -> Path:
     """Write the report to ``path`` (atomically: a temporary file renamed into place)."""
     target = Path(path)
-    html = render_report(assessment, sweep=sweep, comparison=comparison)
+    html = render_report(assessment, sweep=sweep, comparison=comparison, frontier=frontier)
     temporary = target.with_name(target.name + ".tmp")
     temporary.write_text(html, encoding="utf-8")
     temporary.replace(target)

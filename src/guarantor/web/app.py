@@ -32,7 +32,7 @@ from guarantor.report.render import environment
 from guarantor.theatre import DEFAULT_THEATRE
 from guarantor.web.jobs import Jobs
 from guarantor.web.models import MAX_BODY_BYTES
-from guarantor.web.routes import assessment, jobs, packages, pages, roe, sweeps
+from guarantor.web.routes import assessment, frontier, jobs, packages, pages, roe, sweeps
 from guarantor.web.security import LOCAL_HOSTS, BodyLimit, Guard
 from guarantor.web.service import BusyError, Limits, State, TimeLimitError
 from guarantor.web.views import error_response, page, problems_of
@@ -82,7 +82,7 @@ def create_app(
     app.state.jobs = runner
     app.state.templates = environment(_WEB / "templates")
     _errors(app)
-    for area in (pages, packages, assessment, sweeps, roe, jobs):
+    for area in (pages, packages, assessment, sweeps, frontier, roe, jobs):
         app.include_router(area.router)
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     app.add_middleware(Guard, allowed_hosts=allowed_hosts)
