@@ -91,6 +91,7 @@ def test_search_finds_the_aircraft_cost_trade_off(
     # on a Pareto front, paying more must buy more peace
     assert all(b > a for a, b in itertools.pairwise(cost))
     assert all(b >= a for a, b in itertools.pairwise(held))
+    assert result.folder is not None
     assert (result.folder / "pareto.json").exists()
     assert (result.folder / "archive.parquet").exists()
     assert result.evaluations <= 6 * 10
@@ -119,6 +120,7 @@ def test_interrupted_search_resumes_to_the_same_result(
     assert resumed.resumed_from == 2
     assert resumed.generations == 5
     assert resumed.pareto == whole.pareto
+    assert resumed.folder is not None and whole.folder is not None  # stored searches
     archive = json.loads((resumed.folder / "state.json").read_text())["archive"]
     assert archive == json.loads((whole.folder / "state.json").read_text())["archive"]
     with pytest.raises(DataError, match="different search"):
@@ -170,10 +172,12 @@ def test_min_acceptance_keeps_only_packages_russia_consents_to(
         "min_acceptance": 0.5,
     }
     first = robust_search(base, worlds, OBJECTIVES, Store(tmp_path), stop_after=1, **settings)
+    assert first.folder is not None
     checkpoint = json.loads((first.folder / "state.json").read_text())
     assert None in checkpoint["rank"]  # infeasible candidates are unranked, and resume anyway
     result = robust_search(base, worlds, OBJECTIVES, Store(tmp_path), resume=True, **settings)
     assert result.resumed_from == 1
+    assert result.folder is not None
     state = json.loads((result.folder / "state.json").read_text())
     archive = state["archive"]
     # the constraint is the bargaining model's own number: the share of worlds where Russia

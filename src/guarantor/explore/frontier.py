@@ -125,12 +125,14 @@ class DeterSignFrontier:
     """The non-dominated packages between deterring and being signed, and how they were found.
 
     ``points`` are sorted from the most signable to the most deterring; ``shipped`` are the
-    shipped packages as written (the reference points); ``searched`` names, per shipped
-    package, the levers its search turned.
+    shipped packages as written (the reference points); ``candidates`` every package assessed
+    (the shipped ones first); ``searched`` names, per shipped package, the levers its search
+    turned.
     """
 
     points: tuple[FrontierPoint, ...]
     shipped: tuple[FrontierPoint, ...]
+    candidates: tuple[FrontierPoint, ...]
     worlds: int
     seed: int
     population: int
@@ -198,6 +200,10 @@ class DeterSignFrontier:
                 for point in self.shipped
             ],
             "trades": self.trades(),
+            "candidates": [
+                {key: point.to_dict()[key] for key in ("label", "start", "p_hold_10y", "p_signed")}
+                for point in self.candidates
+            ],
         }
 
 
@@ -339,6 +345,7 @@ def deter_sign_frontier(
     return DeterSignFrontier(
         _frontier(pool),
         shipped,
+        tuple(pool),
         worlds,
         seed,
         population,

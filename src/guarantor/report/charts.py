@@ -399,13 +399,25 @@ def sweep_charts(summary: dict[str, Any]) -> list[dict[str, Any]]:
 def frontier_chart(frontier: dict[str, Any]) -> dict[str, Any]:
     """The dilemma: P(hold 10 y) against P(all sign), the frontier and the shipped packages.
 
-    ``frontier`` is :meth:`guarantor.explore.frontier.DeterSignFrontier.to_dict`; the frontier
-    runs from the most signable point to the most deterring, and each shipped package as written
-    is a labelled reference point.
+    ``frontier`` is :meth:`guarantor.explore.frontier.DeterSignFrontier.to_dict`; every package
+    assessed is a grey dot, the frontier runs from the most signable point to the most
+    deterring, and each shipped package as written is a labelled reference point.
     """
     points = sorted(frontier.get("points") or [], key=lambda point: point["p_signed"])
     shipped = frontier.get("shipped") or []
+    others = frontier.get("candidates") or []
     data = [
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "name": "every package assessed",
+            "x": [point["p_signed"] for point in others],
+            "y": [point["p_hold_10y"] for point in others],
+            "text": [point["label"] for point in others],
+            "marker": {"color": "rgba(120, 120, 120, 0.45)", "size": 6},
+            "hovertemplate": "%{text}<br>P(all sign) %{x:.2f}, P(hold 10 y) %{y:.2f}"
+            "<extra></extra>",
+        },
         {
             "type": "scatter",
             "mode": "lines+markers",
