@@ -241,6 +241,20 @@ def test_compare_sweeps_roe_and_docs_pages(browser: Any, server: str) -> None:
     guarded.check("pages")
 
 
+def test_frontier_page_draws_the_dilemma(browser: Any, server: str) -> None:
+    guarded = Guarded(browser, server)
+    page = guarded.page
+    query = "package=sky-shield-2025&package=istanbul-2022&worlds=8&population=4&generations=1"
+    page.goto(f"{server}/frontier?{query}", timeout=120_000)
+    page.wait_for_selector("[data-g-charts='frontier-charts'][data-charts-drawn]")
+    assert page.locator("[data-g-charts='frontier-charts'] .main-svg").count() >= 1
+    rows = page.locator("table.g-frontier-points tr[data-start]")
+    data = page.request.get(f"{server}/api/frontier?{query}").json()
+    assert rows.count() == len(data["points"]) >= 1
+    assert page.locator("table.g-frontier-shipped tr").count() == 1 + 2
+    guarded.check("frontier")
+
+
 def test_report_opens_offline_from_a_file(browser: Any, tmp_path: Path) -> None:
     from guarantor.assessment import assess
     from guarantor.report import write_report

@@ -403,6 +403,8 @@ def frontier_chart(frontier: dict[str, Any]) -> dict[str, Any]:
     assessed is a grey dot, the frontier runs from the most signable point to the most
     deterring, and each shipped package as written is a labelled reference point.
     """
+    # drawn as a staircase ("vh"): the edge of what the frontier's points dominate, so the line
+    # never suggests a package between two points that nobody found
     points = sorted(frontier.get("points") or [], key=lambda point: point["p_signed"])
     shipped = frontier.get("shipped") or []
     others = frontier.get("candidates") or []
@@ -425,7 +427,7 @@ def frontier_chart(frontier: dict[str, Any]) -> dict[str, Any]:
             "x": [point["p_signed"] for point in points],
             "y": [point["p_hold_10y"] for point in points],
             "text": [point["label"] for point in points],
-            "line": {"color": "#1f4e9c", "width": 2, "shape": "hv"},
+            "line": {"color": "#1f4e9c", "width": 2, "shape": "vh"},
             "marker": {"color": "#1f4e9c", "size": 9},
             "hovertemplate": "%{text}<br>P(all sign) %{x:.2f}, P(hold 10 y) %{y:.2f}"
             "<extra></extra>",
