@@ -1749,6 +1749,88 @@ def explore_sobol() -> str:
     )
 
 
+# --- docs/frontier.md: the dilemma, deter or be signed ----------------------------------------
+
+FRONTIER_DOC_WORLDS = 60
+FRONTIER_DOC_SEED = 1
+FRONTIER_DOC_POPULATION = 4
+FRONTIER_DOC_GENERATIONS = 2
+TRADE_WORLDS = 200
+
+
+@cache
+def _frontier() -> Any:
+    from guarantor.explore.frontier import deter_sign_frontier
+
+    return deter_sign_frontier(
+        worlds=FRONTIER_DOC_WORLDS,
+        seed=FRONTIER_DOC_SEED,
+        population=FRONTIER_DOC_POPULATION,
+        generations=FRONTIER_DOC_GENERATIONS,
+    )
+
+
+def _changed(point: Any) -> str:
+    text = "; ".join(f"{name} = {value}" for name, value in point.changed.items())
+    return text or "as written"
+
+
+def frontier_points() -> str:
+    """The frontier's points and the shipped packages against it."""
+    found = _frontier()
+    command = (
+        f"guarantor frontier --worlds {FRONTIER_DOC_WORLDS} --seed {FRONTIER_DOC_SEED} "
+        f"--population {FRONTIER_DOC_POPULATION} --generations {FRONTIER_DOC_GENERATIONS}"
+    )
+    intro = (
+        f"Every shipped package, {found.evaluations} packages assessed over the same "
+        f"{FRONTIER_DOC_WORLDS} worlds (seed {FRONTIER_DOC_SEED}; `{command}`). The frontier, "
+        "from the most signable to the most deterring:"
+    )
+    points = _table(
+        ("started from", "levers changed", "P(hold 10 y)", "P(all sign)"),
+        ((p.start, _changed(p), _pct(p.p_hold_10y), _pct(p.p_signed)) for p in found.points),
+    )
+    shipped = _table(
+        ("package as written", "P(hold 10 y)", "P(all sign)", "on the frontier, or beaten by"),
+        (
+            (
+                p.start,
+                _pct(p.p_hold_10y),
+                _pct(p.p_signed),
+                "on the frontier"
+                if found.dominating(p).label == p.label
+                else f"`{found.dominating(p).label}`",
+            )
+            for p in sorted(found.shipped, key=lambda p: PACKAGES.index(p.start))
+        ),
+    )
+    return "\n\n".join(
+        [intro, points, shipped, _generated("`guarantor.explore.frontier.deter_sign_frontier`")]
+    )
+
+
+def frontier_nato_track() -> str:
+    """One lever, the NATO track, turned on Sky Shield: what it buys and what it costs."""
+    from guarantor.explore.frontier import lever_trade
+
+    rows = lever_trade("sky-shield-2025", "nato_track", worlds=TRADE_WORLDS, seed=1)
+    table = _table(
+        ("Sky Shield's NATO track", "P(hold 10 y)", "P(all sign)"),
+        (
+            (str(row["value"]).replace("_", " "), _pct(row["p_hold_10y"]), _pct(row["p_signed"]))
+            for row in rows
+        ),
+    )
+    return "\n\n".join(
+        [
+            f"{TRADE_WORLDS} worlds, seed 1, the same worlds at every rung:",
+            table,
+            _generated("`guarantor.explore.frontier.lever_trade`"),
+        ]
+    )
+
+
 # --- the registry -------------------------------------------------------------------------
 
 
@@ -1912,6 +1994,8 @@ BLOCKS: tuple[Block, ...] = (
     Block("bargaining-ktab-states", "docs/bargaining.md", bargaining_ktab_states),
     Block("bargaining-ktab-samples", "docs/bargaining.md", bargaining_ktab_samples),
     Block("explore-nato-track", "docs/explore.md", explore_nato_track),
+    Block("frontier-points", "docs/frontier.md", frontier_points),
+    Block("frontier-nato-track", "docs/frontier.md", frontier_nato_track),
     Block("explore-sobol", "docs/explore.md", explore_sobol),
     Block("durability-roofline", "docs/durability.md", durability_roofline),
     Block("explore-kernel-scaling", "docs/explore.md", explore_kernel_scaling),

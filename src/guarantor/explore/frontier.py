@@ -410,7 +410,7 @@ def lever_trade(
     return [
         {
             "lever": lever,
-            "value": value,
+            "value": str(value) if knob.is_choice else float(value),
             "p_hold_10y": float(np.nanmean(outcomes[HOLD][i])),
             "p_signed": float(np.nanmean(outcomes[SIGN][i])),
         }
