@@ -237,6 +237,8 @@ def test_cli_prints_the_frontier_as_json_and_refuses_bad_input() -> None:
     assert bad.exit_code == 1 and "unknown lever" in bad.output and "Traceback" not in bad.output
     zero = runner.invoke(app, ["frontier", "--worlds", "0"])
     assert zero.exit_code == 1 and "--worlds" in zero.output
+    workers = runner.invoke(app, ["frontier", "--workers", "0"])
+    assert workers.exit_code == 1 and "--workers" in workers.output
 
 
 def test_the_cli_defaults_are_the_models() -> None:

@@ -108,6 +108,14 @@ def frontier_command(
     lever: list[str] = typer.Option(
         None, "--lever", help="Turn only these levers (repeat; default: every lever)."
     ),
+    workers: int | None = typer.Option(
+        None,
+        "--workers",
+        callback=lambda value: (
+            value if value is None else _whole_number_in("--workers", 1, 64)(value)
+        ),
+        help="Assess candidates in N local worker processes (default: in this process).",
+    ),
     report: Path | None = typer.Option(
         None, "--report", help="Write an HTML report: the frontier, then the first package."
     ),
@@ -117,10 +125,15 @@ def frontier_command(
     as_json: bool = JsonOption,
 ) -> None:
     """Deter or be signed: the frontier of packages between P(hold 10 y) and P(all sign)."""
+    from guarantor.explore.executors import make_executor
     from guarantor.explore.frontier import deter_sign_frontier
 
     with reporting(as_json):
-        with progress("frontier", show=not as_json) as bar:
+        kind = "in-process" if workers is None else "processes"
+        with (
+            progress("frontier", show=not as_json) as bar,
+            make_executor(workers, kind=kind) as executor,
+        ):
             bar.step("the shipped packages as written")
 
             def advance(name: str, done: int, total: int) -> None:
@@ -134,6 +147,7 @@ def frontier_command(
                 levers=lever or None,
                 population=population,
                 generations=generations,
+                executor=executor,
                 on_progress=advance,
             )
         data = result.to_dict()

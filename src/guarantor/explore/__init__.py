@@ -11,6 +11,8 @@ The pieces, each usable on its own:
 - :mod:`~guarantor.explore.prim` and :mod:`~guarantor.explore.cart`: scenario discovery;
 - :mod:`~guarantor.explore.sensitivity`: Sobol indices and a tornado view;
 - :mod:`~guarantor.explore.optimize`: robust NSGA-II search over levers, worst-case search.
+- :mod:`~guarantor.explore.frontier`: the deter-vs-sign frontier over the shipped packages'
+  levers, one assessment per candidate.
 """
 
 from guarantor.explore.design import Chunk, Design, DesignPoint, design_points, package_hash

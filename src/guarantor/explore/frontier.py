@@ -89,10 +89,10 @@ class FrontierPoint:
 
     @property
     def label(self) -> str:
-        """``sky-shield-2025`` as written, ``sky-shield-2025[nato_track=renounced]`` changed."""
+        """``sky-shield-2025`` as written, else ``sky-shield-2025[nato_track=renounced, ...]``."""
         if not self.changed:
             return self.start
-        text = ",".join(f"{name}={_text(value)}" for name, value in self.changed.items())
+        text = ", ".join(f"{name}={_text(value)}" for name, value in self.changed.items())
         return f"{self.start}[{text}]"
 
     def package(self, start: Package) -> Package:

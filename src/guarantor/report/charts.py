@@ -439,7 +439,7 @@ def frontier_chart(frontier: dict[str, Any]) -> dict[str, Any]:
             "x": [point["p_signed"] for point in shipped],
             "y": [point["p_hold_10y"] for point in shipped],
             "text": [point["start"] for point in shipped],
-            "textposition": "top center",
+            "textposition": "middle right",
             "marker": {"color": "#b2182b", "size": 11, "symbol": "diamond-open"},
             "hovertemplate": "%{text} (as written)<br>P(all sign) %{x:.2f}, "
             "P(hold 10 y) %{y:.2f}<extra></extra>",
@@ -453,7 +453,7 @@ def frontier_chart(frontier: dict[str, Any]) -> dict[str, Any]:
         height=420,
         xaxis={
             "title": {"text": "P(all sign): Ukraine and Russia accept, no veto"},
-            "range": [-0.02, 1.02],
+            "range": [-0.02, 1.1],
         },
         yaxis={"title": {"text": "P(ceasefire holds 10 years)"}, "range": [-0.02, 1.02]},
     )
