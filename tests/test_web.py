@@ -366,3 +366,27 @@ def test_serve_warns_loudly_and_answers_only_its_host_names(
     client = TestClient(served["web"])  # type: ignore[arg-type]
     assert client.get("/api/packages", headers={"Host": "guarantor.lan"}).status_code == 200
     assert client.get("/api/packages", headers={"Host": "evil.example"}).status_code == 400
+
+
+def test_frontier_json_and_page_show_the_engines_frontier(client: TestClient) -> None:
+    from guarantor.explore.frontier import deter_sign_frontier
+
+    query = {"package": ["sky-shield-2025", "istanbul-2022"], "worlds": 6, "population": 4}
+    query["generations"] = 1
+    answer = client.get("/api/frontier", params=query)
+    assert answer.status_code == 200
+    data = answer.json()
+    engine = deter_sign_frontier(
+        ["sky-shield-2025", "istanbul-2022"], worlds=6, population=4, generations=1
+    ).to_dict()
+    strip = ("seconds",)
+    assert {k: v for k, v in data.items() if k not in strip} == json.loads(
+        json.dumps({k: v for k, v in engine.items() if k not in strip})
+    )
+    page = client.get("/frontier", params=query)
+    assert page.status_code == 200
+    assert page.text.count('<tr data-start="') == len(data["points"])
+    assert "Tick the packages" in client.get("/frontier").text  # nothing computed unasked
+    bad = client.get("/api/frontier", params={"package": "nowhere", "worlds": 4})
+    assert bad.status_code == 422
+    assert bad.json()["problems"][0]["field"] == "package"

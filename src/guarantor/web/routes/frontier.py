@@ -2,8 +2,8 @@
 
 ``GET /api/frontier`` answers :meth:`guarantor.explore.frontier.DeterSignFrontier.to_dict`;
 ``GET /frontier`` draws it (the report's chart and tables). Both run
-:func:`guarantor.explore.frontier.deter_sign_frontier` within the app's limits, and keep the
-last few answers, so a page and its JSON asked with the same settings compute once.
+:func:`guarantor.explore.frontier.deter_sign_frontier` within the app's limits, and the app
+keeps its last few answers, so a page and its JSON asked with the same settings compute once.
 """
 
 from __future__ import annotations
@@ -34,13 +34,21 @@ Seed = Annotated[int, Query(ge=0, le=MAX_SEED)]
 Population = Annotated[int, Query(ge=4, le=40)]
 Generations = Annotated[int, Query(ge=0, le=10)]
 KEPT = 4
-"""Frontiers kept in memory (the newest)."""
-
-_kept: dict[tuple[Any, ...], dict[str, Any]] = {}
+"""Frontiers an app keeps in memory (the newest)."""
 _lock = threading.Lock()
 
 
+def _kept(request: Request) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """This app's kept frontiers (made on first use)."""
+    with _lock:
+        if not hasattr(request.app.state, "frontiers"):
+            request.app.state.frontiers = {}
+        kept: dict[tuple[Any, ...], dict[str, Any]] = request.app.state.frontiers
+        return kept
+
+
 async def _frontier(
+    request: Request,
     app_state: State,
     names: list[str],
     *,
@@ -51,9 +59,10 @@ async def _frontier(
 ) -> dict[str, Any]:
     loaded = [app_state.shipped(name) for name in names]
     key = (tuple(names), worlds, seed, population, generations)
+    kept = _kept(request)
     with _lock:
-        if key in _kept:
-            return _kept[key]
+        if key in kept:
+            return kept[key]
 
     def work() -> dict[str, Any]:
         return deter_sign_frontier(
@@ -62,14 +71,15 @@ async def _frontier(
 
     data = await app_state.limiter.run(work, large=True)
     with _lock:
-        _kept[key] = data
-        while len(_kept) > KEPT:
-            del _kept[next(iter(_kept))]
+        kept[key] = data
+        while len(kept) > KEPT:
+            del kept[next(iter(kept))]
     return data
 
 
 @router.get("/api/frontier", tags=["explore"], responses=WORK_ERRORS)
 async def api_frontier(
+    request: Request,
     app_state: AppState,
     *,
     package: Packages = None,
@@ -87,6 +97,7 @@ async def api_frontier(
     from guarantor.packages import shipped_packages
 
     return await _frontier(
+        request,
         app_state,
         package or shipped_packages(),
         worlds=worlds,
@@ -112,6 +123,7 @@ async def frontier_page(
     frontier = None
     if chosen:
         frontier = await _frontier(
+            request,
             app_state,
             chosen,
             worlds=worlds,
