@@ -206,9 +206,18 @@ def test_assessed_batch_gives_each_candidate_its_own_assessment(
     ]
 
 
-def test_bad_levers_are_refused_with_the_known_ones() -> None:
+def test_bad_settings_are_refused_with_what_was_expected(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(DataError, match="unknown lever"):
         deter_sign_frontier(["sky-shield-2025"], worlds=4, levers=["warp_drive"])
+    with pytest.raises(DataError, match="at least 4 candidates"):
+        deter_sign_frontier(["sky-shield-2025"], worlds=4, population=2)
+    with pytest.raises(DataError, match="worlds"):
+        deter_sign_frontier(["sky-shield-2025"], worlds=0)
+    # a package whose durability section is unavailable cannot be placed: said, not a KeyError
+    monkeypatch.setattr(AssessedBatch, "run", lambda self, packages, executor: {})
+    with pytest.raises(DataError, match="section is unavailable") as caught:
+        deter_sign_frontier(["sky-shield-2025"], worlds=4)
+    assert caught.value.problems[0].received == "sky-shield-2025"
     with pytest.raises(DataError, match="unknown lever"):
         lever_trade("sky-shield-2025", "warp_drive")
 

@@ -25,6 +25,7 @@ worlds and seed gives its numbers again.
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -297,20 +298,27 @@ def deter_sign_frontier(
             raise DataError.single(
                 "unknown lever", field="levers", expected=str(sorted(LEVERS)), received=unknown[0]
             )
+    if isinstance(population, bool) or not isinstance(population, int) or population < 4:
+        raise DataError.single(
+            "the search needs at least 4 candidates a generation",
+            field="population",
+            expected="a whole number ≥ 4",
+            received=repr(population),
+        )
+    if isinstance(generations, bool) or not isinstance(generations, int) or generations < 0:
+        raise DataError.single(
+            "generations must be a whole number ≥ 0",
+            field="generations",
+            expected="0 (the packages as written only) or more",
+            received=repr(generations),
+        )
     starts = _load(packages, theatre)
     executor = executor or InProcessExecutor()
     batch = AssessedBatch(worlds, seed, theatre)
     objectives = [parse_objective(text) for text in OBJECTIVES]
-    as_written = batch.run(starts, executor)
+    hold, signed = _both(batch.run(starts, executor), starts)
     shipped = tuple(
-        _candidate(
-            start,
-            {},
-            np.nanmean(as_written[HOLD][i]),
-            np.nanmean(as_written[SIGN][i]),
-            as_written=True,
-        )
-        for i, start in enumerate(starts)
+        _candidate(start, {}, hold[i], signed[i], as_written=True) for i, start in enumerate(starts)
     )
     pool = list(shipped)
     evaluations = len(starts)
@@ -354,6 +362,34 @@ def deter_sign_frontier(
         time.perf_counter() - started,
         searched,
     )
+
+
+def _both(
+    outcomes: Mapping[str, np.ndarray[Any, Any]], starts: Sequence[Package]
+) -> tuple[list[float], list[float]]:
+    """P(hold 10 y) and P(all sign) of each package as written, or a located error.
+
+    Without them a package cannot be placed against the frontier: its durability or
+    acceptability section was unavailable (bad or missing data; ``guarantor assess`` says why).
+    """
+    missing = np.full((len(starts), 1), np.nan)
+    with warnings.catch_warnings():  # an all-NaN row (a failed section) is reported below
+        warnings.simplefilter("ignore", RuntimeWarning)
+        hold = np.nanmean(outcomes.get(HOLD, missing), axis=1)
+        signed = np.nanmean(outcomes.get(SIGN, missing), axis=1)
+    bad = [
+        start.name
+        for start, h, s in zip(starts, hold, signed, strict=True)
+        if not (np.isfinite(h) and np.isfinite(s))
+    ]
+    if bad:
+        raise DataError.single(
+            "no P(hold 10 y) or P(all sign) for a package: its durability or acceptability "
+            "section is unavailable (guarantor assess PACKAGE says why)",
+            field="packages",
+            received=", ".join(bad),
+        )
+    return [float(v) for v in hold], [float(v) for v in signed]
 
 
 def _reporter(
