@@ -269,3 +269,11 @@ def test_the_report_shows_the_dilemma(frontier: DeterSignFrontier) -> None:
     assert html.count('<tr data-start="') == len(frontier.points)
     assert 'data-g-charts="frontier-charts"' in html
     assert "The dilemma" not in render_report(assess(None, worlds=4, seed=1))
+
+
+def test_a_longer_search_only_pushes_the_frontier_outwards() -> None:
+    short = deter_sign_frontier(["sky-shield-2025"], worlds=6, population=4, generations=1)
+    longer = deter_sign_frontier(["sky-shield-2025"], worlds=6, population=4, generations=2)
+    assert {p.label for p in short.candidates} <= {p.label for p in longer.candidates}
+    for point in short.points:
+        assert any(np.all(_value(other) >= _value(point)) for other in longer.points)
