@@ -2,11 +2,12 @@
 
 Ours: ``deter_sign_frontier`` over every shipped package (``--worlds``, ``--population``,
 ``--generations``), which assesses N packages (the shipped ones as written, then each search's
-candidates). The floor, measured in the same run: N plain ``guarantor.assessment.assess`` calls
-over the same worlds and seed, cycling through the shipped packages. No frontier can cost less
-than the assessments it reads, so the ratio is what the search itself (NSGA-II, lever variants,
-the Pareto filter) adds. Both figures are CPU seconds of this process (``time.process_time``), so
-other work on a shared machine does not count; wall-clock seconds are printed alongside.
+candidates). The floor, measured in the same run: the same N packages (every candidate, rebuilt
+from the package it started from) assessed with plain ``guarantor.assessment.assess`` calls over
+the same worlds and seed. No frontier can cost less than the assessments it reads, so the ratio
+is what the search itself (NSGA-II, lever variants, the Pareto filter) adds. Both figures are
+CPU seconds of this process (``time.process_time``), so other work on a shared machine does not
+count; wall-clock seconds are printed alongside.
 
 Run: ``.venv/bin/python benchmarks/bench_frontier.py [--worlds 100] [--population 4]
 [--generations 2]``.
@@ -43,9 +44,11 @@ def main() -> int:
     )
     ours_cpu, ours_wall = time.process_time() - cpu, time.perf_counter() - wall
 
+    by_name = {package.name: package for package in packages}
+    candidates = [point.package(by_name[point.start]) for point in found.candidates]
     cpu, wall = time.process_time(), time.perf_counter()
-    for index in range(found.evaluations):
-        assess(packages[index % len(packages)], worlds=args.worlds, seed=args.seed)
+    for candidate in candidates:
+        assess(candidate, worlds=args.worlds, seed=args.seed)
     floor_cpu, floor_wall = time.process_time() - cpu, time.perf_counter() - wall
 
     n = found.evaluations
