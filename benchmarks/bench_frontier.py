@@ -23,6 +23,7 @@ def main() -> int:
     from guarantor.assessment import assess
     from guarantor.explore.frontier import deter_sign_frontier
     from guarantor.packages import load_package, shipped_packages
+    from guarantor.theatre import load_theatre
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--worlds", type=int, default=100)
@@ -46,9 +47,10 @@ def main() -> int:
 
     by_name = {package.name: package for package in packages}
     candidates = [point.package(by_name[point.start]) for point in found.candidates]
+    theatre = load_theatre(packages[0].theatre)  # loaded once, as the frontier's batch does
     cpu, wall = time.process_time(), time.perf_counter()
     for candidate in candidates:
-        assess(candidate, worlds=args.worlds, seed=args.seed)
+        assess(candidate, theatre=theatre, worlds=args.worlds, seed=args.seed)
     floor_cpu, floor_wall = time.process_time() - cpu, time.perf_counter() - wall
 
     n = found.evaluations
