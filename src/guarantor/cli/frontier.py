@@ -12,6 +12,7 @@ from guarantor.cli._common import (
     Command,
     JsonOption,
     SeedOption,
+    TheatreOption,
     _whole_number_in,
     console,
     format_share,
@@ -119,9 +120,7 @@ def frontier_command(
     report: Path | None = typer.Option(
         None, "--report", help="Write an HTML report: the frontier, then the first package."
     ),
-    theatre: str | None = typer.Option(
-        None, "--theatre", help="A theatre's name or folder (default: each package's own)."
-    ),
+    theatre: str = TheatreOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Deter or be signed: the frontier of packages between P(hold 10 y) and P(all sign)."""
@@ -157,8 +156,7 @@ def frontier_command(
             from guarantor.theatre import load_theatre
 
             first = packages[0] if packages else None  # None: the default package
-            loaded = load_theatre(theatre) if theatre else None
-            assessment = assess(first, theatre=loaded, worlds=worlds, seed=seed)
+            assessment = assess(first, theatre=load_theatre(theatre), worlds=worlds, seed=seed)
             with writing(report, "the report", field="--report"):
                 write_report(assessment, report, frontier=data)
         if as_json:
