@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
+from guarantor.errors import DataError
 from guarantor.explore.frontier import (
     FRONTIER_GENERATIONS,
     FRONTIER_POPULATION,
@@ -88,18 +89,24 @@ async def api_frontier(
     population: Population = FRONTIER_POPULATION,
     generations: Generations = FRONTIER_GENERATIONS,
 ) -> dict[str, Any]:
-    """The deter-vs-sign frontier, starting from shipped packages (default: every one).
+    """The deter-vs-sign frontier, starting from the shipped packages named (one to five).
 
     Each point: the package it started from, its lever settings, P(hold 10 y) and P(all sign),
     each from one assessment over the same worlds. A big search takes minutes: ask for fewer
     worlds, candidates or generations when the answer is 504.
     """
-    from guarantor.packages import shipped_packages
-
+    if not package:
+        raise DataError.single(
+            "name the shipped packages to start from",
+            file="<request>",
+            field="package",
+            expected="package=NAME, one to five times",
+            received="none",
+        )
     return await _frontier(
         request,
         app_state,
-        package or shipped_packages(),
+        package,
         worlds=worlds,
         seed=seed,
         population=population,
