@@ -1811,12 +1811,12 @@ def frontier_points() -> str:
 
 
 def frontier_nato_track() -> str:
-    """One lever, the NATO track, turned on Sky Shield: what it buys and what it costs."""
+    """One lever, the NATO track, turned on the Minsk-style monitors: what it buys and costs."""
     from guarantor.explore.frontier import lever_trade
 
-    rows = lever_trade("sky-shield-2025", "nato_track", worlds=TRADE_WORLDS, seed=1)
+    rows = lever_trade("minsk-monitors", "nato_track", worlds=TRADE_WORLDS, seed=1)
     table = _table(
-        ("Sky Shield's NATO track", "P(hold 10 y)", "P(all sign)"),
+        ("minsk-monitors' NATO track", "P(hold 10 y)", "P(all sign)"),
         (
             (str(row["value"]).replace("_", " "), _pct(row["p_hold_10y"]), _pct(row["p_signed"]))
             for row in rows

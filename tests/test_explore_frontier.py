@@ -175,10 +175,10 @@ def test_the_frontier_contains_or_dominates_every_shipped_package(
 
 
 def test_the_nato_track_trades_deterrence_against_signature() -> None:
-    """Moving Sky Shield's NATO track from renounced to membership raises P(hold 10 y) (the
-    guarantee's credibility) and lowers P(all sign) (Russia's NATO red line)."""
+    """Moving the Minsk-style monitors' NATO track from renounced to membership raises P(hold
+    10 y) (a treaty guarantee's credibility) and lowers P(all sign) (Russia's NATO red line)."""
     rows = {
-        str(row["value"]): row for row in lever_trade("sky-shield-2025", "nato_track", worlds=60)
+        str(row["value"]): row for row in lever_trade("minsk-monitors", "nato_track", worlds=60)
     }
     assert list(rows) == ["renounced", "open_door", "invitation", "membership"]
     assert rows["membership"]["p_hold_10y"] > rows["renounced"]["p_hold_10y"]
