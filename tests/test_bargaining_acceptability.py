@@ -32,7 +32,7 @@ def actors():
 
 def _assess(path: Path, worlds: int = 200, seed: int = 1) -> Section:
     return acceptability(
-        None,  # type: ignore[arg-type]  # the model reads the actor file, not the theatre
+        None,  # the model reads the actor file, not the theatre
         _package(path),
         {"war_cost_scale": np.ones(worlds)},
         rng=np.random.default_rng(seed),
@@ -149,8 +149,8 @@ def test_foremans_trade_numbers_in_the_docs() -> None:
 
 def test_war_weariness_raises_acceptance() -> None:
     package = _package(PACKAGES / "minsk-monitors.yaml")
-    weary = acceptability(None, package, {"war_cost_scale": np.full(1, 1.5)})  # type: ignore[arg-type]
-    fresh = acceptability(None, package, {"war_cost_scale": np.full(1, 0.5)})  # type: ignore[arg-type]
+    weary = acceptability(None, package, {"war_cost_scale": np.full(1, 1.5)})
+    fresh = acceptability(None, package, {"war_cost_scale": np.full(1, 0.5)})
     for metric in weary.metrics:
         if metric.name.startswith("p_accept_"):
             assert metric.value[0] >= fresh.metric(metric.name).value[0]

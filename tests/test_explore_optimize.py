@@ -189,7 +189,7 @@ def test_min_acceptance_keeps_only_packages_russia_consents_to(
     for level in levels:
         package = apply_levers(base, {"nato_track": level})
         section = acceptability(
-            None,  # type: ignore[arg-type]
+            None,
             package,
             dict(worlds.worlds),
             rng=np.random.default_rng(2),
