@@ -16,6 +16,47 @@ from typing import Any
 from guarantor.errors import DataError, Problem
 from guarantor.explore.executor_base import Executor, ResultT, TaskT
 
+MALLOC_ENVIRON = {"MALLOC_TOP_PAD_": str(256 * 2**20)}
+"""glibc settings of our worker processes. A chunk allocates and frees the same few hundred MB of
+temporaries on every call; glibc returns the top of the heap to the system after each and faults
+it back in on the next. Keeping a pad of 256 MiB made the kernel 15 % faster per call in a worker
+process (52 -> 44 ms per 25,000 worlds)."""
+
+WORKER_SETTINGS: dict[str, Any] = {
+    # the statistical profiler samples the task thread every 10 ms, for a dashboard that is
+    # off: a few per cent of every chunk
+    "distributed.worker.profile.enabled": False,
+    # monitors for a dashboard and memory limits we do not use: on two cores their polling took
+    # ~4 % of a core per process while idle, ~1 % at these intervals
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+    # the event-loop health check wakes every process 50 times a second. In a worker the woken
+    # loop thread must take the GIL from the task thread; with as many busy workers as cores it
+    # then waits for a core while the task waits for the GIL. At 1 s, two workers went from
+    # 1.68-1.72x one worker to 1.78-1.90x (sweeps of 10^6 experiments in 25,000-world chunks,
+    # benchmarks/bench_explore.py)
+    "distributed.admin.tick.interval": "1s",
+}
+"""The Dask settings we change from the defaults for our workers (and why)."""
+
+
+def worker_environment() -> dict[str, str]:
+    """Environment variables giving a ``dask worker`` started by hand our workers' settings.
+
+    Dask reads ``DASK_A__B__C`` as the setting ``a.b.c``; the glibc settings are
+    :data:`MALLOC_ENVIRON`. A cluster someone else starts (``dask worker`` on other machines,
+    dask-jobqueue, dask-kubernetes) gets the same speed from these.
+    """
+    variables = {
+        "DASK_" + key.upper().replace(".", "__").replace("-", "_"): _dask_text(value)
+        for key, value in WORKER_SETTINGS.items()
+    }
+    return {**variables, **MALLOC_ENVIRON}
+
+
+def _dask_text(value: Any) -> str:
+    return str(value) if not isinstance(value, bool) else ("True" if value else "False")
+
 
 class DaskExecutor(Executor):
     """Dask distributed: a ``LocalCluster`` of worker processes, or an existing scheduler.
@@ -59,27 +100,8 @@ class DaskExecutor(Executor):
             # page faults made the kernel 1.5x slower per worker and two workers slower than
             # one (benchmarks/bench_explore.py). Our workers keep Python's usual allocator.
             environ.pop("MALLOC_TRIM_THRESHOLD_", None)
-            # A chunk allocates and frees the same few hundred MB of temporaries on every call;
-            # glibc returns the top of the heap to the system after each and faults it back in
-            # on the next. Keeping a pad of 256 MiB made the kernel 15 % faster per call in a
-            # worker process (52 -> 44 ms per 25,000 worlds).
-            environ["MALLOC_TOP_PAD_"] = str(256 * 2**20)
-            settings = {
-                "distributed.nanny.pre-spawn-environ": environ,
-                # the statistical profiler samples the task thread every 10 ms, for a dashboard
-                # that is off: a few per cent of every chunk
-                "distributed.worker.profile.enabled": False,
-                # monitors for a dashboard and memory limits we do not use: on two cores their
-                # polling took ~4 % of a core per process while idle, ~1 % at these intervals
-                "distributed.worker.memory.monitor-interval": "1s",
-                "distributed.admin.system-monitor.interval": "2s",
-                # the event-loop health check wakes every process 50 times a second. In a
-                # worker the woken loop thread must take the GIL from the task thread; with as
-                # many busy workers as cores it then waits for a core while the task waits for
-                # the GIL. At 1 s, two workers went from 1.68-1.72x one worker to 1.78-1.90x
-                # (sweeps of 10^6 experiments in 25,000-world chunks, benchmarks/bench_explore.py)
-                "distributed.admin.tick.interval": "1s",
-            }
+            environ.update(MALLOC_ENVIRON)
+            settings = {"distributed.nanny.pre-spawn-environ": environ, **WORKER_SETTINGS}
             with dask_config.set(settings):
                 self._cluster = dask_distributed.LocalCluster(
                     n_workers=max(1, workers or 1),
