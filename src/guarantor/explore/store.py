@@ -34,6 +34,7 @@ import contextlib
 import datetime as dt
 import json
 import platform
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,7 @@ __all__ = [
 ]
 
 KEY_COLUMNS = ("experiment", "point", "world", "error")
+_MEMORY_SIZE = re.compile(r"^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.IGNORECASE)
 
 
 def _versions() -> dict[str, str]:
@@ -277,12 +279,17 @@ class Store:
         schema = pq.read_schema(self.root / "worlds.parquet")
         return [name for name in schema.names if name != "world"]
 
-    def connect(self) -> duckdb.DuckDBPyConnection:
+    def connect(self, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
         """An in-memory DuckDB connection with views over the store's Parquet files.
 
         Views: ``chunks`` (wide, as stored), ``worlds``, ``packages``, ``experiments`` (wide,
         with packages and world parameters joined), ``results`` (one row per experiment ×
         outcome, parameters alongside) and ``failures`` (experiments that raised, with the error).
+
+        With ``memory_limit`` (e.g. ``"1GB"``) DuckDB holds its working memory under that limit,
+        spilling to a folder in the store beyond it, and does not keep rows in insertion order
+        (so aggregates stream): the out-of-core analyses (:mod:`~guarantor.explore.outofcore`)
+        use it.
 
         Raises:
             DataError: the directory holds no run, or no chunk has been committed yet.
@@ -297,6 +304,22 @@ class Store:
                 received="none",
             )
         connection = duckdb.connect()
+        if memory_limit is not None:
+            try:
+                if not _MEMORY_SIZE.match(memory_limit):
+                    raise duckdb.InvalidInputException(memory_limit)
+                connection.execute(f"SET memory_limit = {_sql_text(memory_limit)}")
+            except duckdb.Error:
+                connection.close()
+                raise DataError.single(
+                    "not a memory size DuckDB understands",
+                    field="memory_limit",
+                    expected="a size such as 1GB or 512MB",
+                    received=memory_limit,
+                ) from None
+            spill = _sql_path(self.root / ".duckdb-spill")
+            connection.execute(f"SET temp_directory = {spill}")
+            connection.execute("SET preserve_insertion_order = false")
         chunks = _sql_path(self.chunks_dir / "p*.parquet")
         connection.execute(f"CREATE VIEW chunks AS SELECT * FROM read_parquet({chunks})")
         worlds_path = _sql_path(self.root / "worlds.parquet")
@@ -344,6 +367,10 @@ class Store:
 
 def _sql_path(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _quote(name: str) -> str:
