@@ -24,6 +24,7 @@ from guarantor.cli._common import (
     check_store,
     console,
     error_console,
+    format_number,
     format_share,
     print_json,
     reporting,
@@ -64,6 +65,12 @@ SchedulerOption = typer.Option(
 )
 ModelOption = typer.Option(
     DEFAULT_MODEL, "--model", help="The kernel, as module:function (the durability model)."
+)
+MemoryLimitOption = typer.Option(
+    "1GB",
+    "--memory-limit",
+    help="DuckDB's working memory for reading the store (e.g. 512MB, 4GB); it spills to disk "
+    "beyond it.",
 )
 UncertaintiesOption = typer.Option(
     None,
@@ -233,9 +240,17 @@ def discover_command(
     min_coverage: float = typer.Option(0.5, "--min-coverage", min=0.0, max=1.0),
     max_restricted: int = typer.Option(4, "--max-restricted", min=1),
     max_boxes: int = typer.Option(2, "--max-boxes", min=1),
+    sample: int = typer.Option(
+        100_000,
+        "--sample",
+        min=0,
+        help="Experiments PRIM and CART peel: a fixed sample when the store holds more (its "
+        "boxes then re-measured over every experiment); 0 for every experiment.",
+    ),
+    memory_limit: str = MemoryLimitOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """Scenario discovery (PRIM and CART) over the stored experiments."""
+    """Scenario discovery (PRIM and CART) over the stored experiments, out of core."""
     from guarantor.explore.discovery import discover
     from guarantor.explore.store import Store
 
@@ -248,13 +263,21 @@ def discover_command(
             min_coverage=min_coverage,
             max_restricted=max_restricted,
             max_boxes=max_boxes,
+            sample=sample or None,
+            memory_limit=memory_limit,
         )
         if as_json:
             print_json(found)
             return
+        drawn = found["sample"]
         console.print(
             f"{found['n_experiments']:,} experiments; dimensions: {', '.join(found['dimensions'])}"
         )
+        if drawn["fraction"] < 1:
+            console.print(
+                f"PRIM and CART on a sample of {drawn['n_sampled']:,} "
+                f"({format_share(drawn['fraction'])}); PRIM boxes measured over every experiment"
+            )
         for entry in found["cases"]:
             console.print(
                 f"\n[bold]{entry['case']}[/]: {entry['n_cases']:,} cases "
@@ -271,7 +294,45 @@ def discover_command(
                 console.print(f"  CART leaf {number}: {box['text']}", markup=False)
 
 
+def results_command(
+    *,
+    store: Path = StoreOption,
+    memory_limit: str = MemoryLimitOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """The tidy results view per package and outcome (count, mean, 5/50/95 %), out of core."""
+    from rich.table import Table
+
+    from guarantor.explore.outofcore import results_summary
+    from guarantor.explore.store import Store
+
+    with reporting(as_json):
+        check_store(store)
+        summary = results_summary(Store(store), memory_limit=memory_limit)
+        if as_json:
+            print_json(summary)
+            return
+        table = Table("package", "outcome", "n", "defined", "mean", "5 %", "50 %", "95 %")
+        for row in summary["rows"]:
+            table.add_row(
+                row["package"],
+                row["outcome"],
+                format_number(row["n"]),
+                format_share(row["defined"]),
+                *(
+                    "—" if row[key] is None else format_number(row[key])
+                    for key in ("mean", "p05", "p50", "p95")
+                ),
+            )
+        console.print(table)
+        console.print(
+            f"{summary['n_rows']:,} tidy rows; {summary['failures']:,} failed experiments "
+            "(quantiles: DuckDB's t-digest estimates)"
+        )
+
+
 def register(app: typer.Typer) -> None:
-    """Add the sweep and discover commands."""
+    """Add the sweep, discover and results commands."""
     app.command("sweep", cls=Command)(sweep_command)
     app.command("discover", cls=Command)(discover_command)
+    app.command("results", cls=Command)(results_command)

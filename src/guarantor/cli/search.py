@@ -16,6 +16,7 @@ from guarantor.cli._common import (
     JsonOption,
     TheatreOption,
     WorldsOption,
+    check_store,
     console,
     format_number,
     format_share,
@@ -26,6 +27,7 @@ from guarantor.cli._common import (
 )
 from guarantor.cli.explore import (
     DEFAULT_MODEL,
+    MemoryLimitOption,
     ModelOption,
     SchedulerOption,
     StoreMonthsOption,
@@ -63,10 +65,22 @@ def sensitivity_command(
     model: str = ModelOption,
     uncertainties: str | None = UncertaintiesOption,
     theatre: str = TheatreOption,
+    from_store: bool = typer.Option(
+        False,
+        "--from-store",
+        help="First-order indices from the stored sweep itself (given-data estimator, out of "
+        "core; no new runs).",
+    ),
+    bins: int = typer.Option(50, "--bins", min=2, help="With --from-store: bins per uncertainty."),
+    memory_limit: str = MemoryLimitOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Sobol indices with confidence intervals, and a tornado, for every outcome."""
     from rich.table import Table
+
+    if from_store:
+        _given_data_sensitivity(store, package, bins, memory_limit, as_json=as_json)
+        return
 
     from guarantor.explore.design import Design
     from guarantor.explore.sensitivity import sobol_indices, tornado, tornado_text
@@ -132,6 +146,34 @@ def sensitivity_command(
         if view["undefined"]:
             console.print(f"undefined over {months} months: {', '.join(view['undefined'])}")
         print_warnings(warnings)
+
+
+def _given_data_sensitivity(
+    store: Path, package: str | None, bins: int, memory_limit: str, *, as_json: bool
+) -> None:
+    """``sensitivity --from-store``: first-order indices of the stored experiments."""
+    from guarantor.explore.outofcore import given_data_indices
+    from guarantor.explore.store import Store
+
+    with reporting(as_json):
+        check_store(store)
+        result = given_data_indices(
+            Store(store), package=package, bins=bins, memory_limit=memory_limit
+        )
+        if as_json:
+            print_json(result)
+            return
+        for label, per in result["packages"].items():
+            console.print(f"[bold]{label}[/]: first-order indices from the stored experiments")
+            for outcome, indices in per["indices"].items():
+                largest = indices.get("note") or ", ".join(
+                    f"{name} {value:.3f}" for name, value in list(indices.items())[:4]
+                )
+                console.print(f"  {outcome}: {largest}", markup=False)
+            console.print(
+                f"{per['n_experiments']:,} experiments, {bins} bins per uncertainty; an input "
+                f"without effect scores about {per['floor']:.4f}"
+            )
 
 
 def optimize_command(
@@ -249,9 +291,19 @@ def worst_case_command(
     model: str = ModelOption,
     uncertainties: str | None = UncertaintiesOption,
     theatre: str = TheatreOption,
+    from_store: bool = typer.Option(
+        False,
+        "--from-store",
+        help="The worst worlds among the stored experiments (out of core; no new runs).",
+    ),
+    keep: int = typer.Option(5, "--keep", min=1, help="Worlds to list."),
+    memory_limit: str = MemoryLimitOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Search the uncertainties for the worlds that break a package."""
+    if from_store:
+        _worst_stored(store, package, objective, keep, memory_limit, as_json=as_json)
+        return
     from guarantor.explore.optimize import parse_objective, worst_case
     from guarantor.explore.store import Store
     from guarantor.explore.uncertainty import load_bounds
@@ -285,6 +337,39 @@ def worst_case_command(
         for world in found.worlds:
             values = ", ".join(f"{k}={format_number(v)}" for k, v in world["parameters"].items())
             console.print(f"  {format_number(world[goal.text])}: {values}", markup=False)
+
+
+def _worst_stored(
+    store: Path, package: str | None, objective: str, keep: int, memory_limit: str, *, as_json: bool
+) -> None:
+    """``worst-case --from-store``: the stored worlds where the objective's outcome is worst."""
+    from guarantor.explore.optimize import parse_objective
+    from guarantor.explore.outofcore import worst_stored_worlds
+    from guarantor.explore.store import Store
+
+    with reporting(as_json):
+        check_store(store)
+        goal = parse_objective(objective)
+        found = worst_stored_worlds(
+            Store(store), goal, package=package, keep=keep, memory_limit=memory_limit
+        )
+        if as_json:
+            print_json(found)
+            return
+        for label, rows in found["packages"].items():
+            console.print(f"Worst stored worlds for {label} ({found['worst']} {goal.outcome}):")
+            for row in rows:
+                # the parameters furthest into their tails say what makes the world bad
+                quantiles = row["quantiles"]
+                tails = sorted(quantiles, key=lambda name: -abs(quantiles[name] - 0.5))
+                values = ", ".join(
+                    f"{name}={format_number(row['parameters'][name])} (q {quantiles[name]:.2f})"
+                    for name in tails[:4]
+                )
+                console.print(
+                    f"  world {row['world']}: {format_number(row[goal.outcome])}; {values}",
+                    markup=False,
+                )
 
 
 def register(app: typer.Typer) -> None:

@@ -157,7 +157,7 @@ def discover(
     """
     problems: list[Problem] = []
     parsed: list[Case] = []
-    outcome_names = store.outcome_names()
+    outcome_names = store.stored_outcomes()
     for text in cases:
         try:
             parsed.append(parse_case(text, outcome_names))

@@ -109,7 +109,9 @@ def results_summary(
 
     Only finite values enter the statistics; ``defined`` is their share of the experiments
     (``breakdown_month`` is undefined where the peace held). Quantiles are DuckDB's t-digest
-    estimates (``approx_quantile``), which stream in bounded memory.
+    estimates (``approx_quantile``), which stream in bounded memory; DuckDB aggregates on
+    several threads, so a rerun may differ in the last bits of a sum and slightly more in a
+    t-digest quantile (within 2 % of the outcome's range; tested).
     """
     with connected(store, memory_limit) as connection:
         rows = connection.execute(
@@ -198,7 +200,7 @@ def given_data_indices(
     manifest = store.manifest()
     points = chosen_points(manifest, package)
     labels = {int(e["point"]): str(e["label"]) for e in manifest["packages"]}
-    names = [n for n in store.outcome_names() if outcomes is None or n in outcomes]
+    names = [n for n in store.stored_outcomes() if outcomes is None or n in outcomes]
     with connected(store, memory_limit) as connection:
         parameters = _varying_world_parameters(connection, store.world_parameters())
         if not parameters:
@@ -296,13 +298,14 @@ def worst_stored_worlds(
 
     Worst is lowest for an outcome the objective maximises, highest otherwise; ties go to the
     lower world index. Each world comes with its parameters and their quantiles among the
-    store's worlds (``percent_rank``). Each stored world is one draw of the kernel's randomness:
-    rank on a smooth outcome (``p_hold_horizon``) rather than a 0/1 one.
+    store's worlds (mid-rank: the mean of ``percent_rank`` and ``cume_dist``). Each stored world
+    is one draw of the kernel's randomness: rank on a smooth outcome (``p_hold_horizon``)
+    rather than a 0/1 one.
 
     Raises:
         DataError: the outcome is not stored, or ``package`` is unknown.
     """
-    outcomes = store.outcome_names()
+    outcomes = store.stored_outcomes()
     if objective.outcome not in outcomes:
         raise DataError.single(
             "unknown outcome in the objective",
@@ -326,8 +329,11 @@ def worst_stored_worlds(
             "GROUP BY c.point ORDER BY c.point"
         ).fetchall()
         wanted = sorted({int(world) for _, worlds, _ in worst for world in worlds})
+        # the mid-rank quantile: a value shared by many worlds (a discrete parameter) sits in
+        # the middle of its step of the distribution, not at its foot
         ranks = ", ".join(
-            f"{quote(p)}, percent_rank() OVER (ORDER BY {quote(p)}) AS {quote('q_' + p)}"
+            f"{quote(p)}, (percent_rank() OVER (ORDER BY {quote(p)}) + "
+            f"cume_dist() OVER (ORDER BY {quote(p)})) / 2 AS {quote('q_' + p)}"
             for p in parameters
         )
         found = connection.execute(

@@ -274,6 +274,23 @@ class Store:
             return [name for name in schema.names if name not in KEY_COLUMNS]
         return []
 
+    def stored_outcomes(self) -> list[str]:
+        """The outcome columns of a store that holds results.
+
+        Raises:
+            DataError: the directory holds no run, or no chunk has been committed yet.
+        """
+        self.manifest()
+        outcomes = self.outcome_names()
+        if not outcomes:
+            raise DataError.single(
+                "the store holds no results yet",
+                file=str(self.chunks_dir),
+                expected="at least one committed chunk",
+                received="none",
+            )
+        return outcomes
+
     def world_parameters(self) -> list[str]:
         """The world parameter columns."""
         schema = pq.read_schema(self.root / "worlds.parquet")
@@ -294,15 +311,7 @@ class Store:
         Raises:
             DataError: the directory holds no run, or no chunk has been committed yet.
         """
-        self.manifest()
-        outcomes = self.outcome_names()
-        if not outcomes:
-            raise DataError.single(
-                "the store holds no results yet",
-                file=str(self.chunks_dir),
-                expected="at least one committed chunk",
-                received="none",
-            )
+        outcomes = self.stored_outcomes()
         connection = duckdb.connect()
         if memory_limit is not None:
             try:
