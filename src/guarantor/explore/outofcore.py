@@ -11,8 +11,8 @@ spills to disk beyond it), for aggregates, a top-k or a sample, and brings back 
   "Global sensitivity measures from given data", European Journal of Operational Research
   226(3)): each uncertainty is cut into ``B`` equal-count bins and
   ``S1 = Σ_b n_b (ȳ_b − ȳ)² / Σ (y − ȳ)²``, the share of the outcome's variance explained by the
-  bin means. One streaming ``GROUPING SETS`` pass gives every bin's count, sum and sum of
-  squares for every uncertainty, package and outcome.
+  bin means. The store is read one package at a time; one sparse product per package gives
+  every bin's sum for every uncertainty and outcome.
 - :func:`worst_stored_worlds`: the worlds where an outcome is worst for each package, by a
   streaming top-k (``min_by(world, value, k)``).
 - :func:`discovery_sample`: the dimensions and outcomes of a deterministic sample of the
@@ -187,14 +187,20 @@ def given_data_indices(
     """First-order indices of every outcome, per package, from the stored experiments.
 
     The bins are equal-count bins of each world parameter over the worlds table (every package
-    meets every world, so they are equal-count within each package too). An input with no
-    effect has an expected index of about ``(B − 1)/(N − 1)`` (the ``floor``: the spread of
-    ``B`` bin means of pure noise), which the result reports beside the indices.
+    meets every world, so they are equal-count within each package too), held as one sparse
+    one-hot matrix ``H`` (worlds × parameters·bins). The store is read one package at a time
+    (its outcomes are ``Y``, worlds × outcomes): every bin's sum for every parameter and outcome
+    is ``Hᵀ Y``, one sparse product, and its count ``Hᵀ 1``. Memory holds the worlds and one
+    package's outcomes, never the store. An input with no effect has an expected index of
+    about ``(B − 1)/(N − 1)`` (the ``floor``: the spread of ``B`` bin means of pure noise),
+    reported beside the indices.
 
     Raises:
         DataError: the store is empty, ``package`` is unknown, ``bins`` is below 2, or no world
             parameter varies.
     """
+    from scipy import sparse
+
     if bins < 2:
         raise DataError.single("need at least 2 bins", field="bins", received=str(bins))
     manifest = store.manifest()
@@ -207,72 +213,70 @@ def given_data_indices(
             raise DataError.single(
                 "no world parameter varies", field="worlds", expected="a range with low < high"
             )
-        binned = ", ".join(
-            f"ntile({int(bins)}) OVER (ORDER BY {quote(p)}, world) - 1 AS {quote('b_' + p)}"
-            for p in parameters
+        columns = ", ".join(quote(p) for p in parameters)
+        worlds = connection.execute(f"SELECT {columns} FROM worlds ORDER BY world").fetchnumpy()
+        n_worlds = len(worlds[parameters[0]])
+        codes = np.column_stack(
+            [ntile(np.asarray(worlds[p], dtype=np.float64), bins) for p in parameters]
         )
-        aggregates = ", ".join(
-            f"count({quote(o)}), sum({quote(o)}), sum({quote(o)} * {quote(o)}), "
-            f"bool_and(isfinite({quote(o)}))"
-            for o in names
+        del worlds
+        width = len(parameters)
+        one_hot = sparse.csr_matrix(
+            (
+                np.ones(n_worlds * width),
+                (np.repeat(np.arange(n_worlds), width), (codes + bins * np.arange(width)).ravel()),
+            ),
+            shape=(n_worlds, width * bins),
         )
-        keys = ", ".join(quote("b_" + p) for p in parameters)
-        sets = ", ".join(f"(c.point, {quote('b_' + p)})" for p in parameters)
-        rows = connection.execute(
-            f"WITH binned AS (SELECT world, {binned} FROM worlds) "
-            f"SELECT c.point, {keys}, {aggregates} FROM chunks c JOIN binned USING (world) "
-            f"WHERE c.error IS NULL AND {_in_points(points)} GROUP BY GROUPING SETS ({sets})"
-        ).fetchall()
-    # cells[point][parameter][outcome] = (counts, sums, squares) per bin; defined[point][outcome]
-    width = len(parameters)
-    cells: dict[int, dict[str, dict[str, FloatArray]]] = {}
-    defined: dict[tuple[int, str], bool] = {}
-    for row in rows:
-        point = int(row[0])
-        which = next(j for j in range(width) if row[1 + j] is not None)
-        b = int(row[1 + which])
-        table = cells.setdefault(point, {}).setdefault(parameters[which], {})
-        for k, name in enumerate(names):
-            count, total, squares, finite = row[1 + width + 4 * k : 1 + width + 4 * k + 4]
-            stats = table.setdefault(name, np.zeros((3, bins)))
-            stats[:, b] = (count, total or 0.0, squares or 0.0)
-            defined[(point, name)] = defined.get((point, name), True) and bool(finite)
-    result: dict[str, Any] = {
-        "store": str(store.root),
-        "method": "given data, equal-count bins (Plischke, Borgonovo and Smith 2013)",
-        "bins": bins,
-        "parameters": parameters,
-        "packages": {},
-    }
-    for point in points:
-        per_outcome: dict[str, Any] = {}
-        n = 0.0
-        for name in names:
-            if not defined.get((point, name), False):
-                per_outcome[name] = {"note": "undefined (NaN) in some worlds: no indices"}
-                continue
-            indices = {}
-            for parameter in parameters:
-                counts, sums, squares = cells[point][parameter][name]
-                n = float(counts.sum())
-                grand = sums.sum()
-                variance = squares.sum() - grand**2 / n
-                if variance <= 0:
-                    break
-                filled = counts > 0
-                between = np.sum(sums[filled] ** 2 / counts[filled]) - grand**2 / n
-                indices[parameter] = float(between / variance)
-            per_outcome[name] = (
-                dict(sorted(indices.items(), key=lambda item: -item[1]))
-                if len(indices) == len(parameters)
-                else {"note": "constant in every world: no indices"}
-            )
-        result["packages"][labels[point]] = {
-            "n_experiments": int(n),
-            "floor": (bins - 1) / (n - 1) if n > 1 else None,
-            "indices": per_outcome,
+        result: dict[str, Any] = {
+            "store": str(store.root),
+            "method": "given data, equal-count bins (Plischke, Borgonovo and Smith 2013)",
+            "bins": bins,
+            "parameters": parameters,
+            "packages": {},
         }
+        selected = ", ".join(f"c.{quote(o)}" for o in names)
+        for point in points:
+            table = connection.execute(
+                f"SELECT c.world, {selected} FROM chunks c "
+                f"WHERE c.error IS NULL AND c.point = {int(point)}"
+            ).fetchnumpy()
+            rows = np.asarray(table["world"], dtype=np.int64)
+            Y = np.column_stack([np.asarray(table[o], dtype=np.float64) for o in names])
+            held = one_hot[rows]
+            counts = np.asarray(held.sum(axis=0)).reshape(width, bins)
+            defined = np.asarray(np.isfinite(Y).all(axis=0), dtype=bool)
+            sums = np.asarray(held.T @ np.where(np.isfinite(Y), Y, 0.0)).T.reshape(-1, width, bins)
+            result["packages"][labels[point]] = {
+                "n_experiments": int(rows.size),
+                "floor": (bins - 1) / (rows.size - 1) if rows.size > 1 else None,
+                "indices": {
+                    name: _indices(Y[:, k], sums[k], counts, parameters)
+                    if defined[k]
+                    else {"note": "undefined (NaN) in some worlds: no indices"}
+                    for k, name in enumerate(names)
+                },
+            }
     return result
+
+
+def _indices(
+    y: FloatArray, sums: FloatArray, counts: FloatArray, parameters: Sequence[str]
+) -> dict[str, Any]:
+    """Each parameter's ``S1`` from its bins' sums and counts (parameters × bins), largest first."""
+    n, total = float(y.size), float(y.sum())
+    variance = float(np.sum(y * y)) - total**2 / n
+    if not variance > 0:
+        return {"note": "constant in every world: no indices"}
+    filled = counts > 0
+    between = np.where(filled, sums**2 / np.where(filled, counts, 1.0), 0.0).sum(axis=1)
+    indices = (between - total**2 / n) / variance
+    return dict(
+        sorted(
+            ((p, float(v)) for p, v in zip(parameters, indices, strict=True)),
+            key=lambda item: -item[1],
+        )
+    )
 
 
 def _varying_world_parameters(
