@@ -52,6 +52,7 @@ DEFAULT_SAMPLE = 100_000
 DEFAULT_BINS = 50
 """Equal-count bins per uncertainty for the given-data indices."""
 _HASH_SPAN = 2**32
+_GROUP = 16
 
 
 def quote(name: str) -> str:
@@ -187,13 +188,13 @@ def given_data_indices(
     """First-order indices of every outcome, per package, from the stored experiments.
 
     The bins are equal-count bins of each world parameter over the worlds table (every package
-    meets every world, so they are equal-count within each package too), held as one sparse
-    one-hot matrix ``H`` (worlds × parameters·bins). The store is read one package at a time
-    (its outcomes are ``Y``, worlds × outcomes): every bin's sum for every parameter and outcome
-    is ``Hᵀ Y``, one sparse product, and its count ``Hᵀ 1``. Memory holds the worlds and one
-    package's outcomes, never the store. An input with no effect has an expected index of
-    about ``(B − 1)/(N − 1)`` (the ``floor``: the spread of ``B`` bin means of pure noise),
-    reported beside the indices.
+    meets every world, so they are equal-count within each package too). The store is read one
+    package at a time (its outcomes are ``Y``, worlds × outcomes); with ``H`` the sparse one-hot
+    matrix of the bins (worlds × parameters·bins, 16 parameters at a time), every bin's sum for
+    every parameter and outcome is ``Hᵀ Y`` and its count ``Hᵀ 1``. Memory holds the worlds'
+    bin codes and one package's outcomes, never the store. An input with no effect has an
+    expected index of about ``(B − 1)/(N − 1)`` (the ``floor``: the spread of ``B`` bin means of
+    pure noise), reported beside the indices.
 
     Raises:
         DataError: the store is empty, ``package`` is unknown, ``bins`` is below 2, or no world
@@ -215,19 +216,11 @@ def given_data_indices(
             )
         columns = ", ".join(quote(p) for p in parameters)
         worlds = connection.execute(f"SELECT {columns} FROM worlds ORDER BY world").fetchnumpy()
-        n_worlds = len(worlds[parameters[0]])
         codes = np.column_stack(
             [ntile(np.asarray(worlds[p], dtype=np.float64), bins) for p in parameters]
-        )
+        ).astype(np.int32)
         del worlds
         width = len(parameters)
-        one_hot = sparse.csr_matrix(
-            (
-                np.ones(n_worlds * width),
-                (np.repeat(np.arange(n_worlds), width), (codes + bins * np.arange(width)).ravel()),
-            ),
-            shape=(n_worlds, width * bins),
-        )
         result: dict[str, Any] = {
             "store": str(store.root),
             "method": "given data, equal-count bins (Plischke, Borgonovo and Smith 2013)",
@@ -243,10 +236,22 @@ def given_data_indices(
             ).fetchnumpy()
             rows = np.asarray(table["world"], dtype=np.int64)
             Y = np.column_stack([np.asarray(table[o], dtype=np.float64) for o in names])
-            held = one_hot[rows]
-            counts = np.asarray(held.sum(axis=0)).reshape(width, bins)
             defined = np.asarray(np.isfinite(Y).all(axis=0), dtype=bool)
-            sums = np.asarray(held.T @ np.where(np.isfinite(Y), Y, 0.0)).T.reshape(-1, width, bins)
+            Y = np.where(np.isfinite(Y), Y, 0.0)
+            counts = np.empty((width, bins))
+            sums = np.empty((len(names), width, bins))
+            # parameters a group at a time, so the one-hot matrix stays small (16 × n nonzeros)
+            for first in range(0, width, _GROUP):
+                group = codes[rows, first : first + _GROUP]
+                size = group.shape[1]
+                columns_of = (group + bins * np.arange(size)).ravel()
+                one_hot = sparse.csr_matrix(
+                    (np.ones(group.size), (np.repeat(np.arange(rows.size), size), columns_of)),
+                    shape=(rows.size, size * bins),
+                )
+                counts[first : first + size] = np.asarray(one_hot.sum(axis=0)).reshape(size, bins)
+                product = np.asarray(one_hot.T @ Y).T  # outcomes × (parameters · bins)
+                sums[:, first : first + size] = product.reshape(len(names), size, bins)
             result["packages"][labels[point]] = {
                 "n_experiments": int(rows.size),
                 "floor": (bins - 1) / (rows.size - 1) if rows.size > 1 else None,
@@ -332,29 +337,34 @@ def worst_stored_worlds(
             f"WHERE c.error IS NULL AND isfinite({y}) AND {_in_points(points)} "
             "GROUP BY c.point ORDER BY c.point"
         ).fetchall()
-        wanted = sorted({int(world) for _, worlds, _ in worst for world in worlds})
-        # the mid-rank quantile: a value shared by many worlds (a discrete parameter) sits in
-        # the middle of its step of the distribution, not at its foot
-        ranks = ", ".join(
-            f"{quote(p)}, (percent_rank() OVER (ORDER BY {quote(p)}) + "
-            f"cume_dist() OVER (ORDER BY {quote(p)})) / 2 AS {quote('q_' + p)}"
-            for p in parameters
-        )
-        found = connection.execute(
-            f"SELECT * FROM (SELECT world, {ranks} FROM worlds) "
-            f"WHERE world IN ({', '.join(map(str, wanted)) or '-1'})"
-        ).fetchall()
-    by_world = {int(row[0]): row[1:] for row in found}
+        wanted = np.array(sorted({int(w) for _, worlds, _ in worst for w in worlds}), dtype=int)
+        # the mid-rank quantile (the mean of percent_rank and cume_dist): a value shared by many
+        # worlds (a discrete parameter) sits in the middle of its step, not at its foot. One
+        # parameter's column at a time: memory holds one column of the worlds table.
+        values: dict[str, FloatArray] = {}
+        quantiles: dict[str, FloatArray] = {}
+        for parameter in parameters:
+            column = connection.execute(
+                f"SELECT {quote(parameter)} FROM worlds ORDER BY world"
+            ).fetchnumpy()[parameter]
+            ordered = np.sort(np.asarray(column, dtype=np.float64))
+            mine = np.asarray(column, dtype=np.float64)[wanted]
+            below = np.searchsorted(ordered, mine, side="left")
+            up_to = np.searchsorted(ordered, mine, side="right")
+            n = ordered.size
+            values[parameter] = mine
+            quantiles[parameter] = (below / max(n - 1, 1) + up_to / n) / 2
+    position = {int(world): row for row, world in enumerate(wanted)}
     packages: dict[str, Any] = {}
-    for point, worlds, values in worst:
+    for point, worlds, found in worst:
         packages[labels[int(point)]] = [
             {
                 "world": int(world),
                 objective.outcome: float(value),
-                "parameters": {p: by_world[int(world)][2 * j] for j, p in enumerate(parameters)},
-                "quantiles": {p: by_world[int(world)][2 * j + 1] for j, p in enumerate(parameters)},
+                "parameters": {p: float(values[p][position[int(world)]]) for p in parameters},
+                "quantiles": {p: float(quantiles[p][position[int(world)]]) for p in parameters},
             }
-            for world, value in zip(worlds, values, strict=True)
+            for world, value in zip(worlds, found, strict=True)
         ]
     return {
         "store": str(store.root),
