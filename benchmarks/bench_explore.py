@@ -20,6 +20,14 @@ Every figure uses the real kernel, ``guarantor.durability:run``, through the exp
    process (no Dask) runs the same, for each chunk size.
 3. **EMA Workbench**: ``Model(function)`` + ``SequentialEvaluator`` calling the same kernel once
    per experiment (how EMA runs a Python model), on a sample of experiments.
+
+``--scale`` runs instead the ten-million-experiment check (:func:`scale`): 40 packages and
+variants × 250,000 worlds × 60 months on a cluster of separate processes (``dask scheduler`` and
+two ``dask worker``), the sweep's client SIGKILLed once 40 % of the chunks are stored and then
+resumed; the peak memory of every process; then ``guarantor results``, ``discover``,
+``sensitivity --from-store`` and ``worst-case --from-store`` on the store, each timed as its own
+process. The figures go to ``benchmarks/results/scale.json``, which ``docs/explore.md`` quotes
+through ``scripts/docs_figures.py`` (block ``explore-scale``).
 """
 
 from __future__ import annotations
@@ -31,7 +39,11 @@ import json
 import logging
 import math
 import os
+import platform
 import shutil
+import signal
+import subprocess
+import sys
 import tempfile
 import time
 import warnings
@@ -45,6 +57,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from guarantor.explore.cluster import ProcessCluster
 from guarantor.explore.design import DEFAULT_CHUNK_SIZE, DEFAULT_MODEL, Design, design_points
 from guarantor.explore.executors import DaskExecutor, cached_theatre, resolve_model, run_chunk
 from guarantor.explore.store import Store
@@ -451,6 +464,232 @@ def kernel_and_scaling_main(args: argparse.Namespace) -> None:
         )
 
 
+# --- ten million experiments (--scale) --------------------------------------------------------
+
+SCALE_PACKAGES = [
+    "sky-shield-2025:aircraft=60,90,120,150,180:backstop=none,political,monitoring,enablers",
+    "paris-declaration-2026:sanctions=relief,status_quo,tighter,full_snapback"
+    ":nato_track=renounced,open_door,invitation,membership",
+    "nato-track",
+    "minsk-monitors",
+    "istanbul-2022",
+    "paris-declaration-2026",
+]
+"""40 design points: Sky Shield at 5 fleet sizes × 4 US backstops, the Paris declaration at
+4 sanctions levels × 4 NATO tracks, and the shipped packages nato-track, minsk-monitors,
+istanbul-2022 and paris-declaration-2026 as written."""
+SCALE_RESULTS = Path(__file__).resolve().parent / "results" / "scale.json"
+MB = 2**20
+
+
+def scale_design(n_worlds: int, months: int, chunk_size: int) -> Design:
+    """The 10^7 design: the durability model's uncertainties, as the 10^6 figure samples them."""
+    theatre = load_theatre()
+    return Design(
+        design_points(SCALE_PACKAGES, theatre),
+        sample_worlds(load_bounds(), n_worlds, seed=1),
+        seed=1,
+        months=months,
+        model=DEFAULT_MODEL,
+        theatre=DEFAULT_THEATRE,
+        chunk_size=chunk_size,
+    )
+
+
+def scale_client(store: str, scheduler: str, n_worlds: int, months: int, chunk_size: int) -> None:
+    """The sweep's client, in its own process: open or resume the run, print the report."""
+    design = scale_design(n_worlds, months, chunk_size)
+    resume = Store(store).exists()
+    with DaskExecutor(scheduler=scheduler) as executor:
+        report = sweep(design, Store(store), executor, resume=resume)
+    print(json.dumps(report.to_dict()))
+
+
+def _start_client(args: argparse.Namespace, store: Path, scheduler: str, log: Path) -> Any:
+    command = [sys.executable, str(Path(__file__).resolve()), "--scale-client", str(store)]
+    command += ["--scheduler", scheduler, "--scale-worlds", str(args.scale_worlds)]
+    command += ["--months", str(args.months), "--chunk-size", str(args.chunk_size)]
+    with log.open("wb") as output:
+        return subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+
+
+def _reap(process: Any) -> tuple[int, int]:
+    """Wait for a child; its exit status and peak resident memory in bytes (``wait4``)."""
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return process.returncode, int(usage.ru_maxrss) * 1024
+
+
+def _timed_command(arguments: list[str], log: Path) -> dict[str, Any]:
+    """Run a ``guarantor`` command as its own process: seconds, peak memory, its JSON output."""
+    started = time.perf_counter()
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "guarantor", *arguments], stdout=output, stderr=subprocess.PIPE
+        )
+        code, peak = _reap(process)
+    seconds = time.perf_counter() - started
+    if code != 0:
+        raise RuntimeError(f"guarantor {' '.join(arguments)} exited {code}: {log.read_text()}")
+    return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak / MB), "output": log}
+
+
+def _committed(store: Path) -> int:
+    return len(list((store / "chunks").glob("p*.parquet")))
+
+
+def scale(args: argparse.Namespace) -> dict[str, Any]:
+    """The ten-million-experiment sweep on a cluster of processes, killed and resumed; analyses."""
+    root = Path(args.scale_dir or tempfile.mkdtemp(prefix="bench-scale-"))
+    store = root / "store"
+    shutil.rmtree(store, ignore_errors=True)
+    design = scale_design(args.scale_worlds, args.months, args.chunk_size)
+    n_chunks = len(design.chunks())
+    kill_at = max(1, int(args.scale_kill_at * n_chunks))
+    figures: dict[str, Any] = {
+        "command": "python benchmarks/bench_explore.py --scale",
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cores": os.cpu_count(),
+            "platform": platform.platform(terse=True),
+            "python": platform.python_version(),
+            "load_average_at_start": round(os.getloadavg()[0], 2),
+        },
+        "design": {
+            "packages": len(design.points),
+            "worlds": design.n_worlds,
+            "months": design.months,
+            "experiments": design.n_experiments,
+            "chunk_size": design.chunk_size,
+            "chunks": n_chunks,
+            "workers": 2,
+            "uncertainties": len(design.worlds),
+        },
+    }
+    del design  # the client processes build their own
+    print(
+        f"--scale: {figures['design']['packages']} packages × {args.scale_worlds:,} worlds × "
+        f"{args.months} months = {figures['design']['experiments']:,} experiments in "
+        f"{n_chunks} chunks; load average {figures['machine']['load_average_at_start']:.2f} "
+        f"on {os.cpu_count()} cores",
+        flush=True,
+    )
+    with ProcessCluster(root / "cluster", workers=2) as cluster:
+        started = time.perf_counter()
+        first = _start_client(args, store, cluster.address, root / "client-1.log")
+        while _committed(store) < kill_at and first.poll() is None:
+            time.sleep(0.05)
+        first.send_signal(signal.SIGKILL)
+        _, first_peak = _reap(first)
+        first_seconds = time.perf_counter() - started
+        at_kill = _committed(store)
+        # the workers finish the tasks they were running when the client died (a thread cannot
+        # be stopped mid-call) and commit those chunks: wait, so the resume meets them on disk
+        waited = time.perf_counter()
+        while cluster.running_tasks() > 0:
+            time.sleep(0.2)
+        orphan_wait = time.perf_counter() - waited
+        at_resume = _committed(store)
+        print(
+            f"  client SIGKILLed after {first_seconds:.1f} s with {at_kill} of {n_chunks} chunks "
+            f"stored; the workers finished {at_resume - at_kill} more in {orphan_wait:.1f} s",
+            flush=True,
+        )
+        resumed_at = time.perf_counter()
+        second = _start_client(args, store, cluster.address, root / "client-2.log")
+        code, second_peak = _reap(second)
+        resume_seconds = time.perf_counter() - resumed_at
+        if code != 0:
+            raise RuntimeError((root / "client-2.log").read_text())
+        report = json.loads((root / "client-2.log").read_text().strip().splitlines()[-1])
+        memory = cluster.peak_memory()
+    with Store(store).connect(memory_limit=args.memory_limit) as connection:
+        stored = connection.execute(
+            "SELECT count(*), count(DISTINCT experiment), min(experiment), max(experiment), "
+            "count(*) FILTER (WHERE error IS NOT NULL) FROM chunks"
+        ).fetchone()
+    assert stored is not None
+    size = sum(path.stat().st_size for path in store.rglob("*.parquet"))
+    sweep_seconds = first_seconds + resume_seconds
+    rework = report["chunks_run"] - (n_chunks - at_resume)
+    figures["sweep"] = {
+        "first_run_s": round(first_seconds, 1),
+        "killed_with_chunks_stored": at_kill,
+        "finished_after_kill": at_resume - at_kill,
+        "wait_for_running_tasks_s": round(orphan_wait, 1),
+        "resume_s": round(resume_seconds, 1),
+        "resume_skipped_chunks": report["chunks_skipped"],
+        "resume_ran_chunks": report["chunks_run"],
+        "rework_chunks": rework,
+        "total_s": round(sweep_seconds, 1),
+        "experiments_per_s": round(figures["design"]["experiments"] / sweep_seconds),
+        "stored_rows": stored[0],
+        "distinct_experiments": stored[1],
+        "first_experiment": stored[2],
+        "last_experiment": stored[3],
+        "failed": stored[4],
+        "store_mb": round(size / MB),
+    }
+    figures["peak_rss_mb"] = {
+        "scheduler": round(memory.pop("scheduler") / MB),
+        **{name: round(value / MB) for name, value in sorted(memory.items())},
+        "client (killed run)": round(first_peak / MB),
+        "client (resume)": round(second_peak / MB),
+    }
+    print(
+        f"  sweep: {sweep_seconds:.1f} s in all ({figures['sweep']['experiments_per_s']:,} "
+        f"experiments/s; the resume {resume_seconds:.1f} s skipped {report['chunks_skipped']} "
+        f"chunks and ran {report['chunks_run']}; rework {rework} chunks); the store holds "
+        f"{stored[0]:,} rows, {stored[1]:,} distinct experiments {stored[2]}–{stored[3]}, "
+        f"{size / MB:,.0f} MB",
+        flush=True,
+    )
+    print(
+        "  peak memory: "
+        + ", ".join(f"{name} {value:,} MB" for name, value in figures["peak_rss_mb"].items()),
+        flush=True,
+    )
+
+    common = ["--store", str(store), "--memory-limit", args.memory_limit, "--json"]
+    commands = {
+        "results": ["results", *common],
+        "discover": ["discover", "--case", "p_hold_horizon<0.8", *common],
+        "sensitivity --from-store": ["sensitivity", "--from-store", *common],
+        "worst-case --from-store": ["worst-case", "--from-store", *common],
+    }
+    figures["analyses"] = {}
+    for name, arguments in commands.items():
+        timed = _timed_command(arguments, root / f"{name.split()[0]}.json")
+        output = json.loads(Path(timed.pop("output")).read_text())
+        if name == "discover":
+            timed["sampled"] = output["sample"]["n_sampled"]
+        figures["analyses"][name] = timed
+        print(
+            f"  guarantor {name}: {timed['seconds']:.1f} s, peak {timed['peak_rss_mb']:,} MB",
+            flush=True,
+        )
+    figures["memory_limit"] = args.memory_limit
+    figures["machine"]["load_average_at_end"] = round(os.getloadavg()[0], 2)
+    if args.scale_dir is None:
+        shutil.rmtree(root, ignore_errors=True)
+    return figures
+
+
+def scale_main(args: argparse.Namespace) -> None:
+    """``--scale``: run :func:`scale` and write its figures for the docs."""
+    figures = scale(args)
+    goal = 2 * 1024
+    largest = max(figures["peak_rss_mb"].values())
+    print(
+        f"  largest peak {largest:,} MB [goal ≤ {goal:,} MB per process: "
+        f"{'met' if largest <= goal else 'NOT met'}]; load average now "
+        f"{figures['machine']['load_average_at_end']:.2f}"
+    )
+    SCALE_RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    SCALE_RESULTS.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
+    print(f"  figures written to benchmarks/results/{SCALE_RESULTS.name}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--experiments", type=int, default=1_000_000)
@@ -468,7 +707,22 @@ def main() -> None:
     parser.add_argument(
         "--scaling", action="store_true", help="only Dask 2 workers against 1, and the ceiling"
     )
+    parser.add_argument("--scale", action="store_true", help="the 10^7-experiment check only")
+    parser.add_argument("--scale-worlds", type=int, default=250_000)
+    parser.add_argument("--scale-kill-at", type=float, default=0.4, help="share of chunks")
+    parser.add_argument("--scale-dir", default=None, help="keep the store and logs here")
+    parser.add_argument("--memory-limit", default="1GB", help="DuckDB's, for the analyses")
+    parser.add_argument("--scale-client", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--scheduler", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.scale_client is not None:
+        scale_client(
+            args.scale_client, args.scheduler, args.scale_worlds, args.months, args.chunk_size
+        )
+        return
+    if args.scale:
+        scale_main(args)
+        return
     if args.kernel or args.scaling:
         kernel_and_scaling_main(args)
         return

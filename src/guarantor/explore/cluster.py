@@ -39,6 +39,10 @@ def peak_rss_bytes() -> int:
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) * 1024
 
 
+def _running_tasks(dask_worker: Any) -> int:
+    return int(dask_worker.state.executing_count + len(dask_worker.state.long_running))
+
+
 class ProcessCluster:
     """A ``dask scheduler`` process and ``dask worker`` processes on this machine, over TCP.
 
@@ -143,6 +147,14 @@ class ProcessCluster:
         """The registered workers' addresses, by worker name."""
         workers = self.client.scheduler_info(n_workers=-1)["workers"]
         return {str(info["name"]): address for address, info in workers.items()}
+
+    def running_tasks(self) -> int:
+        """Tasks running on the workers now, counting those whose client has gone.
+
+        A task cannot be stopped mid-call: when its client dies, the scheduler forgets it but the
+        worker's thread runs it to the end (a sweep's task commits its chunks as it goes).
+        """
+        return sum(int(count) for count in self.client.run(_running_tasks).values())
 
     def kill_worker(self, name: str) -> None:
         """SIGKILL a worker (no goodbye to the scheduler: as when its machine dies)."""
