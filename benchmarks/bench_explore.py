@@ -534,6 +534,20 @@ def _timed_command(arguments: list[str], log: Path) -> dict[str, Any]:
     return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak / MB), "output": log}
 
 
+def _options(arguments: list[str]) -> list[str]:
+    """The command line as run, without ``--scale-dir`` (a path on this machine)."""
+    kept: list[str] = []
+    skip = False
+    for argument in arguments:
+        if skip:
+            skip = False
+        elif argument == "--scale-dir":
+            skip = True
+        elif not argument.startswith("--scale-dir="):
+            kept.append(argument)
+    return kept
+
+
 def _committed(store: Path) -> int:
     return len(list((store / "chunks").glob("p*.parquet")))
 
@@ -547,7 +561,7 @@ def scale(args: argparse.Namespace) -> dict[str, Any]:
     n_chunks = len(design.chunks())
     kill_at = max(1, int(args.scale_kill_at * n_chunks))
     figures: dict[str, Any] = {
-        "command": "python benchmarks/bench_explore.py --scale",
+        "command": " ".join(["python benchmarks/bench_explore.py", *_options(sys.argv[1:])]),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {
             "cores": os.cpu_count(),

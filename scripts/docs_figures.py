@@ -1831,6 +1831,73 @@ def frontier_nato_track() -> str:
     )
 
 
+SCALE_RESULTS = ROOT / "benchmarks" / "results" / "scale.json"
+
+
+def explore_scale() -> str:
+    """The 10^7-experiment sweep and the analyses on its store, as measured (a speed figure).
+
+    Not computed here: read from the JSON ``benchmarks/bench_explore.py --scale`` writes, so the
+    page quotes the last measured run, with its date and the machine's load.
+    """
+    import json
+
+    figures = json.loads(SCALE_RESULTS.read_text(encoding="utf-8"))
+    design, sweep, machine = figures["design"], figures["sweep"], figures["machine"]
+    peaks = figures["peak_rss_mb"]
+    rows = [
+        (
+            "sweep",
+            f"{_num(design['experiments'])} experiments ({design['packages']} packages × "
+            f"{_num(design['worlds'])} worlds × {design['months']} months, "
+            f"{_num(design['chunks'])} chunks of up to {_num(design['chunk_size'])} worlds) on "
+            f"{design['workers']} worker processes: **{_num(sweep['total_s'], 1)} s** "
+            f"({_num(sweep['experiments_per_s'])} experiments/s), kill and resume included",
+        ),
+        (
+            "kill and resume",
+            f"client SIGKILLed after {_num(sweep['first_run_s'], 1)} s with "
+            f"{sweep['killed_with_chunks_stored']} chunks stored; the workers finished the "
+            f"{sweep['finished_after_kill']} chunks of the tasks they were running "
+            f"({_num(sweep['wait_for_running_tasks_s'], 1)} s); the resume "
+            f"({_num(sweep['resume_s'], 1)} s) skipped {sweep['resume_skipped_chunks']} chunks "
+            f"and ran {sweep['resume_ran_chunks']}: **{sweep['rework_chunks']} chunks rerun**",
+        ),
+        (
+            "store",
+            f"{_num(sweep['stored_rows'])} rows, {_num(sweep['distinct_experiments'])} distinct "
+            f"experiments ({_num(sweep['first_experiment'])}–{_num(sweep['last_experiment'])}), "
+            f"{sweep['failed']} failed; {_num(sweep['store_mb'])} MB of Parquet",
+        ),
+        (
+            "peak memory (RSS)",
+            ", ".join(f"{name} {_num(value)} MB" for name, value in peaks.items())
+            + f" (goal ≤ 2,048 MB each: {'met' if max(peaks.values()) <= 2048 else 'NOT met'})",
+        ),
+    ]
+    for name, timed in figures["analyses"].items():
+        sampled = ""
+        if "sampled" in timed:
+            whole = timed["sampled"] >= design["experiments"]
+            sampled = f"; PRIM and CART on {'all' if whole else 'a sample of'} " + _num(
+                timed["sampled"]
+            )
+        rows.append(
+            (
+                f"`guarantor {name}`",
+                f"{_num(timed['seconds'], 1)} s, peak {_num(timed['peak_rss_mb'])} MB{sampled}",
+            )
+        )
+    return (
+        _table(["", f"measured {figures['date'][:10]}"], rows)
+        + f"\n\nMachine: {machine['cores']} cores ({machine['platform']}, Python "
+        f"{machine['python']}), load average {_num(machine['load_average_at_start'], 1)} at the "
+        f"start and {_num(machine['load_average_at_end'], 1)} at the end (shared with other "
+        f"work); DuckDB memory limit {figures['memory_limit']}.\n\n"
+        + _generated(f"`benchmarks/results/scale.json`, written by `{figures['command']}`")
+    )
+
+
 # --- the registry -------------------------------------------------------------------------
 
 
@@ -1999,6 +2066,7 @@ BLOCKS: tuple[Block, ...] = (
     Block("explore-sobol", "docs/explore.md", explore_sobol),
     Block("durability-roofline", "docs/durability.md", durability_roofline),
     Block("explore-kernel-scaling", "docs/explore.md", explore_kernel_scaling),
+    Block("explore-scale", "docs/explore.md", explore_scale),
 )
 BY_NAME = {block.name: block for block in BLOCKS}
 

@@ -299,3 +299,43 @@ def test_store_commands_read_the_store_out_of_core(standin_store: Store) -> None
     unknown = runner.invoke(app, ["sensitivity", "nope", "--from-store", *store])
     assert unknown.exit_code == 1
     assert "no such package" in unknown.output
+
+
+def test_the_ten_million_figures_in_the_docs_are_the_measured_ones() -> None:
+    """docs/explore.md quotes benchmarks/results/scale.json, and that run did what it claims."""
+    import importlib.util
+    import json
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    figures = json.loads((root / "benchmarks" / "results" / "scale.json").read_text("utf-8"))
+    design, sweep_figures = figures["design"], figures["sweep"]
+    assert design["experiments"] == design["packages"] * design["worlds"]
+    # every experiment stored exactly once, nothing rerun by the resume
+    assert sweep_figures["stored_rows"] == sweep_figures["distinct_experiments"]
+    assert sweep_figures["distinct_experiments"] == design["experiments"]
+    assert (sweep_figures["first_experiment"], sweep_figures["last_experiment"]) == (
+        0,
+        design["experiments"] - 1,
+    )
+    assert sweep_figures["rework_chunks"] == 0
+    assert 0 < sweep_figures["killed_with_chunks_stored"] < design["chunks"]
+    assert (
+        sweep_figures["resume_skipped_chunks"] + sweep_figures["resume_ran_chunks"]
+        == (design["chunks"])
+    )
+    assert set(figures["analyses"]) == {
+        "results",
+        "discover",
+        "sensitivity --from-store",
+        "worst-case --from-store",
+    }
+    assert {"scheduler", "worker-0", "worker-1", "client (resume)"} <= set(figures["peak_rss_mb"])
+
+    spec = importlib.util.spec_from_file_location("docs_figures", root / "scripts/docs_figures.py")
+    assert spec is not None and spec.loader is not None
+    generator = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = generator
+    spec.loader.exec_module(generator)
+    page = (root / "docs" / "explore.md").read_text(encoding="utf-8")
+    assert generator.read_blocks(page)["explore-scale"] == generator.render("explore-scale")
