@@ -57,7 +57,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from guarantor.explore.cluster import ProcessCluster
+from guarantor.explore.cluster import ProcessCluster, peak_rss_bytes
 from guarantor.explore.design import DEFAULT_CHUNK_SIZE, DEFAULT_MODEL, Design, design_points
 from guarantor.explore.executors import DaskExecutor, cached_theatre, resolve_model, run_chunk
 from guarantor.explore.store import Store
@@ -514,10 +514,17 @@ def _start_client(args: argparse.Namespace, store: Path, scheduler: str, log: Pa
 
 
 def _reap(process: Any) -> tuple[int, int]:
-    """Wait for a child; its exit status and peak resident memory in bytes (``wait4``)."""
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return process.returncode, int(usage.ru_maxrss) * 1024
+    """Wait for a child; its exit code and peak resident memory in bytes.
+
+    The peak is the child's ``VmHWM``, read every 20 ms while it runs (the last reading before
+    it exits; ``ru_maxrss`` from ``wait4`` would also count this process's memory at the fork).
+    """
+    peak = 0
+    while process.poll() is None:
+        with contextlib.suppress(OSError):
+            peak = max(peak, peak_rss_bytes(process.pid))
+        time.sleep(0.02)
+    return process.returncode, peak
 
 
 def _timed_command(arguments: list[str], log: Path) -> dict[str, Any]:
