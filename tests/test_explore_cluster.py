@@ -76,7 +76,15 @@ def test_sweep_on_separate_scheduler_and_worker_processes_survives_a_killed_work
             stderr=subprocess.PIPE,
         )
         try:
-            wait_until(lambda: bool(committed(store)), 60, "the first chunk file")
+            # generous bounds: on a quiet 2-core machine the first chunk lands within ~15 s, on
+            # one shared with other jobs (load 13) it took over a minute
+            wait_until(
+                lambda: bool(committed(store)) or sweep.poll() is not None,
+                240,
+                "the first chunk file",
+            )
+            if sweep.poll() is not None:
+                pytest.fail(f"the sweep exited {sweep.returncode}: {sweep.communicate()[1]!r}")
             busy = sorted(
                 name
                 for name, address in cluster.addresses().items()
@@ -90,7 +98,7 @@ def test_sweep_on_separate_scheduler_and_worker_processes_survives_a_killed_work
             assert sweep.poll() is None, "the sweep ended before the kill"
             joined = cluster.start_worker()
             cluster.wait_for_workers(2)
-            out, err = sweep.communicate(timeout=120)
+            out, err = sweep.communicate(timeout=480)
         finally:
             if sweep.poll() is None:
                 sweep.kill()

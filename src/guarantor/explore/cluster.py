@@ -30,7 +30,7 @@ from typing import Any, Self
 
 from guarantor.explore.dask_executor import worker_environment
 
-START_TIMEOUT_S = 60.0
+START_TIMEOUT_S = 120.0
 """How long to wait for the scheduler's address or a worker's registration."""
 
 
