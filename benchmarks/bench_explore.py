@@ -631,7 +631,7 @@ def scale(args: argparse.Namespace) -> dict[str, Any]:
         ).fetchone()
     assert stored is not None
     size = sum(path.stat().st_size for path in store.rglob("*.parquet"))
-    sweep_seconds = first_seconds + resume_seconds
+    sweep_seconds = first_seconds + orphan_wait + resume_seconds  # wall time, start to end
     rework = report["chunks_run"] - (n_chunks - at_resume)
     figures["sweep"] = {
         "first_run_s": round(first_seconds, 1),
