@@ -33,7 +33,7 @@ IDENTITY = {"id", "actor", "instrument", "source", "note", "conditions"}
 # Fields the acceptability model reads (settlement terms): tested in test_bargaining_*.
 SETTLEMENT = {Instrument.TERRITORIAL_RECOGNITION}
 # Fields no model reads yet; a package that uses them gets a warning (test_instrument_contract).
-UNREAD = {Instrument.INTELLIGENCE_SHARING}
+UNREAD: set[Instrument] = set()
 # The beneficiary of a bilateral guarantee: always Ukraine here, nothing to move.
 FIXED = {"bilateral_treaty.partner"}
 

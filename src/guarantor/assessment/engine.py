@@ -163,14 +163,17 @@ def assess(
     sections: dict[str, Section] = {}
     unavailable: list[Unavailable] = []
     timings: dict[str, float] = {}
-    for instrument in registry.instruments():
+    for instrument in registry.in_run_order():
         if instrument.name not in wanted:
             continue
         own = columns(table, list(instrument.world_parameters))
         rng = model_rng(seed, instrument.name)
 
         def run_instrument(instrument: Any = instrument, own: Any = own, rng: Any = rng) -> Section:
-            section: Section = instrument.assess(theatre, package, own or None, rng=rng)
+            # a model that needs another's section (air: intelligence's warning) is given it
+            section = registry.assess_one(
+                instrument, theatre, package, own or None, rng=rng, sections=sections
+            )
             return section.over(worlds)
 
         _run(

@@ -41,6 +41,7 @@ _EVENTS = {
     "limited_attack": Event.LIMITED_ATTACK,
     "offensive": Event.OFFENSIVE,
     "us_backstop_lapses": Event.US_BACKSTOP_LAPSES,
+    "intelligence_suspended": Event.INTELLIGENCE_SUSPENDED,
 }
 _ACTIONS = {
     "snap_back_sanctions": Action.SNAP_BACK_SANCTIONS,
@@ -49,6 +50,9 @@ _ACTIONS = {
     "activate": Action.ACTIVATE,
 }
 _CONDITION_STREAM = 1  # month -1 draws: stream 1 + condition slot
+_SUSPENSION_STREAM = 61  # month -1 draw of the month a provider's feed is suspended
+_MULTIPLIED = frozenset({"defender_strength_factor"})
+"""Hand-over world columns that several instruments may set: their factors multiply."""
 
 
 @dataclass
@@ -72,12 +76,12 @@ def instrument_sections(
     theatre: Theatre, package: Package, worlds: Mapping[str, FloatArray]
 ) -> dict[str, Section]:
     """Every instrument's section over ``worlds``, each model run once on the columns it reads."""
-    return {
-        instrument.name: instrument.assess(
-            theatre, package, columns(worlds, list(instrument.world_parameters)) or None
-        ).over(n_worlds(worlds))
-        for instrument in registry.instruments()
-    }
+    sections: dict[str, Section] = {}
+    for instrument in registry.in_run_order():
+        own = columns(worlds, list(instrument.world_parameters)) or None
+        section = registry.assess_one(instrument, theatre, package, own, sections=sections)
+        sections[instrument.name] = section.over(n_worlds(worlds))
+    return sections
 
 
 def _per_world(values: FloatArray, n: int) -> FloatArray:
@@ -187,10 +191,13 @@ def package_inputs(
     n = keys.size
     notes: list[str] = list(registry.unread(package))
     computed = dict(sections or {})
-    for instrument in registry.instruments():
+    for instrument in registry.in_run_order():
         if instrument.name not in computed:
             own = columns(worlds, list(instrument.world_parameters))
-            computed[instrument.name] = instrument.assess(theatre, package, own or None).over(n)
+            section = registry.assess_one(
+                instrument, theatre, package, own or None, sections=computed
+            )
+            computed[instrument.name] = section.over(n)
     commitments = package.commitments
     ids = [c.id for c in commitments]
     m = len(commitments)
@@ -214,7 +221,10 @@ def package_inputs(
             monthly_cost[:, j] = _per_world(column.cost_usd_bn_per_month, n)
             expires[j] = column.expires_month
         for name, values in handover.world.items():
-            world[name] = _per_world(values, n)
+            per_world = _per_world(values, n)
+            if name in _MULTIPLIED and name in world:  # factors from several instruments
+                per_world = world[name] * per_world
+            world[name] = per_world
 
     strength = _world(worlds, uncertainties, "ukraine_force_strength", n) * world.get(
         "defender_strength_factor", np.ones(n)
@@ -258,8 +268,43 @@ def package_inputs(
         triggers=triggers,
         expires_month=tuple(expires),
         clash_factor=(answers.clash["air"], answers.clash["sea"], answers.clash["ground"]),
+        **_attribution(world, keys, months),  # type: ignore[arg-type]
     )
     return PackageInputs(kernel, notes, ids)
+
+
+def _attribution(
+    world: Mapping[str, FloatArray], keys: NDArray[np.uint64], months: int
+) -> dict[str, FloatArray | NDArray[np.int64] | None]:
+    """Attribution per world and the months a provider's feed is suspended, for the kernel.
+
+    The first suspension of each world comes at an exponential time with the handed-over
+    yearly rate (one draw per world, keyed like every other); it lasts a whole number of
+    months, during which attribution falls to its suspended value weighted by the share of
+    those months the pause lasts (a six-day pause: a fifth of a month). With no attribution
+    column handed over every probe counts as attributed.
+    """
+    attribution = world.get("attribution")
+    if attribution is None:
+        return {}
+    n = keys.size
+    suspended = world.get("attribution_suspended", attribution)
+    rate = world.get("suspension_per_year", np.zeros(n))
+    length = np.maximum(world.get("suspension_months", np.zeros(n)), 0.0)
+    whole = np.maximum(1.0, np.ceil(length))
+    draw = uniforms(keys, -1, _SUSPENSION_STREAM)
+    with np.errstate(divide="ignore"):
+        first = np.floor(-np.log1p(-draw) * 12.0 / rate)
+    starts = np.isfinite(first) & (first < months) & (length > 0)
+    start = np.where(starts, first, -1).astype(np.int64)
+    until = np.where(starts, first + whole, -1).astype(np.int64)
+    during = attribution - (attribution - suspended) * np.minimum(1.0, length / whole)
+    return {
+        "attribution": np.clip(attribution, 0.0, 1.0),
+        "attribution_suspended": np.clip(during, 0.0, 1.0),
+        "suspended_from": start,
+        "suspended_until": until,
+    }
 
 
 def _russia_consents(

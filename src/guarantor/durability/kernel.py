@@ -74,6 +74,7 @@ class Event(IntEnum):
     LIMITED_ATTACK = 3
     OFFENSIVE = 4
     US_BACKSTOP_LAPSES = 5
+    INTELLIGENCE_SUSPENDED = 6
 
 
 class Action(IntEnum):
@@ -158,6 +159,13 @@ class KernelInputs:
     # per probe class (air, sea, ground): the factor the graded answer the rules of engagement
     # authorise puts on the clash chance (guarantor.roe.probe_answers); 1: the calibrated chance
     clash_factor: tuple[float, float, float] = (1.0, 1.0, 1.0)
+    # attribution: the chance a probe is attributed in time (only then can it be answered) per
+    # world, and while a provider's feed is suspended, months [suspended_from, suspended_until)
+    # (-1: never); None: every probe is attributed (the historical cases)
+    attribution: FloatArray | None = None
+    attribution_suspended: FloatArray | None = None
+    suspended_from: NDArray[np.int64] | None = None
+    suspended_until: NDArray[np.int64] | None = None
 
     @property
     def n_worlds(self) -> int:
@@ -254,10 +262,12 @@ def _derive(
     scale: FloatArray,
     us: FloatArray,
     snapped: BoolArray,
+    attribution: FloatArray | None = None,
 ) -> None:
     """Recompute ``into`` for the worlds in ``rows`` (in float64, stored as float32).
 
     ``active`` and ``scale`` are ``(m, n)``: which commitments are in force and at what strength.
+    A probe that is not attributed cannot be answered: ``attribution`` scales what is answerable.
     """
     active, scale = active[:, rows], scale[:, rows]
     us_factor = np.where(columns.is_us, us[rows], 1.0)
@@ -268,6 +278,8 @@ def _derive(
     force = np.minimum(1.0, np.einsum("mn,mn->n", columns.force[:, rows], in_force))
     answer = np.einsum("mkn,mn->kn", columns.coverage[:, :, rows], in_force * us_factor)
     np.minimum(answer, 1.0, out=answer)
+    if attribution is not None:
+        answer *= attribution[rows]
     shares = np.asarray(b.probe_class_shares) / np.sum(b.probe_class_shares)
     # a sanction that has snapped back no longer deters
     sanctions = b.sanctions_weight * inputs.sanctions_threat[rows] * ~snapped[rows]
@@ -310,12 +322,23 @@ def simulate(
     us_lapsed = np.zeros(n, dtype=bool)
     snapped = np.zeros(n, dtype=bool)
     in_force = _InForce.empty(n)
+    attribution = None if inputs.attribution is None else np.array(inputs.attribution, np.float64)
+    suspensions = _suspensions(inputs, months)
     keys = np.ascontiguousarray(keys, dtype=np.uint64)
     _let_the_passes_vectorize()
 
     def derive(rows: NDArray[np.intp] | slice) -> None:
         _derive(
-            in_force, rows, inputs, columns, b, active=active, scale=scale, us=us, snapped=snapped
+            in_force,
+            rows,
+            inputs,
+            columns,
+            b,
+            active=active,
+            scale=scale,
+            us=us,
+            snapped=snapped,
+            attribution=attribution,
         )
 
     derive(slice(None))
@@ -395,6 +418,21 @@ def simulate(
 
     for month in range(months):
         newly_lapsed = no_lapse
+        suspended_now = no_lapse
+        if month in suspensions:  # a provider's feed stops (or resumes) in some worlds
+            assert attribution is not None
+            starting, ending = suspensions[month]
+            if starting.size:
+                suspended_now = np.zeros(n, dtype=bool)
+                suspended_now[starting] = True
+            for rows, value in (
+                (starting, inputs.attribution_suspended),
+                (ending, inputs.attribution),
+            ):
+                if rows.size:
+                    redo = _reattribute(in_force, rows, attribution, value)  # type: ignore[arg-type]
+                    if redo.size:
+                        derive(redo)
         if month in elections:
             swing, _ = uniform_pair(keys, month, 0)
             us = np.clip(us + inputs.us_election_swing * (2.0 * swing - 1.0), 0.0, 1.0)
@@ -432,7 +470,8 @@ def simulate(
         if inputs.triggers:
             # in the order of Event: probe, violation (acted), attack on shipping (a sea
             # probe), limited attack, offensive, and the US backstop's lapse
-            watched = [(events & np.uint8(1 << bit)) != 0 for bit in range(5)] + [newly_lapsed]
+            watched = [(events & np.uint8(1 << bit)) != 0 for bit in range(5)]
+            watched += [newly_lapsed, suspended_now]
             changed = np.zeros(n, dtype=bool)
             for index, rule in enumerate(inputs.triggers):
                 happened = watched[rule.event] & ~fired[:, index]
@@ -489,6 +528,43 @@ def simulate(
         trace_offensive=trace_offensive,
         trace_log_rest=trace_log_rest,
     )
+
+
+def _reattribute(
+    into: _InForce, rows: NDArray[np.intp], attribution: FloatArray, value: FloatArray
+) -> NDArray[np.intp]:
+    """Set ``attribution`` of ``rows`` to ``value`` and rescale what is answerable in place.
+
+    What is answerable (deterrence and the three answer shares) is linear in attribution, so a
+    change rescales it instead of recomputing every commitment (as :func:`_derive` would);
+    returns the rows whose old attribution was 0, which must be derived again.
+    """
+    old = attribution[rows]
+    attribution[rows] = value[rows]
+    scalable = old > 0
+    kept = rows[scalable]
+    ratio = (attribution[kept] / old[scalable]).astype(np.float32)
+    for array in (into.deterrence, into.ground, into.sea_gain, into.air_gain):
+        array[kept] *= ratio
+    return rows[~scalable]
+
+
+def _suspensions(
+    inputs: KernelInputs, months: int
+) -> dict[int, tuple[NDArray[np.intp], NDArray[np.intp]]]:
+    """The worlds whose feed stops and resumes, by month: ``{month: (starting, ending)}``."""
+    if inputs.attribution is None or inputs.suspended_from is None:
+        return {}
+    start = np.asarray(inputs.suspended_from, np.int64)
+    until = np.asarray(inputs.suspended_until, np.int64)
+    found: dict[int, tuple[NDArray[np.intp], NDArray[np.intp]]] = {}
+    empty = np.zeros(0, np.intp)
+    for month in np.unique(start[(start >= 0) & (start < months)]).tolist():
+        found[month] = (np.flatnonzero(start == month), empty)
+    for month in np.unique(until[(start >= 0) & (until < months)]).tolist():
+        starting = found.get(month, (empty, empty))[0]
+        found[month] = (starting, np.flatnonzero((until == month) & (start >= 0)))
+    return found
 
 
 # The month's two compiled passes. Each reads and writes every world's arrays once, where the

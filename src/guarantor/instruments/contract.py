@@ -17,7 +17,9 @@ and exposes one object implementing :class:`InstrumentModel`:
 * ``editor_fields``: the fields the web editor shows for a new commitment of each kind;
 * ``data_kinds``: the data files it ships, for ``guarantor validate``;
 * ``positions(package)``: where the commitments it reads put the package on the bargaining
-  model's issue dimensions (:data:`ISSUE_DIMENSIONS`), so that the actors see them.
+  model's issue dimensions (:data:`ISSUE_DIMENSIONS`), so that the actors see them;
+* optionally ``needs``: the sections of other instruments its model takes (``assess(...,
+  inputs={name: section})``); the registry runs those first (:func:`registry.assess_one`).
 
 A package's lever travels once: package → model → section → hand-over → kernel → outcome.
 """
@@ -73,6 +75,10 @@ WORLD_COLUMNS = {
     "sanctions_threat": "expected share of oil revenue lost after a violation, if enforced",
     "monitoring_share": "share of the contact line under ceasefire monitoring (0-1)",
     "defender_strength_factor": "Ukraine's strength relative to its unconstrained army (0-1)",
+    "attribution": "chance a probe is attributed within days; only then can it be answered (0-1)",
+    "attribution_suspended": "the same while the suspendable provider's feed is suspended (0-1)",
+    "suspension_per_year": "rate at which that provider suspends its feed (per year)",
+    "suspension_months": "how long a suspension lasts (months)",
 }
 """Package-level columns an instrument may hand over (per world), and what each means."""
 

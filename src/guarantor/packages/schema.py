@@ -39,6 +39,7 @@ CEILINGS: dict[str, tuple[float, str]] = {
     "years": (100, "years a treaty runs"),
     "systems": (50_000, "tanks or guns: more than any army holds"),
     "factor": (10, "a reinforcement multiplies a commitment at most tenfold"),
+    "orbits": (10, "continuous AEW orbits of one type: NATO's whole E-3A fleet holds about three"),
 }
 """The upper end of every amount a package can set (its lower end is 0, or 1 for years)."""
 AIRCRAFT_PER_BASE = 250
@@ -135,6 +136,14 @@ class IntelligenceLevel(StrEnum):
     STRATEGIC = "strategic"
     OPERATIONAL = "operational"
     REAL_TIME_TARGETING = "real_time_targeting"
+
+
+class SharingUse(StrEnum):
+    """What the provider lets Ukraine use shared intelligence for, narrowest first."""
+
+    DEFENSIVE_ONLY = "defensive_only"
+    WITHIN_UKRAINE = "within_ukraine"
+    UNRESTRICTED = "unrestricted"
 
 
 class ForceLocation(StrEnum):
@@ -358,11 +367,34 @@ class ArmsSupply(_Commitment):
         return value
 
 
+class AewOrbit(Strict):
+    """Continuous airborne early warning orbits of one aircraft type over one station."""
+
+    type: Identifier
+    station: Identifier
+    orbits: Amount
+
+    @field_validator("orbits")
+    @classmethod
+    def _orbits(cls, value: Amount) -> Amount:
+        _check_unit(value, ("orbits",), "orbits")
+        return value
+
+
 class IntelligenceSharing(_Commitment):
-    """Intelligence shared with Ukraine."""
+    """Intelligence shared with Ukraine by one provider (the actor), and on what terms.
+
+    ``level`` is how fresh and detailed it is; ``use`` what Ukraine may use it for; ``imagery``
+    and ``signals`` whether satellite imagery and signals intelligence are shared; ``aew`` the
+    airborne early warning orbits the provider flies over allied territory and shares tracks from.
+    """
 
     instrument: Literal[Instrument.INTELLIGENCE_SHARING]
     level: IntelligenceLevel
+    use: SharingUse = SharingUse.WITHIN_UKRAINE
+    imagery: bool = False
+    signals: bool = False
+    aew: tuple[AewOrbit, ...] = ()
 
 
 class SanctionsSnapback(_Commitment):
@@ -459,6 +491,7 @@ class TriggerEvent(StrEnum):
     LIMITED_ATTACK = "limited_attack"
     OFFENSIVE = "offensive"
     US_BACKSTOP_LAPSES = "us_backstop_lapses"
+    INTELLIGENCE_SUSPENDED = "intelligence_suspended"
 
 
 class TriggerAction(StrEnum):

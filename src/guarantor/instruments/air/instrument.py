@@ -133,11 +133,22 @@ class AirInstrument:
     name: str = "air"
     title: str = "Air"
     reads: tuple[Instrument, ...] = (Instrument.AIR_POLICING,)
+    needs: tuple[str, ...] = ("intelligence",)
+    """The intelligence section's warning time shortens the detection delays."""
 
     @property
     def world_parameters(self) -> Mapping[str, Quantity]:
-        """The air model's world parameters (``air/data.yaml``)."""
-        return {name: shipped_data().world[name] for name in WORLD_NAMES}
+        """The air model's world parameters (``air/data.yaml``) and the warning model's.
+
+        The intelligence model's warning parameters are listed too, so that the air model run
+        alone computes the same warning as the intelligence section over the same worlds.
+        """
+        from guarantor.instruments.intelligence.data import WARNING_NAMES
+        from guarantor.instruments.intelligence.data import shipped_data as intelligence
+
+        own = {name: shipped_data().world[name] for name in WORLD_NAMES}
+        warning = intelligence().world
+        return own | {name: getattr(warning, name) for name in WARNING_NAMES}
 
     def assess(
         self,
@@ -146,9 +157,10 @@ class AirInstrument:
         worlds: Worlds | None = None,
         *,
         rng: np.random.Generator | None = None,
+        inputs: Mapping[str, Section] | None = None,
     ) -> Section:
         """The air section (see :func:`guarantor.instruments.air.model.assess`)."""
-        return _assess(theatre, package, worlds, rng=rng)
+        return _assess(theatre, package, worlds, rng=rng, inputs=inputs)
 
     def handover(self, section: Section, package: Package, calibration: Calibration) -> Handover:
         """Air probes answered, per world, split over commitments by aircraft; costs.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +11,14 @@ import shapely
 from numpy.typing import NDArray
 
 from guarantor.coalition.deployable import shortfall_tables
-from guarantor.geo import Grid, contains, equal_area_grid, feature_collection, to_feature
+from guarantor.geo import (
+    Grid,
+    contains,
+    distance_km,
+    equal_area_grid,
+    feature_collection,
+    to_feature,
+)
 from guarantor.instruments.air.baseline import scores
 from guarantor.instruments.air.cap import CapPlan, cap_plan, place_plane, plane
 from guarantor.instruments.air.data import WORLD_NAMES, AirData, Raid, shipped_data
@@ -108,11 +116,13 @@ def threat_plan(
     groups: list[_Group],
     found: list[Target],
     data: AirData,
+    cover: AewCover | None = None,
 ) -> dict[str, FloatArray]:
     """Share of each target's threat paths fighters reach in time, by class: (worlds, targets).
 
     A target is *protected* against a class when the share is 1 (every path is reached).
-    Cruise missiles fly low and are seen later (``cruise_detection_delay_min``).
+    Cruise missiles fly low and are seen later (``cruise_detection_delay_min``); where AEW orbits
+    see low-level threats (``cover``), both are seen earlier: more of each path is reachable.
     """
     fighters = pledges.fighters
     size = p["readiness_min"].size
@@ -145,11 +155,12 @@ def threat_plan(
             cap_held=cap.sustained[held].reshape(len(held), size),
         )
         delay = "cruise_detection_delay_min" if threat.id == "cruise" else "detection_delay_min"
+        speed = threat.speed_kmh.value * p["threat_speed_factor"]
         result[threat.id] = caught_share(
             paths,
             defence,
-            threat_speed_kmh=threat.speed_kmh.value * p["threat_speed_factor"],
-            detection_delay_min=p[delay],
+            threat_speed_kmh=speed,
+            detection_delay_min=p[delay] if cover is None else cover.delay(p[delay], speed),
             speed_factor=p["fighter_speed_factor"],
             engagement_range_km=p["engagement_range_km"],
             cap_radius_km=p["cap_engagement_radius_km"],
@@ -166,8 +177,12 @@ def assess(
     cell_km: float = 20.0,
     data: AirData | None = None,
     raid: str | None = None,
+    inputs: Mapping[str, Section] | None = None,
 ) -> Section:
     """Assess a package's air policing over worlds (see the module docstring of ``air``).
+
+    ``inputs`` may hold the ``intelligence`` section over the same worlds: its warning gain
+    (AEW orbits) shortens the detection delays; without it, it is computed here.
 
     Raises:
         DataError: the package names an unknown base, aircraft type or place, or a negative
@@ -202,17 +217,20 @@ def assess(
         at_targets = np.full((size, len(found)), np.inf)
         transit_h = np.full(len(fighters), np.inf)
     cap = cap_plan(theatre, pledges, p, given, data)
-    reach = threat_plan(theatre, pledges, cap, p=p, groups=groups, found=found, data=data)
+    cover = aew_cover(theatre, package, worlds, inputs=inputs, found=found, size=size)
+    reach = threat_plan(
+        theatre, pledges, cap, p=p, groups=groups, found=found, data=data, cover=cover
+    )
     shielded = {name: share >= 1.0 - 1e-12 for name, share in reach.items()}
-    inputs = raid_inputs(
+    raid_in = raid_inputs(
         chosen_raid, p, data, [(t.place.id, t.kind, t.population) for t in found], reach
     )
     unit = budget(pledges, p, given, data, transit_h)
     counts = np.array([f.count for f in fighters], np.float64)
     sorties, missiles, guns = unit.total(counts)
-    outcome = run_night(inputs, p, missiles, guns)
+    outcome = run_night(raid_in, p, missiles, guns)
     night_view = _RaidView(
-        chosen_raid, inputs, outcome, sorties, curve(inputs, p, asked, data, unit)
+        chosen_raid, raid_in, outcome, sorties, curve(raid_in, p, asked, data, unit)
     )
     results = _Results(
         pledges,
@@ -229,6 +247,7 @@ def assess(
         night_view,
         upkeep(cap, pledges, p, data),
         _shortfall(theatre, asked, fieldable, cap),
+        reach,
     )
     return _section(theatre, data, results)
 
@@ -251,6 +270,78 @@ def _shortfall(
         pledged,
         home=hosts,
     )
+
+
+@dataclass(frozen=True)
+class AewCover:
+    """What AEW orbits add to detection at each target: from the intelligence section.
+
+    Per orbit station: the share of time an orbit is up (worlds,) and how many km before the
+    ground radar an orbit sees a low-level threat heading for each target (worlds, targets):
+    ``max(0, seen − distance(station, target) − ground radar horizon)``. ``floor`` is the time
+    from a track to the alert at the fighters, below which no delay falls.
+    """
+
+    up: tuple[FloatArray, ...]
+    extra_km: tuple[FloatArray, ...]
+    floor: FloatArray
+
+    def delay(self, base: FloatArray, speed_kmh: FloatArray) -> FloatArray:
+        """Expected detection delay per world and target for a class flying at ``speed_kmh``.
+
+        Where an orbit is up the threat is seen ``extra km / speed`` earlier (never below the
+        floor); the expectation over time weighs that by the orbit's share of time up, and the
+        best station counts.
+        """
+        plain = base[:, None]
+        delay = np.broadcast_to(plain, (base.size, self.extra_km[0].shape[1])).copy()
+        for up, extra in zip(self.up, self.extra_km, strict=True):
+            gain = extra / speed_kmh[:, None] * 60.0
+            covered = np.maximum(np.minimum(plain, self.floor[:, None]), plain - gain)
+            delay = np.minimum(delay, plain - up[:, None] * (plain - covered))
+        return np.asarray(delay, np.float64)
+
+
+def aew_cover(
+    theatre: Theatre,
+    package: Package,
+    worlds: Worlds | None,
+    *,
+    inputs: Mapping[str, Section] | None,
+    found: list[Target],
+    size: int,
+) -> AewCover | None:
+    """The AEW cover of the targets, from the intelligence section (computed here if not given).
+
+    None when the package flies no AEW orbit: detection stays the air data's.
+    """
+    from guarantor.instruments.intelligence.data import shipped_data as intelligence_data
+    from guarantor.instruments.intelligence.model import station_key
+
+    section = (inputs or {}).get("intelligence")
+    if section is None:
+        from guarantor.instruments.intelligence.model import assess as intelligence
+
+        section = intelligence(theatre, package, worlds)
+
+    def value(name: str) -> FloatArray:
+        return np.broadcast_to(section.metric(name).value, (size,)).astype(np.float64)
+
+    ground = value("ground_detection_km")
+    lon = np.array([t.place.longitude for t in found])
+    lat = np.array([t.place.latitude for t in found])
+    ups, extras = [], []
+    for station_id, station in intelligence_data().stations.items():
+        up = value(f"aew_coverage_{station_key(station_id)}")
+        if not np.any(up > 0):
+            continue
+        seen = value(f"aew_detection_km_{station_key(station_id)}")
+        r = distance_km(station.lon, station.lat, lon, lat)
+        ups.append(up)
+        extras.append(np.maximum(0.0, seen[:, None] - r[None, :] - ground[:, None]))
+    if not ups:
+        return None
+    return AewCover(tuple(ups), tuple(extras), value("alert_processing_min"))
 
 
 def _defended_transit_h(
@@ -301,6 +392,8 @@ class _Results:
     night: _RaidView
     upkeep: Upkeep
     shortfall: dict[str, list[dict[str, Any]]]
+    reach: dict[str, FloatArray] | None = None
+    """Share of each target's threat paths reached in time, by class: (worlds, targets)."""
 
 
 def _shares(found: list[Target], mask: BoolArray) -> FloatArray:
@@ -343,7 +436,20 @@ def _section(theatre: Theatre, data: AirData, r: _Results) -> Section:
     pledged = sum(f.count for f in r.asked.fighters)
     conditional = sum(f.count for f in r.asked.fighters if f.conditional)
     cell = grid.cell_area_km2
+    interceptable = [t.id for t in data.threats if t.interceptable]
+    reached = (
+        np.mean([r.reach[c].mean(axis=1) for c in interceptable], axis=0)
+        if r.reach is not None and interceptable and found
+        else np.zeros(size)
+    )
     metrics = (
+        metric(
+            "threat_paths_reached_share",
+            reached,
+            "share",
+            "share of threat paths (drones and cruise missiles, every target alike) a fighter "
+            "reaches in time: the engagement opportunities, which earlier detection (AEW) widens",
+        ),
         metric(
             "area_within_30_min_km2",
             (field <= 30).sum(axis=1) * cell,

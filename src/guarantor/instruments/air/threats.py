@@ -129,7 +129,8 @@ def caught_share(
 
     The share is over the launch areas within the class's range (each path counted once); a
     target no launch area can reach gets 1. Defence data must describe the paths' points
-    flattened in (target, launch area, sample) order.
+    flattened in (target, launch area, sample) order. ``detection_delay_min`` is per world, or
+    per world and target (shape (worlds, targets): earlier detection near AEW orbits).
     """
     targets, launches, samples = paths.shape
     n_worlds = threat_speed_kmh.size
@@ -144,7 +145,11 @@ def caught_share(
             defence, speed_factor, engagement_range_km, cap_radius_km, worlds
         )
         threat_min = along[None, :] * 60.0 / threat_speed_kmh[worlds, None]
-        caught = earliest + detection_delay_min[worlds, None] <= threat_min
+        if detection_delay_min.ndim == 2:  # per target: each target's points share its delay
+            delay = np.repeat(detection_delay_min[worlds], launches * samples, axis=1)
+        else:
+            delay = detection_delay_min[worlds, None]
+        caught = earliest + delay <= threat_min
         caught_path = caught.reshape(-1, targets, launches, samples).any(axis=3)
         hits = (caught_path & in_range).sum(axis=2)
         result[worlds] = np.where(count > 0, hits / np.maximum(count, 1), 1.0)
