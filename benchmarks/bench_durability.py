@@ -86,7 +86,11 @@ def package_columns() -> tuple[PackageColumns, Behaviour]:
         months=MONTHS,
     ).kernel
     try:
-        columns = PackageColumns.of(inputs, float(worlds["snapback_enforcement_probability"][0]))
+        columns = PackageColumns.of(
+            inputs,
+            float(worlds["snapback_enforcement_probability"][0]),
+            float(worlds["ukraine_force_strength"][0]),
+        )
     except ValueError as error:
         raise SystemExit(f"{PACKAGE}: {error}") from error
     return columns, calibration.behaviour_for_kernel()

@@ -58,7 +58,8 @@ def setting() -> tuple[PackageColumns, Behaviour]:
         months=MONTHS,
     ).kernel
     enforcement = float(worlds["snapback_enforcement_probability"][0])
-    return PackageColumns.of(inputs, enforcement), calibration.behaviour_for_kernel()
+    strength = float(worlds["ukraine_force_strength"][0])
+    return PackageColumns.of(inputs, enforcement, strength), calibration.behaviour_for_kernel()
 
 
 def kernel_on(worlds: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

@@ -52,19 +52,28 @@ class PackageColumns:
     static_log_hr: float
     sanctions_share: float  # threat = share × enforcement probability
     election_months: tuple[int, ...]
+    attribution: float = 1.0  # chance a probe is attributed: only then can it be answered
+    strength_factor: float = 1.0  # the instruments' factor on Ukraine's strength (targeting)
 
     @classmethod
-    def of(cls, inputs: KernelInputs, enforcement: float) -> PackageColumns:
+    def of(
+        cls, inputs: KernelInputs, enforcement: float, strength: float | None = None
+    ) -> PackageColumns:
         """The columns of the first world of ``inputs`` (``enforcement``: that world's draw).
+
+        ``strength`` is that world's ``ukraine_force_strength``: the ratio of the kernel's
+        defender strength to it is the factor the instruments hand over (1 when not given).
 
         Raises:
             ValueError: the package has triggers, conditional or expiring commitments, which
                 the scalar model does not cover.
         """
         expiring = np.isfinite(np.asarray(inputs.expires_month, dtype=np.float64)).any()
-        if inputs.triggers or not inputs.active.all() or expiring:
+        suspended = inputs.suspended_from is not None and (inputs.suspended_from >= 0).any()
+        if inputs.triggers or not inputs.active.all() or expiring or suspended:
             raise ValueError(
-                "the twins cover packages without triggers, conditions or expiring commitments"
+                "the twins cover packages without triggers, conditions, expiring commitments "
+                "or a suspendable intelligence feed"
             )
         share = float(inputs.sanctions_threat[0] / enforcement) if enforcement else 0.0
         return cls(
@@ -75,6 +84,8 @@ class PackageColumns:
             static_log_hr=float(inputs.static_log_hr[0]),
             sanctions_share=share,
             election_months=tuple(inputs.election_months),
+            attribution=1.0 if inputs.attribution is None else float(inputs.attribution[0]),
+            strength_factor=1.0 if not strength else float(inputs.defender_strength[0]) / strength,
         )
 
 
@@ -97,7 +108,8 @@ class ScalarWorld:
         total = sum(b.probe_class_shares)
         self.weights = [w / total for w in b.probe_class_shares]
         # what does not change from month to month, computed once (as the kernel does)
-        self.aims = math.log(p["russia_war_aims"] / p["ukraine_force_strength"])
+        strength = p["ukraine_force_strength"] * pkg.strength_factor
+        self.aims = math.log(p["russia_war_aims"] / max(strength, 1e-3))
         self.risk = b.risk_weight * (p["russia_risk_tolerance"] - 0.5)
         threat = pkg.sanctions_share * p["snapback_enforcement_probability"]
         self.sanctions = b.sanctions_weight * threat
@@ -123,6 +135,7 @@ class ScalarWorld:
                     cov[k] * a * f for cov, a, f in zip(pkg.coverage, self.active, usf, strict=True)
                 ),
             )
+            * pkg.attribution
             for k in range(3)
         ]
 

@@ -319,7 +319,8 @@ def aew_cover(
     from guarantor.instruments.intelligence.model import station_key
 
     section = (inputs or {}).get("intelligence")
-    if section is None:
+    if section is None or section.metric("warning_gain_min").value.size not in {1, size}:
+        # not given, or given over other worlds (a one-world air run in many-world inputs)
         from guarantor.instruments.intelligence.model import assess as intelligence
 
         section = intelligence(theatre, package, worlds)

@@ -72,8 +72,8 @@ class IntelligenceData(Strict):
     sources: dict[str, Source]
     aew_types: dict[str, AewType]
     stations: dict[str, Station]
-    levels: dict[IntelligenceLevel, Level]
-    uses: dict[SharingUse, Quantity]
+    sharing_levels: dict[IntelligenceLevel, Level]
+    sharing_uses: dict[SharingUse, Quantity]
     world: WorldDefaults
 
     def citations(self) -> tuple[str, ...]:
@@ -92,20 +92,20 @@ def load_data(path: Path = DATA_FILE) -> IntelligenceData:
         Problem(
             f"the data must describe every level of sharing; {level.value!r} is missing",
             file=str(path),
-            field="levels",
+            field="sharing_levels",
             expected=", ".join(level.value for level in IntelligenceLevel),
         )
         for level in IntelligenceLevel
-        if level not in data.levels
+        if level not in data.sharing_levels
     ] + [
         Problem(
             f"the data must describe every use of shared intelligence; {use.value!r} is missing",
             file=str(path),
-            field="uses",
+            field="sharing_uses",
             expected=", ".join(use.value for use in SharingUse),
         )
         for use in SharingUse
-        if use not in data.uses
+        if use not in data.sharing_uses
     ]
     if problems:
         raise DataError(problems)

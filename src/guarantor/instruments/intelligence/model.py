@@ -238,13 +238,13 @@ def picture(
         unattributed = unattributed * (1.0 - p["attribution_aew"] * up)
     uplift = np.zeros(size)
     for c in chosen:
-        level = data.levels[c.level]
+        level = data.sharing_levels[c.level]
         fresh = level.freshness.value
         if c.imagery:
             unattributed = unattributed * (1.0 - fresh * p["attribution_imagery"])
         if c.signals:
             unattributed = unattributed * (1.0 - fresh * p["attribution_signals"])
-        uplift = np.maximum(uplift, level.targeting_uplift.value * data.uses[c.use].value)
+        uplift = np.maximum(uplift, level.targeting_uplift.value * data.sharing_uses[c.use].value)
     weights = cities.population / cities.population.sum()
     speed = p["low_level_threat_speed_kmh"]
     gain = (depth @ weights) / speed * 60.0
