@@ -2015,6 +2015,73 @@ def explore_kernel_scaling() -> str:
         f"processes against one (no Dask, no store): one {np.median(plain['1']):.2f} s, two "
         f"{np.median(plain['2']):.2f} s, **{ceiling['median']:.2f}×** ({ceiling['min']:.2f}–"
         f"{ceiling['max']:.2f}×).\n\n{_measured(scaling)}"
+# --- intelligence ---------------------------------------------------------------------------
+
+
+def intelligence_checks() -> str:
+    """The horizon and the orbit sustainment against the formulas they come from."""
+    from guarantor.instruments.intelligence.data import shipped_data, world_table
+    from guarantor.instruments.intelligence.model import aircraft_per_orbit, radar_horizon_km
+
+    data = shipped_data()
+    p = world_table(None, data)
+    rows = [
+        [
+            "AEW horizon, 9,000 m orbit against a 50 m target",
+            "√(2kR·9 km) + √(2kR·0.05 km), k = 4/3, R = 6,371 km: 391 + 29",
+            f"{float(radar_horizon_km(9000.0, 50.0)):.1f} km",
+        ],
+        [
+            "ground radar horizon, 20 m mast against a 50 m target",
+            "√(2kR·0.02 km) + √(2kR·0.05 km)",
+            f"{float(radar_horizon_km(20.0, 50.0)):.1f} km",
+        ],
+    ]
+    for kind_id, kind in data.aew_types.items():
+        rows.append(
+            [
+                f"aircraft per continuous orbit, {kind.name}",
+                f"endurance {kind.endurance_h.value:g} h, transit {kind.transit_h.value:g} h",
+                f"{float(aircraft_per_orbit(kind_id, p, data)[0]):.1f}",
+            ]
+        )
+    return "\n\n".join(
+        [
+            _table(("check", "from", "model"), rows),
+            _generated("`guarantor.instruments.intelligence` (central values)"),
+        ]
+    )
+
+
+def intelligence_packages() -> str:
+    """The intelligence section of every shipped package, one world at central values."""
+    rows = []
+    for name in PACKAGES:
+        section = _section("intelligence", name)
+        rows.append(
+            [
+                name,
+                f"{_mean(section, 'aew_orbits_held'):.1f} / {_mean(section, 'aew_orbits_asked'):g}",
+                f"{_mean(section, 'warning_time_min'):.1f}",
+                _pct(_mean(section, "covered_population_share")),
+                f"{_pct(_mean(section, 'attribution_probability'))} "
+                f"({_pct(_mean(section, 'attribution_without_us'))})",
+                f"×{_mean(section, 'targeting_factor'):.3f}",
+            ]
+        )
+    header = (
+        "package",
+        "AEW orbits held / asked",
+        "warning (min)",
+        "population seen earlier",
+        "attributed (without US)",
+        "targeting",
+    )
+    return "\n\n".join(
+        [
+            _table(header, rows),
+            _generated("`guarantor.instruments.intelligence.assess` (one world, central values)"),
+        ]
     )
 
 
@@ -2054,6 +2121,8 @@ BLOCKS: tuple[Block, ...] = (
     Block("air-checks", "docs/air.md", air_checks),
     Block("air-sky-shield", "docs/air.md", air_sky_shield),
     Block("air-worlds", "docs/air.md", air_worlds),
+    Block("intelligence-checks", "docs/intelligence.md", intelligence_checks),
+    Block("intelligence-packages", "docs/intelligence.md", intelligence_packages),
     Block("bargaining-packages", "docs/bargaining.md", bargaining_packages),
     Block("bargaining-settlement", "docs/bargaining.md", bargaining_settlement),
     Block("bargaining-sensitivity", "docs/bargaining.md", bargaining_sensitivity),
