@@ -18,14 +18,13 @@ import yaml
 
 from guarantor.errors import DataError
 from guarantor.instruments import registry
-from guarantor.packages.schema import IntelligenceLevel, RecognitionLevel
+from guarantor.packages.schema import RecognitionLevel
 from guarantor.yamlio import load_yaml_text
 
 PLEDGE_KIND = "pledges"
-# Commitments no instrument reads (settlement terms the acceptability model reads, and
-# intelligence sharing until it is modelled): their levels are still editable.
+# Commitments no instrument reads (settlement terms the acceptability model reads): their levels
+# are still editable.
 _UNREGISTERED_LEVELS: dict[tuple[str, str], tuple[str, ...]] = {
-    ("intelligence_sharing", "level"): tuple(IntelligenceLevel),
     ("territorial_recognition", "level"): tuple(RecognitionLevel),
 }
 
