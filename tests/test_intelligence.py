@@ -261,3 +261,51 @@ def test_guarantor_assess_shows_an_intelligence_section() -> None:
     assert result.exit_code == 0, result.output
     assert "Intelligence" in result.output
     assert "AEW orbits held" in result.output
+
+
+def test_a_pause_rescales_what_is_answerable_as_a_full_recomputation_would(
+    theatre: Theatre, packages: dict[str, Package]
+) -> None:
+    """A pause from month 0 to the horizon is the same run as the lower attribution throughout."""
+    import dataclasses
+
+    from guarantor.durability import load_calibration, load_uncertainties, sample_worlds
+    from guarantor.durability.inputs import package_inputs
+    from guarantor.durability.kernel import simulate
+    from guarantor.randomness import world_keys
+
+    n, months = 2000, 60
+    uncertainties, calibration = load_uncertainties(), load_calibration()
+    keys = world_keys(3, np.arange(n))
+    inputs = package_inputs(
+        theatre,
+        packages["paris-declaration-2026"],
+        sample_worlds(uncertainties, n, seed=3),
+        calibration=calibration,
+        uncertainties=uncertainties,
+        keys=keys,
+        months=months,
+    ).kernel
+    assert inputs.attribution is not None
+    assert inputs.attribution_suspended is not None
+    paused = dataclasses.replace(
+        inputs,
+        suspended_from=np.zeros(n, np.int64),
+        suspended_until=np.full(n, months + 1, np.int64),
+    )
+    throughout = dataclasses.replace(
+        inputs,
+        attribution=inputs.attribution_suspended,
+        suspended_from=np.full(n, -1, np.int64),
+        suspended_until=np.full(n, -1, np.int64),
+    )
+    behaviour = calibration.behaviour_for_kernel()
+    a = simulate(paused, behaviour, keys, months)
+    b = simulate(throughout, behaviour, keys, months)
+    assert np.allclose(a.world_expected_survival, b.world_expected_survival, rtol=1e-4)
+    assert (
+        abs(a.probes_answered.mean() - b.probes_answered.mean()) <= 0.01 * b.probes_answered.mean()
+    )
+    assert (
+        a.probes_answered.mean() < simulate(inputs, behaviour, keys, months).probes_answered.mean()
+    )
