@@ -445,13 +445,6 @@ def _section(theatre: Theatre, data: AirData, r: _Results) -> Section:
     )
     metrics = (
         metric(
-            "threat_paths_reached_share",
-            reached,
-            "share",
-            "share of threat paths (drones and cruise missiles, every target alike) a fighter "
-            "reaches in time: the engagement opportunities, which earlier detection (AEW) widens",
-        ),
-        metric(
             "area_within_30_min_km2",
             (field <= 30).sum(axis=1) * cell,
             "km2",
@@ -474,6 +467,13 @@ def _section(theatre: Theatre, data: AirData, r: _Results) -> Section:
             _shares(found, at_targets <= 60),
             "1",
             "share of the population of free Ukraine's main cities reached within 60 min",
+        ),
+        metric(
+            "threat_paths_reached_share",
+            reached,
+            "share",
+            "share of threat paths (drones and cruise missiles, every target alike) a fighter "
+            "reaches in time: the engagement opportunities, which earlier detection (AEW) widens",
         ),
         metric(
             "cap_stations_requested",

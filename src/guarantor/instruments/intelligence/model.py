@@ -426,13 +426,6 @@ def _metrics(
         )
     )
     return (
-        *stations,
-        metric(
-            "ground_detection_km",
-            everyone.ground_km,
-            "km",
-            "4/3-earth horizon of a ground radar's mast against a low-level target",
-        ),
         metric(
             "warning_time_min",
             everyone.warning_min,
@@ -527,6 +520,13 @@ def _metrics(
             suspended_share,
             "share",
             "expected share of time the US feed is suspended",
+        ),
+        *stations,
+        metric(
+            "ground_detection_km",
+            everyone.ground_km,
+            "km",
+            "4/3-earth horizon of a ground radar's mast against a low-level target",
         ),
     )
 
