@@ -27,8 +27,8 @@ Poland and Romania. Four effects, each per world:
             · Π_orbits (1 − a_aew · held)
 
   with f the freshness of the commitment's level.
-* **Targeting support**: Ukraine's effective strength × (1 + uplift(level) × factor(use)), the
-  best provider's.
+* **Targeting support**: Ukraine's effective strength × (1 + uplift(level) × factor(use) ×
+  channels), the best provider's; channels is the share of imagery and signals shared (half each).
 
 **Dependence**: the US feed can be suspended (the record: the pause of 5-11 March 2025). The
 section shows every figure with all providers and without the US, and what each provider brings
@@ -244,7 +244,11 @@ def picture(
             unattributed = unattributed * (1.0 - fresh * p["attribution_imagery"])
         if c.signals:
             unattributed = unattributed * (1.0 - fresh * p["attribution_signals"])
-        uplift = np.maximum(uplift, level.targeting_uplift.value * data.sharing_uses[c.use].value)
+        # targeting rides on the imagery and signals channels, each carrying half of it
+        channels = (float(c.imagery) + float(c.signals)) / 2.0
+        uplift = np.maximum(
+            uplift, level.targeting_uplift.value * data.sharing_uses[c.use].value * channels
+        )
     weights = cities.population / cities.population.sum()
     speed = p["low_level_threat_speed_kmh"]
     gain = (depth @ weights) / speed * 60.0
@@ -553,5 +557,5 @@ def _verdict(
         f"{orbits_text}{_q(everyone.warning_min):.1f} min of warning against a low-level cruise "
         f"missile; {_q(everyone.attribution):.0%} of probes attributed "
         f"({_q(without.attribution):.0%} without the US feed); targeting ×"
-        f"{_q(everyone.targeting_factor):.2f}."
+        f"{_q(everyone.targeting_factor):.3f} (×{_q(without.targeting_factor):.3f} without the US)."
     )
