@@ -59,13 +59,27 @@ def test_objectives_reduce_over_worlds() -> None:
 def test_lever_space_keeps_what_the_package_can_move(shipped: Callable[[str], Package]) -> None:
     space = lever_space(shipped("sky-shield-2025"))
     names = [lever.name for lever in space.levers]
-    assert names == ["aircraft", "tankers", "sanctions", "nato_track", "backstop"]
-    assert space.decode([10, 0, 3, 1, 5]) == {
+    assert names == [
+        "aircraft",
+        "tankers",
+        "sanctions",
+        "nato_track",
+        "backstop",
+        "aew_orbits",  # the plan's NATO AEW: an intelligence-sharing commitment
+        "sharing_level",
+        "sharing_use",
+        "intelligence_providers",
+    ]
+    assert space.decode([10, 0, 3, 1, 5, 2, 1, 2, 1]) == {
         "aircraft": 60.0,
         "tankers": 0.0,
         "sanctions": "full_snapback",
         "nato_track": "open_door",
         "backstop": "article5_like",
+        "aew_orbits": 2.0,
+        "sharing_level": "operational",
+        "sharing_use": "unrestricted",
+        "intelligence_providers": "without_us",
     }
     with pytest.raises(DataError, match="no maritime_security"):
         lever_space(shipped("sky-shield-2025"), ["ships"])
