@@ -2015,6 +2015,9 @@ def explore_kernel_scaling() -> str:
         f"processes against one (no Dask, no store): one {np.median(plain['1']):.2f} s, two "
         f"{np.median(plain['2']):.2f} s, **{ceiling['median']:.2f}×** ({ceiling['min']:.2f}–"
         f"{ceiling['max']:.2f}×).\n\n{_measured(scaling)}"
+    )
+
+
 # --- intelligence ---------------------------------------------------------------------------
 
 
