@@ -22,6 +22,8 @@ from guarantor.durability.kernel import (
     FloatArray,
     KernelInputs,
     KernelOutput,
+    _reattribute,
+    _suspensions,
 )
 from guarantor.randomness import uniform_pair, uniform_pair32
 
@@ -87,6 +89,7 @@ def _derive(
     scale: FloatArray,
     us: FloatArray,
     snapped: BoolArray,
+    attribution: FloatArray | None = None,
 ) -> None:
     """Recompute ``into`` for the worlds in ``rows`` (in float64, stored as float32).
 
@@ -101,6 +104,8 @@ def _derive(
     force = np.minimum(1.0, np.einsum("mn,mn->n", columns.force[:, rows], in_force))
     answer = np.einsum("mkn,mn->kn", columns.coverage[:, :, rows], in_force * us_factor)
     np.minimum(answer, 1.0, out=answer)
+    if attribution is not None:
+        answer *= attribution[rows]
     shares = np.asarray(b.probe_class_shares) / np.sum(b.probe_class_shares)
     # a sanction that has snapped back no longer deters
     sanctions = b.sanctions_weight * inputs.sanctions_threat[rows] * ~snapped[rows]
@@ -143,10 +148,21 @@ def simulate(
     us_lapsed = np.zeros(n, dtype=bool)
     snapped = np.zeros(n, dtype=bool)
     in_force = _InForce.empty(n)
+    attribution = None if inputs.attribution is None else np.array(inputs.attribution, np.float64)
+    suspensions = _suspensions(inputs, months)
 
     def derive(rows: NDArray[np.intp] | slice) -> None:
         _derive(
-            in_force, rows, inputs, columns, b, active=active, scale=scale, us=us, snapped=snapped
+            in_force,
+            rows,
+            inputs,
+            columns,
+            b,
+            active=active,
+            scale=scale,
+            us=us,
+            snapped=snapped,
+            attribution=attribution,
         )
 
     derive(slice(None))
@@ -210,6 +226,21 @@ def simulate(
 
     for month in range(months):
         newly_lapsed = no_lapse
+        suspended_now = no_lapse
+        if month in suspensions:  # a provider's feed stops (or resumes) in some worlds
+            assert attribution is not None
+            starting, ending = suspensions[month]
+            if starting.size:
+                suspended_now = np.zeros(n, dtype=bool)
+                suspended_now[starting] = True
+            for rows, value in (
+                (starting, inputs.attribution_suspended),
+                (ending, inputs.attribution),
+            ):
+                if rows.size:
+                    redo = _reattribute(in_force, rows, attribution, value)  # type: ignore[arg-type]
+                    if redo.size:
+                        derive(redo)
         if month in elections:
             swing, _ = uniform_pair(keys, month, 0)
             us = np.clip(us + inputs.us_election_swing * (2.0 * swing - 1.0), 0.0, 1.0)
@@ -314,7 +345,7 @@ def simulate(
         changed = no_lapse
         if inputs.triggers:
             sea_probe = probe & (draw >= first_cut) & (draw < second_cut)
-            events = (probe, acted, sea_probe, attack, offensive, newly_lapsed)
+            events = (probe, acted, sea_probe, attack, offensive, newly_lapsed, suspended_now)
             changed = np.zeros(n, dtype=bool)
             for index, rule in enumerate(inputs.triggers):
                 happened = events[rule.event] & ~fired[:, index]
