@@ -180,6 +180,16 @@ def test_sources_and_assumptions_are_collected_once(default: Assessment) -> None
         assert "(range" in text
 
 
+def test_json_writes_each_source_once_and_metrics_point_into_it(default: Assessment) -> None:
+    data = default.to_dict()
+    assert data["sources"] == default.sources()
+    assert data["assumptions"] == default.assumptions()
+    for section, written in zip(default.sections, data["sections"], strict=True):
+        for metric, row in zip(section.metrics, written["metrics"], strict=True):
+            assert [data["sources"][i] for i in row["sources"]] == [t for t in metric.sources if t]
+            assert [data["assumptions"][i] for i in row["assumptions"]] == list(metric.assumptions)
+
+
 def test_compare_marks_differences_and_needs_two_packages(theatre: Theatre) -> None:
     same = compare(["sky-shield-2025", "sky-shield-2025"], theatre=theatre, worlds=4, seed=2)
     assert not any(row["differs"] for row in same.rows)

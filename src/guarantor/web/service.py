@@ -177,6 +177,7 @@ class State:
         if found is not None:
             return found
         result = assess(package, theatre=self.theatre, worlds=worlds, seed=seed)
+        _freeze_once()
         with self._lock:
             self._cache[self._key(package, worlds, seed)] = result
             while len(self._cache) > CACHE_SIZE:
@@ -218,6 +219,22 @@ class State:
             with self._lock:
                 self._shipped[name] = found
         return found[0]
+
+
+_FROZEN = threading.Event()
+
+
+def _freeze_once() -> None:
+    """After the first assessment, move the objects alive then out of the collector's reach.
+
+    The app, the theatre and the models' modules (imported on the first request) are hundreds of
+    thousands of objects that live as long as the server; every full collection an assessment's
+    allocations trigger would walk them again (``gc.freeze``, as long-running servers do).
+    """
+    if not _FROZEN.is_set():
+        _FROZEN.set()
+        gc.collect()
+        gc.freeze()
 
 
 def _digest(package: Package) -> str:
