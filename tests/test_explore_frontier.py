@@ -277,3 +277,15 @@ def test_a_longer_search_only_pushes_the_frontier_outwards() -> None:
     assert {p.label for p in short.candidates} <= {p.label for p in longer.candidates}
     for point in short.points:
         assert any(np.all(_value(other) >= _value(point)) for other in longer.points)
+
+
+def test_a_missing_commitment_ranks_below_a_levers_lowest_rung() -> None:
+    from guarantor.explore.search_space import lever_order
+    from guarantor.explore.variants import LEVERS
+
+    lever = LEVERS["sharing_level"]
+    rungs = [lever_order(choice, lever) for choice in lever.choices]
+    assert rungs == list(range(len(lever.choices)))
+    assert lever_order("none", lever) == -1.0 < min(rungs)
+    with pytest.raises(ValueError, match="not in tuple"):
+        lever_order("no such rung", lever)

@@ -100,9 +100,16 @@ def lever_space(base: Package, names: Sequence[str] | None = None) -> LeverSpace
 
 
 def lever_order(value: LeverValue, lever: Lever) -> float:
-    """A lever value's position: its amount, or its rung on the ladder."""
+    """A lever value's position: its amount, or its rung on the ladder.
+
+    ``"none"`` (the package has no commitment of the lever's kind, which a level lever reads
+    when it is not on its ladder) ranks below the lowest rung.
+    """
     if lever.is_choice:
-        return float(lever.choices.index(str(value)))
+        text = str(value)
+        if text == "none" and text not in lever.choices:
+            return -1.0
+        return float(lever.choices.index(text))
     return float(value)
 
 
