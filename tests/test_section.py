@@ -27,7 +27,16 @@ def test_non_finite_values_are_left_out_of_the_summary() -> None:
     assert metric.summary()["mean"] == 18.0
 
 
-@given(st.lists(st.floats(allow_nan=True, allow_infinity=True, width=64), min_size=1, max_size=300))
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(min_value=-1e12, max_value=1e12),  # sums of 300 stay finite
+            st.sampled_from([float("nan"), float("inf"), float("-inf")]),
+        ),
+        min_size=1,
+        max_size=300,
+    )
+)
 def test_summary_band_is_numpys_percentile_to_the_bit(values: list[float]) -> None:
     """The summary's own percentile path (one sort, three look-ups) is numpy's linear method."""
     array = np.asarray(values, dtype=np.float64)
