@@ -21,7 +21,6 @@ from guarantor.assessment.result import (
     Assessment,
     Unavailable,
     WorldParameter,
-    metric_dict,
     section_dict,
 )
 
@@ -41,7 +40,6 @@ __all__ = [
     "compare",
     "comparison_rows",
     "describe_parameters",
-    "metric_dict",
     "package_layers",
     "place_feature",
     "section_dict",

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from guarantor.assessment.engine import SECTION_ORDER, assess
-from guarantor.assessment.result import Assessment, metric_dict
+from guarantor.assessment.result import Assessment
 from guarantor.errors import DataError, Problem
 from guarantor.packages import Package, load_package
 from guarantor.serialize import jsonable
@@ -148,7 +148,7 @@ def comparison_rows(assessments: Sequence[Assessment], tolerance: float) -> list
                     cells.append(None)
                     continue
                 unit, label = metric.unit, metric.label
-                cells.append(jsonable(metric_dict(metric)))
+                cells.append(jsonable(metric.to_dict()))
             values = [cell["value"] if cell else None for cell in cells]
             separated = _separated(cells)
             rows.append(

@@ -214,11 +214,6 @@ class Assessment:
         return display.assessment_frame(self, kind)
 
 
-def metric_dict(metric: Metric) -> dict[str, Any]:
-    """A metric as the views show it: median and 5–95 % band, plus the mean over worlds."""
-    return metric.to_dict()
-
-
 def section_dict(section: Section) -> dict[str, Any]:
     """A section as the views show it (metrics with their means; layers apart)."""
     data = section.to_dict(layers=False)

@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from guarantor.assessment import metric_dict
-
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -31,7 +29,7 @@ def metrics_frame(sections: Iterable[Section]) -> pd.DataFrame:
     rows = []
     for section in sections:
         for metric in section.metrics:
-            summary = metric_dict(metric)
+            summary = metric.to_dict()
             rows.append(
                 {
                     "section": section.name,

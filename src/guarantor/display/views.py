@@ -3,7 +3,7 @@
 A view is what the notebook's HTML and the terminal's text both draw, so they say the same
 thing: :mod:`guarantor.display.html` turns a view into a self-contained page (the report's style
 sheet, Leaflet and plotly.js inlined), :mod:`guarantor.display.text` into rich tables. The
-numbers come from the objects' own summaries (``metric_dict``, ``summary()``), never recomputed.
+numbers come from the objects' own summaries (``Metric.to_dict``, ``summary()``), never recomputed.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
-
-from guarantor.assessment import metric_dict
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -70,7 +68,7 @@ def metric_rows(section: Section) -> list[dict[str, Any]]:
     """One row per metric: median, 5–95 % band and mean over worlds, and the unit."""
     rows = []
     for metric in section.metrics:
-        summary = metric_dict(metric)
+        summary = metric.to_dict()
         rows.append(
             {
                 "metric": metric.label,

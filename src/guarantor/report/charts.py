@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from guarantor.assessment import Assessment, metric_dict
+from guarantor.assessment import Assessment
 from guarantor.section import Metric, Section
 
 _PROBE_WORDS = ("probe", "clash", "attack", "escalat", "offensive")
@@ -42,7 +42,7 @@ def _bars(
     labels: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """One bar per metric at its median (or mean) with the 5–95 % band as error bars."""
-    summaries = [metric_dict(metric) for metric in metrics]
+    summaries = [metric.to_dict() for metric in metrics]
     centre = [s["mean"] if mean else s["value"] for s in summaries]
     return {
         "type": "bar",
@@ -207,7 +207,7 @@ def acceptance_chart(section: Section) -> dict[str, Any] | None:
     chosen = [m for m in section.metrics if m.name.startswith("p_accept_")]
     if not chosen:
         return None
-    means = [metric_dict(m)["mean"] for m in chosen]
+    means = [m.to_dict()["mean"] for m in chosen]
     return _figure(
         "acceptance",
         "Who would sign: share of worlds in which each actor accepts",
