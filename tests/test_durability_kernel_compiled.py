@@ -154,6 +154,7 @@ def test_the_compiled_passes_compute_what_their_python_source_says(
     compiled = simulate(inputs, behaviour, keys, 30, trace=True)
     monkeypatch.setattr(kernel, "_exponents", kernel._exponents_py)
     monkeypatch.setattr(kernel, "_month", kernel._month_py)
+    monkeypatch.setattr(kernel, "_commitments", kernel._commitments_py)
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         interpreted = simulate(inputs, behaviour, keys, 30, trace=True)
     assert _differences(compiled, interpreted) == []

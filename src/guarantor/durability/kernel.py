@@ -30,12 +30,13 @@ estimator with far less noise, used by the calibration). No I/O; the only random
 :func:`guarantor.randomness.uniform_pair32` (and :func:`~guarantor.randomness.uniform_pair` for
 the election swings), so a world's history depends on its key alone, however worlds are chunked.
 
-One file on purpose (about 650 lines), like SimPy's core: the whole month loop reads in one sitting.
+One file on purpose (about 850 lines), like SimPy's core: the whole month loop reads in one sitting.
 
 Speed: a month is two compiled passes over the worlds (:func:`_exponents_py`, :func:`_month_py`,
 compiled by numba) around numpy's two exponentials, in float32 on tables allocated once; what
-changes only when commitments change is kept in :class:`_InForce` and recomputed for the worlds
-concerned. The passes do the numpy loop's float32 operations in its order, so the numbers are
+changes only when commitments change is kept in :class:`_InForce` and recomputed, by a third
+compiled pass over each world's commitments (:func:`_commitments_py`), for the worlds concerned.
+The passes do the numpy loop's float32 operations in its order, so the numbers are
 the same to the bit (``tests/reference_kernel.py``); docs/durability.md counts their bytes and
 operations against the machine's bandwidth.
 """
@@ -226,78 +227,197 @@ class _InForce:
 
 
 @dataclass(frozen=True)
-class _ByCommitment:
-    """The per-commitment inputs laid out commitments first, worlds last: ``(m, n)``.
+class _PerWorld:
+    """The inputs the derivation reads, as contiguous float64 ``(n, m[, 3])`` arrays.
 
-    Sums and products over a handful of commitments then run along contiguous rows of worlds,
-    several times faster than along the short last axis of ``(n, m)``.
+    A world's commitments lie next to each other, so the compiled derivation reads each world's
+    handful of commitments in one place (no transposed copies).
     """
 
     credibility: FloatArray
     force: FloatArray
-    coverage: FloatArray  # (m, 3, n)
+    coverage: FloatArray  # (n, m, 3)
     cost: FloatArray
-    is_us: BoolArray  # (m, 1)
+    is_us: BoolArray  # (m,)
+    # per world: sanctions threat, risk tolerance, war aims, Ukraine's strength, static log HR
+    world: FloatArray  # (5, n)
 
     @classmethod
-    def of(cls, inputs: KernelInputs) -> _ByCommitment:
-        """The transposed copies of ``inputs``'s matrices."""
+    def of(cls, inputs: KernelInputs) -> _PerWorld:
+        """The inputs' arrays, copied only where they are not already float64 and contiguous."""
+
+        def contiguous(array: FloatArray) -> FloatArray:
+            return np.ascontiguousarray(array, dtype=np.float64)
+
         return cls(
-            np.ascontiguousarray(inputs.credibility.T),
-            np.ascontiguousarray(inputs.force.T),
-            np.ascontiguousarray(inputs.coverage.transpose(1, 2, 0)),
-            np.ascontiguousarray(inputs.cost_usd_bn_per_month.T),
-            np.asarray(inputs.is_us, dtype=bool)[:, None],
+            contiguous(inputs.credibility),
+            contiguous(inputs.force),
+            contiguous(inputs.coverage),
+            contiguous(inputs.cost_usd_bn_per_month),
+            np.ascontiguousarray(inputs.is_us, dtype=bool),
+            np.array(
+                [
+                    inputs.sanctions_threat,
+                    inputs.risk_tolerance,
+                    inputs.war_aims,
+                    inputs.defender_strength,
+                    inputs.static_log_hr,
+                ],
+                dtype=np.float64,
+            ),
         )
 
 
 def _derive(
     into: _InForce,
     rows: NDArray[np.intp] | slice,
-    inputs: KernelInputs,
-    columns: _ByCommitment,
+    per_world: _PerWorld,
     b: Behaviour,
     *,
     active: BoolArray,
     scale: FloatArray,
     us: FloatArray,
     snapped: BoolArray,
-    attribution: FloatArray | None = None,
+    attribution: FloatArray | None,
+    scratch: FloatArray,
 ) -> None:
     """Recompute ``into`` for the worlds in ``rows`` (in float64, stored as float32).
 
-    ``active`` and ``scale`` are ``(m, n)``: which commitments are in force and at what strength.
+    ``active`` and ``scale`` are ``(n, m)``: which commitments are in force and at what strength.
     A probe that is not attributed cannot be answered: ``attribution`` scales what is answerable.
+    The sums and products over commitments run compiled (:func:`_commitments_py`); the
+    exponentials and the probe-class weighting stay numpy's, like the month's. ``scratch`` holds
+    at least 7 float64 numbers a world.
     """
-    active, scale = active[:, rows], scale[:, rows]
-    us_factor = np.where(columns.is_us, us[rows], 1.0)
-    in_force = active * scale
-    # independent guarantors: the guarantee fails only if every one of them fails
-    credible = np.clip(columns.credibility[:, rows] * us_factor * active, 0.0, 1.0)
-    prior = 1.0 - np.prod(1.0 - credible, axis=0)
-    force = np.minimum(1.0, np.einsum("mn,mn->n", columns.force[:, rows], in_force))
-    answer = np.einsum("mkn,mn->kn", columns.coverage[:, :, rows], in_force * us_factor)
-    np.minimum(answer, 1.0, out=answer)
-    if attribution is not None:
-        answer *= attribution[rows]
-    shares = np.asarray(b.probe_class_shares) / np.sum(b.probe_class_shares)
-    # a sanction that has snapped back no longer deters
-    sanctions = b.sanctions_weight * inputs.sanctions_threat[rows] * ~snapped[rows]
-    risk = b.risk_weight * (inputs.risk_tolerance[rows] - 0.5)
-    # exp of the threat Russia poses at full capacity: log(war aims / Ukraine's strength)
-    aims = inputs.war_aims[rows] / inputs.defender_strength[rows]
-    into.prior_mass[rows] = b.prior_strength * prior
-    into.deterrence[rows] = -b.response_weight * (shares @ answer)
-    into.ground[rows] = answer[2]
-    into.sea_gain[rows] = answer[1] - answer[2]
-    into.air_gain[rows] = answer[0] - answer[1]
-    into.limited[rows] = aims * np.exp(b.limited_log_odds + risk - sanctions)
-    # risk appetite raises every escalation, the offensive included: raising only the probes'
-    # odds would, through the choice's normalisation, make a bolder Kremlin *less* likely to attack
-    into.offensive[rows] = aims * np.exp(
-        inputs.static_log_hr[rows] + b.log_hr_peacekeeping * force - sanctions + risk
+    picked = np.arange(into.cost.size) if isinstance(rows, slice) else rows
+    r = picked.size
+    # views of one buffer the run allocates once: fresh arrays of this size would be mapped
+    # and faulted in anew at every call, which costs as much as the derivation itself
+    answer = scratch[: 3 * r].reshape(3, r)
+    exponents = scratch[3 * r : 5 * r].reshape(2, r)
+    aims, product = scratch[5 * r : 6 * r], scratch[6 * r : 7 * r]
+    parameters = np.array(
+        [
+            b.prior_strength,
+            b.sanctions_weight,
+            b.risk_weight,
+            b.limited_log_odds,
+            b.log_hr_peacekeeping,
+            attribution is not None,
+        ]
     )
-    into.cost[rows] = np.einsum("mn,mn->n", columns.cost[:, rows], in_force)
+    _commitments(
+        picked,
+        per_world.credibility,
+        per_world.force,
+        per_world.coverage,
+        per_world.cost,
+        per_world.is_us,
+        per_world.world,
+        active,
+        scale,
+        us,
+        snapped,
+        us if attribution is None else attribution,
+        parameters,
+        into.table,
+        answer,
+        exponents,
+        aims,
+    )
+    shares = np.asarray(b.probe_class_shares) / np.sum(b.probe_class_shares)
+    np.matmul(shares, answer, out=product)
+    np.multiply(-b.response_weight, product, out=product)
+    into.deterrence[rows] = product
+    np.exp(exponents, out=exponents)
+    np.multiply(aims, exponents[0], out=product)
+    into.limited[rows] = product
+    np.multiply(aims, exponents[1], out=product)
+    into.offensive[rows] = product
+
+
+def _commitments_py(  # noqa: PLR0917 (a compiled pass takes its arrays by position)
+    rows: NDArray[np.intp],
+    credibility: FloatArray,
+    force: FloatArray,
+    coverage: FloatArray,
+    cost: FloatArray,
+    is_us: BoolArray,
+    world: FloatArray,
+    active: BoolArray,
+    scale: FloatArray,
+    us: FloatArray,
+    snapped: BoolArray,
+    attribution: FloatArray,
+    parameters: FloatArray,
+    table: Float32Array,
+    answer: FloatArray,
+    exponents: FloatArray,
+    aims: FloatArray,
+) -> None:
+    """What the commitments in force mean for each world in ``rows``, in float64.
+
+    Writes the prior mass, the answer shares by class, and the cost into ``table`` (as float32),
+    and leaves for numpy the answer shares (``answer``, for the probe-class weighting), the
+    exponents of a limited attack's and an offensive's odds, and the war aims over Ukraine's
+    strength. The operations are the numpy derivation's, in its order: sums over commitments in
+    column order from zero, the product from the first column.
+    """
+    prior_strength, sanctions_weight, risk_weight = parameters[0], parameters[1], parameters[2]
+    limited_log_odds, log_hr_peacekeeping = parameters[3], parameters[4]
+    attributed = parameters[5] != 0.0
+    for slot in range(rows.size):
+        i = rows[slot]
+        not_failing = 1.0
+        force_sum = 0.0
+        cost_sum = 0.0
+        air = sea = ground = 0.0
+        for j in range(credibility.shape[1]):
+            us_factor = us[i] if is_us[j] else 1.0
+            in_force = (1.0 if active[i, j] else 0.0) * scale[i, j]
+            # independent guarantors: the guarantee fails only if every one of them fails
+            credible = credibility[i, j] * us_factor * (1.0 if active[i, j] else 0.0)
+            credible = _clip_unit(credible)
+            not_failing = 1.0 - credible if j == 0 else not_failing * (1.0 - credible)
+            force_sum += force[i, j] * in_force
+            cost_sum += cost[i, j] * in_force
+            answering = in_force * us_factor
+            air += coverage[i, j, 0] * answering
+            sea += coverage[i, j, 1] * answering
+            ground += coverage[i, j, 2] * answering
+        air, sea, ground = _at_most_one(air), _at_most_one(sea), _at_most_one(ground)
+        if attributed:
+            air, sea, ground = air * attribution[i], sea * attribution[i], ground * attribution[i]
+        answer[0, slot], answer[1, slot], answer[2, slot] = air, sea, ground
+        table[_PRIOR_MASS, i] = prior_strength * (1.0 - not_failing)
+        table[_GROUND, i] = ground
+        table[_SEA_GAIN, i] = sea - ground
+        table[_AIR_GAIN, i] = air - sea
+        table[_COST_ROW, i] = cost_sum
+        # a sanction that has snapped back no longer deters
+        sanctions = sanctions_weight * world[0, i] * (0.0 if snapped[i] else 1.0)
+        risk = risk_weight * (world[1, i] - 0.5)
+        # exp of the threat Russia poses at full capacity: log(war aims / Ukraine's strength)
+        aims[slot] = world[2, i] / world[3, i]
+        exponents[0, slot] = limited_log_odds + risk - sanctions
+        # risk appetite raises every escalation, the offensive included: raising only the
+        # probes' odds would, through the choice's normalisation, make a bolder Kremlin *less*
+        # likely to attack
+        peacekeeping = log_hr_peacekeeping * _at_most_one(force_sum)
+        exponents[1, slot] = world[4, i] + peacekeeping - sanctions + risk
+
+
+def _at_most_one_py(value: float) -> float:
+    """As numpy's ``minimum(value, 1.0)``: a NaN stays NaN."""
+    return 1.0 if value > 1.0 else value
+
+
+def _clip_unit_py(value: float) -> float:
+    """As numpy's ``clip(value, 0.0, 1.0)``: a NaN stays NaN and -0.0 becomes 0.0."""
+    if value != value:  # noqa: PLR0124 (the NaN test, as numpy's)
+        return value
+    value = value if value > 0.0 else 0.0
+    return value if value < 1.0 else 1.0
 
 
 def simulate(
@@ -315,9 +435,11 @@ def simulate(
     n, m = inputs.active.shape
     b = behaviour
     f32 = np.float32
-    columns = _ByCommitment.of(inputs)
-    active = np.array(inputs.active.T, dtype=bool)  # (m, n), like `columns`
-    scale = np.ones((m, n))
+    per_world = _PerWorld.of(inputs)
+    scratch = np.empty(7 * n)  # the derivation's working space
+    active = np.array(inputs.active, dtype=bool)  # (n, m), a copy the triggers change
+    scale = np.ones((n, m))
+    us_columns = np.flatnonzero(inputs.is_us)
     us = np.array(inputs.us_resolve, dtype=np.float64)
     us_lapsed = np.zeros(n, dtype=bool)
     snapped = np.zeros(n, dtype=bool)
@@ -331,14 +453,14 @@ def simulate(
         _derive(
             in_force,
             rows,
-            inputs,
-            columns,
+            per_world,
             b,
             active=active,
             scale=scale,
             us=us,
             snapped=snapped,
             attribution=attribution,
+            scratch=scratch,
         )
 
     derive(slice(None))
@@ -436,7 +558,8 @@ def simulate(
         if month in elections:
             swing, _ = uniform_pair(keys, month, 0)
             us = np.clip(us + inputs.us_election_swing * (2.0 * swing - 1.0), 0.0, 1.0)
-            derive(slice(None))
+            if us_columns.size:  # without a US commitment, nothing derived reads US resolve
+                derive(slice(None))
         if month == 0 or month in elections:  # US resolve moves only at elections
             newly_lapsed = (us < b.us_lapse_resolve) & ~us_lapsed
             us_lapsed |= newly_lapsed
@@ -494,17 +617,17 @@ def simulate(
                 if rule.action is Action.SNAP_BACK_SANCTIONS:
                     snapped |= fire
                 elif rule.action is Action.REINFORCE:
-                    scale[column, fire] *= rule.factor
+                    scale[fire, column] *= rule.factor
                 elif rule.action is Action.LAPSE:
-                    active[column, fire] = False
+                    active[fire, column] = False
                 else:
-                    active[column, fire] = True
+                    active[fire, column] = True
                 changed |= fire
         if newly_lapsed.any():
-            active[np.ix_(np.flatnonzero(inputs.is_us), newly_lapsed)] = False
+            active[np.ix_(newly_lapsed, us_columns)] = False
             changed = changed | newly_lapsed
         if month in expiring:
-            active[expiring[month], :] = False
+            active[:, expiring[month]] = False
             changed = np.ones(n, dtype=bool)
         if changed.any():
             derive(np.flatnonzero(changed))
@@ -746,6 +869,9 @@ def _month_py(  # noqa: PLR0917 (a compiled pass takes its arrays by position)
     return at_peace
 
 
+_at_most_one = _compiled(_at_most_one_py)
+_clip_unit = _compiled(_clip_unit_py)
+_commitments = _compiled(_commitments_py)
 _exponents = _compiled(_exponents_py)
 _month = _compiled(_month_py)
 
