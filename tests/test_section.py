@@ -89,7 +89,7 @@ def test_out_of_bounds_names_the_parameter_and_the_first_bad_value() -> None:
 
 
 def test_lazy_layers_are_drawn_once_and_only_when_read() -> None:
-    from guarantor.section import LazyLayers
+    from guarantor.section import Lazy
 
     calls = []
 
@@ -97,10 +97,23 @@ def test_lazy_layers_are_drawn_once_and_only_when_read() -> None:
         calls.append(1)
         return {"field": {"type": "FeatureCollection"}}
 
-    layers = LazyLayers(draw)
+    layers = Lazy(draw)
     section = Section("air", "Air", "ok", (Metric.of("a_km", [1], "km", "r"),), layers=layers)
     assert section.metric("a_km").unit == "km"
     assert calls == []
     assert sorted(section.layers) == ["field"]
     assert section.to_dict()["layers"]["field"]["type"] == "FeatureCollection"
     assert calls == [1]
+
+
+def test_lazy_tables_pickle_as_the_dict_they_compute() -> None:
+    import pickle
+
+    from guarantor.section import Lazy
+
+    tables = Lazy(lambda: {"rows": [{"month": 1, "value": 2.5}]})
+    section = Section("s", "S", "ok", (Metric.of("a", [1], "1", "r"),), tables=tables)
+    copied = pickle.loads(pickle.dumps(section))
+    assert type(copied.tables) is dict
+    assert copied.tables == {"rows": [{"month": 1, "value": 2.5}]}
+    assert copied.metric("a").value.tolist() == [1.0]

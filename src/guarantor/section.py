@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -31,6 +31,7 @@ Worlds = Mapping[str, NDArray[np.float64]]
 """World parameters by name; every array has the same length (the number of worlds)."""
 
 GeoJSON = dict[str, Any]
+V = TypeVar("V")
 
 
 def n_worlds(worlds: Worlds | None) -> int:
@@ -67,26 +68,32 @@ def world_parameter(
     return np.full(size, value, dtype=np.float64)
 
 
-class LazyLayers(Mapping[str, GeoJSON]):
-    """Map layers drawn only when first read: simulations read metrics, never the layers."""
+class Lazy(Mapping[str, V]):
+    """Map layers or tables computed only when first read: simulations read metrics only.
 
-    def __init__(self, draw: Callable[[], Mapping[str, GeoJSON]]) -> None:
-        self._draw = draw
-        self._layers: Mapping[str, GeoJSON] | None = None
+    Pickles as the plain dict it computes (a worker may send a section anywhere).
+    """
 
-    def _drawn(self) -> Mapping[str, GeoJSON]:
-        if self._layers is None:
-            self._layers = self._draw()
-        return self._layers
+    def __init__(self, compute: Callable[[], Mapping[str, V]]) -> None:
+        self._compute = compute
+        self._values: Mapping[str, V] | None = None
 
-    def __getitem__(self, name: str) -> GeoJSON:
-        return self._drawn()[name]
+    def _computed(self) -> Mapping[str, V]:
+        if self._values is None:
+            self._values = self._compute()
+        return self._values
+
+    def __getitem__(self, name: str) -> V:
+        return self._computed()[name]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._drawn())
+        return iter(self._computed())
 
     def __len__(self) -> int:
-        return len(self._drawn())
+        return len(self._computed())
+
+    def __reduce__(self) -> tuple[type[dict[str, V]], tuple[dict[str, V]]]:
+        return dict, (dict(self._computed()),)
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from guarantor.instruments.air.reach import forbidden_for, pledge_transit, world
 from guarantor.instruments.air.threats import Defence, caught_share, threat_paths
 from guarantor.instruments.air.upkeep import Upkeep, upkeep
 from guarantor.packages.schema import Package
-from guarantor.section import LazyLayers, Metric, Section, Worlds
+from guarantor.section import Lazy, Metric, Section, Worlds
 from guarantor.theatre import Theatre
 from guarantor.theatre.schema import Place
 
@@ -547,7 +547,7 @@ def _section(theatre: Theatre, data: AirData, r: _Results) -> Section:
         title="Air: guarding Ukraine's skies",
         verdict=_verdict(pledges, metrics, r),
         metrics=metrics,
-        layers=LazyLayers(lambda: _layers(theatre, r)),
+        layers=Lazy(lambda: _layers(theatre, r)),
         tables=_tables(r),
         notes=(
             "Reaction times use each type's cruise speed, the commitment's readiness (RS-15 by "

@@ -15,6 +15,8 @@ deterministic (``rng`` is accepted for the shared contract).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from guarantor.instruments.sanctions import views
@@ -38,7 +40,7 @@ from guarantor.packages.schema import (
     SanctionsSnapback,
     TriggerAction,
 )
-from guarantor.section import Metric, Section, Worlds
+from guarantor.section import Lazy, Metric, Section, Worlds
 from guarantor.theatre import Theatre
 
 LEVELS = tuple(SanctionsLevel)
@@ -118,14 +120,18 @@ def assess(
     values = parameters(worlds, data)
     level, after, commitments = package_levels(package)
     reference = status_quo_lost(data, values)
-    regimes = {each: regime(each, data, values, reference_lost_mbd=reference) for each in LEVELS}
+    regimes = {
+        each: regime(each, data, values, reference_lost_mbd=reference)
+        for each in dict.fromkeys((data.levels[level].peace, after))
+    }
     peace = regimes[data.levels[level].peace]
     violation = regimes[after]
     snap = snapback_process(level, commitments, data, values["snapback_enforcement_probability"])
     if after is peace.level:
         snap = Process(snap.body, snap.automatic, ())
-    track = paths(peace, after, snap, data, values)
+    # the metrics read the cost window's months only; the charted horizon is for the tables
     window = int(data.snapback.cost_window_months.value)
+    track = paths(peace, after, snap, data, values, horizon=window)
     lost = track.peace[:, :window] - track.expected[:, :window]
     cost = np.asarray(lost.mean(axis=1), dtype=np.float64)
     eu_cost = np.asarray(track.eu_cost_expected[:, :window].mean(axis=1), dtype=np.float64)
@@ -221,33 +227,40 @@ def assess(
             "cost to the sanctioning side: Brent's rise on the EU's oil imports after a violation",
         ),
     )
-    tables = {
-        "levels": [views.level_row(each, regimes[each], data) for each in LEVELS],
-        "commitments": [
-            {
-                "id": c.id,
-                "actor": c.actor,
-                "level": c.level.value,
-                "automatic": c.automatic,
-                "conditional": c.conditional,
-                "conditions": [condition.describe() for condition in c.conditions],
-            }
-            for c in commitments
-        ],
-        "paths": views.path_rows(track),
-        "lag": [{"body": snap.body, "automatic": snap.automatic, **views.lag_band(snap)}]
-        if snap.outcomes
-        else [],
-        "history": reproduce_history(data),
-        "budget_history": reproduce_budget_history(data),
-        "episode": reproduce_episode(data),
-    }
+
+    def tables() -> dict[str, list[dict[str, Any]]]:
+        every = {
+            each: regimes.get(each) or regime(each, data, values, reference_lost_mbd=reference)
+            for each in LEVELS
+        }
+        return {
+            "levels": [views.level_row(each, every[each], data) for each in LEVELS],
+            "commitments": [
+                {
+                    "id": c.id,
+                    "actor": c.actor,
+                    "level": c.level.value,
+                    "automatic": c.automatic,
+                    "conditional": c.conditional,
+                    "conditions": [condition.describe() for condition in c.conditions],
+                }
+                for c in commitments
+            ],
+            "paths": views.path_rows(paths(peace, after, snap, data, values)),
+            "lag": [{"body": snap.body, "automatic": snap.automatic, **views.lag_band(snap)}]
+            if snap.outcomes
+            else [],
+            "history": reproduce_history(data),
+            "budget_history": reproduce_budget_history(data),
+            "episode": reproduce_episode(data),
+        }
+
     return Section(
         name="sanctions",
         title="Sanctions on Russian oil",
         verdict=views.verdict(level, after, peace, cost, snap),
         metrics=metrics,
-        tables=tables,
+        tables=Lazy(tables),  # computed when shown: a simulation reads the metrics only
         notes=views.notes(level, after, commitments, snap if snap.outcomes else None),
     )
 

@@ -137,9 +137,15 @@ def paths(
     snap: Process,
     data: SanctionsData,
     parameters: dict[str, FloatArray],
+    *,
+    horizon: int | None = None,
 ) -> Paths:
-    """Revenue in peace, once sanctions are enacted, and in expectation, for each month."""
-    horizon = int(data.snapback.horizon_months.value)
+    """Revenue in peace, once sanctions are enacted, and in expectation, for each month.
+
+    Over ``horizon`` months (default: the data's charted horizon); each month's numbers are the
+    same whatever the horizon, so a shorter one serves a metric over the first months.
+    """
+    horizon = int(data.snapback.horizon_months.value) if horizon is None else horizon
     months = np.arange(horizon, dtype=np.float64)
     size = peace.revenue_usd_bn_per_month.shape[0]
     bite = parameters["sanctions_bite"]
