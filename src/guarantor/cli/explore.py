@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 DEFAULT_MODEL = "guarantor.durability:run"
 """``guarantor.explore.design.DEFAULT_MODEL``, here so that ``--help`` need not import explore."""
-DEFAULT_CHUNK_SIZE = 50_000
+DEFAULT_CHUNK_SIZE = 25_000
 """``guarantor.explore.design.DEFAULT_CHUNK_SIZE`` (a test holds the two equal)."""
 DEFAULT_MONTHS = 120
 StoreOption = typer.Option(Path("guarantor-store"), "--store", help="Results store directory.")

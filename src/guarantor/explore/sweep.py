@@ -106,7 +106,10 @@ class StoreRef:
     design_hash: str
 
 
-@lru_cache(maxsize=4)
+# Two runs at a time: a worker serves the run in progress (and perhaps a second client's); a
+# finished run's worlds only hold memory. Keeping four made every third or fourth sweep of 10^6
+# experiments 30-40 % slower on two workers (benchmarks/bench_explore.py --scaling).
+@lru_cache(maxsize=2)
 def load_context(root: str, design_hash: str) -> SweepContext:
     """Read a run's context back from its store (once per worker process).
 
