@@ -58,6 +58,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from guarantor.explore.cluster import ProcessCluster, peak_rss_bytes
+from guarantor.explore.dask_executor import local_worker_environ
 from guarantor.explore.design import DEFAULT_CHUNK_SIZE, DEFAULT_MODEL, Design, design_points
 from guarantor.explore.executors import DaskExecutor, cached_theatre, resolve_model, run_chunk
 from guarantor.explore.store import Store
@@ -302,7 +303,11 @@ def _plain_share(queue: Any, start: Any, work: tuple[int, int, int, int]) -> Non
 
 
 def plain_processes(experiments: int, months: int, processes: int) -> float:
-    """Seconds for the design's kernel calls split over ``processes`` plain processes."""
+    """Seconds for the design's kernel calls split over ``processes`` plain processes.
+
+    Each process gets a Dask worker's environment (one BLAS thread, the same glibc settings),
+    so the ceiling compares like with like.
+    """
     context = get_context("spawn")
     queue, start = context.Queue(), context.Event()
     workers = [
@@ -311,8 +316,18 @@ def plain_processes(experiments: int, months: int, processes: int) -> float:
         )
         for share in range(processes)
     ]
-    for worker in workers:
-        worker.start()
+    environ = {name: str(value) for name, value in local_worker_environ().items()}
+    saved = {name: os.environ.get(name) for name in environ}
+    os.environ.update(environ)
+    try:
+        for worker in workers:
+            worker.start()
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
     for _ in workers:
         assert queue.get()[0] == "ready"
     start.set()

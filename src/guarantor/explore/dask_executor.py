@@ -54,6 +54,23 @@ def worker_environment() -> dict[str, str]:
     return {**variables, **MALLOC_ENVIRON}
 
 
+def local_worker_environ() -> dict[str, Any]:
+    """The environment our local cluster's nannies give each worker process.
+
+    Dask's own (one thread for OpenMP, MKL and OpenBLAS) without its ``MALLOC_TRIM_THRESHOLD_``,
+    which also switches off glibc's dynamic mmap threshold: every array above 128 KiB is then
+    mmapped and unmapped, and the page faults made the kernel 1.5x slower per worker and two
+    workers slower than one (benchmarks/bench_explore.py). Our workers keep Python's usual
+    allocator, with :data:`MALLOC_ENVIRON`.
+    """
+    import dask.config
+
+    environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}))
+    environ.pop("MALLOC_TRIM_THRESHOLD_", None)
+    environ.update(MALLOC_ENVIRON)
+    return environ
+
+
 def _dask_text(value: Any) -> str:
     return str(value) if not isinstance(value, bool) else ("True" if value else "False")
 
@@ -94,14 +111,10 @@ class DaskExecutor(Executor):
                 ) from None
         else:
             dask_config: Any = importlib.import_module("dask.config")
-            environ = dict(dask_config.get("distributed.nanny.pre-spawn-environ", {}))
-            # Dask's nannies set MALLOC_TRIM_THRESHOLD_, which also switches off glibc's dynamic
-            # mmap threshold: every array above 128 KiB is then mmapped and unmapped, and the
-            # page faults made the kernel 1.5x slower per worker and two workers slower than
-            # one (benchmarks/bench_explore.py). Our workers keep Python's usual allocator.
-            environ.pop("MALLOC_TRIM_THRESHOLD_", None)
-            environ.update(MALLOC_ENVIRON)
-            settings = {"distributed.nanny.pre-spawn-environ": environ, **WORKER_SETTINGS}
+            settings = {
+                "distributed.nanny.pre-spawn-environ": local_worker_environ(),
+                **WORKER_SETTINGS,
+            }
             with dask_config.set(settings):
                 self._cluster = dask_distributed.LocalCluster(
                     n_workers=max(1, workers or 1),

@@ -36,7 +36,7 @@ DEFAULT_CHUNK_SIZE = 25_000
 """Worlds per chunk by default. Large enough that a call's fixed costs (the sanctions model's
 per-chunk work, the Parquet commit) stay small; small enough that two workers' working sets
 share the machine's caches: on 2 cores, 2 workers against 1 went from 1.57-1.65x at 50,000
-worlds to 1.72-1.76x at 25,000, and each worker was faster too (benchmarks/bench_explore.py)."""
+worlds to 1.72-1.77x at 25,000, and each worker was faster too (benchmarks/bench_explore.py)."""
 
 
 def _digest(data: Any) -> str:
