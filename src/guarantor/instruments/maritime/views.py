@@ -1,14 +1,15 @@
-"""What the section shows: tables (ports, port groups, modes, ships) and map layers."""
+"""What the sea section shows: the verdict, tables (ports, port groups, modes, ships) and layers."""
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from guarantor.geo import feature_collection
+from guarantor.instruments.maritime import navies
 from guarantor.instruments.maritime.convoys import ConvoyPlan
 from guarantor.instruments.maritime.data import MaritimeData
 from guarantor.instruments.maritime.escorts import (
@@ -21,7 +22,11 @@ from guarantor.instruments.maritime.escorts import (
 )
 from guarantor.instruments.maritime.flow import LaneFlow, Parameters
 from guarantor.instruments.maritime.geometry import KM_PER_NMI, CorridorGeometry
+from guarantor.instruments.maritime.montreux import Ruling
 from guarantor.theatre import Theatre
+
+if TYPE_CHECKING:
+    from guarantor.instruments.maritime.model import Result
 
 FloatArray = NDArray[np.float64]
 
@@ -202,3 +207,36 @@ def stations_layer(
             for number, (x, y) in enumerate(zip(lon, lat, strict=True))
         )
     return feature_collection(features, name="patrol_stations")
+
+
+def verdict(result: Result, ruling: Ruling) -> str:
+    """One paragraph: ships pledged and needed, coverage, tonnes, damage, Montreux, inventory."""
+    geometry, need, guard = result.geometry, result.need, result.guard
+    protected, unprotected = result.protected, result.unprotected
+    ships_pledged = result.ships_pledged
+    barred = ruling.ships_barred
+    articles = sorted({v.article for v in ruling.verdicts if v.barred})
+    montreux = (
+        f"straits {ruling.straits.scenario.value}: Montreux bars {barred} pledged "
+        f"ship{'s' if barred != 1 else ''} ({'; '.join(articles)})"
+        if barred
+        else f"straits {ruling.straits.scenario.value}: no pledged ship barred by Montreux"
+    )
+    beyond = navies.ships_beyond_inventory(result.chosen.checks)
+    first = next((row["derivation"] for row in result.chosen.checks if row["flagged"]), "")
+    inventory = (
+        f"; {beyond} pledged ship{'s' if beyond != 1 else ''} beyond what the navies can "
+        f"commit (flagged: {first})"
+        if beyond
+        else ""
+    )
+    return (
+        f"{np.median(ships_pledged):.0f} ships pledged in the Black Sea against "
+        f"{np.median(need.ships_required):.0f} needed; escorts cover "
+        f"{np.median(guard.coverage_share):.0%} of the {geometry.length_km:.0f} km track; "
+        f"{np.median(protected.throughput_mt_per_month):.1f} Mt/month "
+        f"({np.median(unprotected.throughput_mt_per_month):.1f} unprotected), "
+        f"{np.median(protected.ships_damaged_per_month):.2f} ships damaged a month "
+        f"({np.median(unprotected.ships_damaged_per_month):.2f} unprotected); {montreux}"
+        f"{inventory}."
+    )
