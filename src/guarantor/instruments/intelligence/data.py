@@ -15,6 +15,8 @@ from guarantor.sourcing import Quantity, Source, Strict, load_sourced
 
 FloatArray = NDArray[np.float64]
 DATA_FILE = Path(__file__).parent / "data.yaml"
+SUSPENDING_PROVIDER = "USA"
+"""The provider whose feed the record shows suspended (March 2025)."""
 
 
 class AewType(Strict):

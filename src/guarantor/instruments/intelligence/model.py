@@ -33,6 +33,9 @@ Poland and Romania. Four effects, each per world:
 **Dependence**: the US feed can be suspended (the record: the pause of 5-11 March 2025). The
 section shows every figure with all providers and without the US, and what each provider brings
 alone; the durability simulation draws the pause's month per world and runs it.
+
+The section's metrics are named in :mod:`.metrics`, its verdict and tables written in
+:mod:`.views`.
 """
 
 from __future__ import annotations
@@ -47,12 +50,15 @@ from guarantor.errors import DataError, Problem
 from guarantor.geo import contains, distance_km
 from guarantor.instruments.air.sustain import cap_aircraft_required, time_on_station_h
 from guarantor.instruments.intelligence.data import (
+    SUSPENDING_PROVIDER,
     IntelligenceData,
     shipped_data,
     world_table,
 )
+from guarantor.instruments.intelligence.metrics import section_metrics, station_key
+from guarantor.instruments.intelligence.views import provider_rows, verdict, with_without_rows
 from guarantor.packages.schema import IntelligenceSharing, Package, magnitude
-from guarantor.section import Metric, Section, Worlds
+from guarantor.section import Lazy, Section, Worlds
 from guarantor.theatre import Theatre
 
 FloatArray = NDArray[np.float64]
@@ -60,8 +66,6 @@ EARTH_RADIUS_KM = 6371.0
 """Mean radius of the Earth (IUGG), km."""
 K_FACTOR = 4.0 / 3.0
 """Effective Earth radius factor of standard atmospheric refraction (the 4/3-earth model)."""
-SUSPENDING_PROVIDER = "USA"
-"""The provider whose feed the record shows suspended (March 2025)."""
 
 
 def radar_horizon_km(
@@ -198,11 +202,6 @@ class Picture:
     """How far a ground radar sees a low-level target (km)."""
 
 
-def station_key(station: str) -> str:
-    """A station's id as it appears in metric names (``poland-east`` → ``poland_east``)."""
-    return station.replace("-", "_")
-
-
 def picture(
     chosen: list[IntelligenceSharing],
     *,
@@ -294,7 +293,7 @@ def assess(
     rate = p["us_suspension_per_year"] * us
     suspended_share = np.clip(rate * p["suspension_months"] / 12.0, 0.0, 1.0)
     horizon = radar_horizon_km(p["aew_orbit_altitude_m"], p["low_level_target_altitude_m"])
-    metrics = _metrics(
+    metrics = section_metrics(
         data,
         p=p,
         found=found,
@@ -305,18 +304,23 @@ def assess(
         rate=rate,
         suspended_share=suspended_share,
     )
-    tables = {
-        "with_without_us": _with_without(everyone, without, nobody),
-        "providers": _providers(
-            chosen, found=found, held=held, cities=cities, p=p, data=data, nobody=nobody
-        ),
-    }
+
+    def tables() -> dict[str, list[dict[str, Any]]]:
+        # what each provider brings alone: one more picture per commitment, drawn when shown
+        alone = [
+            picture([c], found=found, held=held, cities=cities, p=p, data=data) for c in chosen
+        ]
+        return {
+            "with_without_us": with_without_rows(everyone, without, nobody),
+            "providers": provider_rows(chosen, found=found, held=held, alone=alone, nobody=nobody),
+        }
+
     return Section(
         "intelligence",
         "Intelligence",
-        _verdict(chosen, everyone, without, found, held),
+        verdict(chosen, everyone, without, found, held),
         metrics,
-        tables=tables,
+        tables=Lazy(tables),
         notes=(
             "AEW orbits fly over Poland and Romania only, as NATO's have since March 2014; "
             "their radar horizon against low-flying threats reaches western and south-western "
@@ -327,235 +331,18 @@ def assess(
     )
 
 
-def _q(values: FloatArray) -> float:
-    return round(float(np.median(values)), 3)
-
-
-def _with_without(everyone: Picture, without: Picture, nobody: Picture) -> list[dict[str, Any]]:
-    rows = []
-    for name, label, unit in (
-        ("warning_min", "warning against a low-level cruise missile", "min"),
-        ("attribution", "probes attributed within days", "share"),
-        ("targeting_factor", "Ukraine's strength factor from targeting support", "×"),
-    ):
-        all_value = _q(getattr(everyone, name))
-        rest = _q(getattr(without, name))
-        rows.append(
-            {
-                "measure": label,
-                "unit": unit,
-                "all_providers": all_value,
-                "without_us": rest,
-                "lost_without_us": round(all_value - rest, 3),
-                "no_sharing": _q(getattr(nobody, name)),
-            }
-        )
-    return rows
-
-
-def _providers(
-    chosen: list[IntelligenceSharing],
-    *,
-    found: list[Orbit],
-    held: FloatArray,
-    cities: _Cities,
-    p: dict[str, FloatArray],
-    data: IntelligenceData,
-    nobody: Picture,
-) -> list[dict[str, Any]]:
-    rows = []
-    for c in chosen:
-        alone = picture([c], found=found, held=held, cities=cities, p=p, data=data)
-        mine = [i for i, orbit in enumerate(found) if orbit.commitment == c.id]
-        rows.append(
-            {
-                "commitment": c.id,
-                "provider": c.actor,
-                "level": c.level.value,
-                "use": c.use.value,
-                "imagery": c.imagery,
-                "signals": c.signals,
-                "aew_orbits_asked": sum(found[i].asked for i in mine),
-                "aew_orbits_held": _q(held[mine].sum(axis=0)) if mine else 0.0,
-                "warning_gain_min": _q(alone.gain_min),
-                "attribution_gain": round(_q(alone.attribution) - _q(nobody.attribution), 3),
-                "targeting_factor": _q(alone.targeting_factor),
-                "suspendable": c.actor == SUSPENDING_PROVIDER,
-            }
-        )
-    return rows
-
-
-def _metrics(
-    data: IntelligenceData,
-    *,
-    p: dict[str, FloatArray],
-    found: list[Orbit],
-    held: FloatArray,
-    everyone: Picture,
-    without: Picture,
-    horizon: FloatArray,
-    rate: FloatArray,
-    suspended_share: FloatArray,
-) -> tuple[Metric, ...]:
-    sources = data.citations()
-    assumptions = tuple(
-        f"{name}: {q.assumption} ({q.low:g}-{q.high:g} {q.unit})"
-        for name, q in data.world
-        if q.assumption is not None
-    )
-
-    def metric(name: str, value: Any, unit: str, reason: str) -> Metric:
-        return Metric.of(name, value, unit, reason, sources=sources, assumptions=assumptions)
-
-    asked = np.array([orbit.asked for orbit in found])
-    size = horizon.size
-    stations = tuple(
-        item
-        for station_id in data.stations
-        for item in (
-            metric(
-                f"aew_coverage_{station_key(station_id)}",
-                everyone.station_up.get(station_id, np.zeros(size)),
-                "share",
-                f"share of time an AEW orbit is up over {data.stations[station_id].name}",
-            ),
-            metric(
-                f"aew_detection_km_{station_key(station_id)}",
-                everyone.station_seen_km.get(station_id, np.zeros(size)),
-                "km",
-                f"how far the orbit over {data.stations[station_id].name} sees a low-level "
-                "target: min(radio horizon, radar reach)",
-            ),
-        )
-    )
-    return (
-        metric(
-            "warning_time_min",
-            everyone.warning_min,
-            "min",
-            "warning against a low-level cruise missile, population-weighted over free Ukraine's "
-            "cities: ground radar horizon plus what AEW orbits see beyond it",
-        ),
-        metric(
-            "warning_gain_min",
-            everyone.gain_min,
-            "min",
-            "minutes of warning the AEW orbits add to the ground radar's (the air model detects "
-            "drones and cruise missiles this much earlier)",
-        ),
-        metric(
-            "alert_processing_min",
-            p["alert_processing_min"],
-            "min",
-            "floor of any detection delay: from a track to the alert at the fighters",
-        ),
-        metric(
-            "warning_time_without_us_min",
-            without.warning_min,
-            "min",
-            "warning time if the US feed stops (its AEW orbits included)",
-        ),
-        metric(
-            "aew_horizon_km",
-            horizon,
-            "km",
-            "4/3-earth radio horizon from the orbit's altitude to a low-level target",
-        ),
-        metric(
-            "aew_orbits_asked",
-            np.full(horizon.size, float(asked.sum())),
-            "orbits",
-            "continuous AEW orbits the package asks for",
-        ),
-        metric(
-            "aew_orbits_held",
-            held.sum(axis=0) if found else np.zeros(horizon.size),
-            "orbits",
-            "continuous orbits the deployable fleets hold (endurance, transit, sortie rate, "
-            "mission-capable rate)",
-        ),
-        metric(
-            "covered_population_share",
-            everyone.covered_share,
-            "share",
-            "share of free Ukraine's city population an AEW orbit sees low-level threats coming "
-            "to earlier than the ground radar",
-        ),
-        metric(
-            "attribution_probability",
-            everyone.attribution,
-            "share",
-            "chance a probe is attributed within days (national means plus shared imagery, "
-            "signals and AEW tracks): only an attributed probe can be answered",
-        ),
-        metric(
-            "attribution_without_us",
-            without.attribution,
-            "share",
-            "chance of attribution while the US feed is suspended",
-        ),
-        metric(
-            "targeting_factor",
-            everyone.targeting_factor,
-            "×",
-            "multiplier on Ukraine's effective strength from targeting support (best provider)",
-        ),
-        metric(
-            "targeting_factor_without_us",
-            without.targeting_factor,
-            "×",
-            "targeting multiplier while the US feed is suspended",
-        ),
-        metric(
-            "us_suspension_per_year",
-            rate,
-            "1/yr",
-            "rate at which the US suspends its feed (0 when the package has no US sharing)",
-        ),
-        metric(
-            "suspension_months",
-            p["suspension_months"],
-            "months",
-            "how long a suspension lasts (the March 2025 pause: six days)",
-        ),
-        metric(
-            "us_feed_suspended_share",
-            suspended_share,
-            "share",
-            "expected share of time the US feed is suspended",
-        ),
-        *stations,
-        metric(
-            "ground_detection_km",
-            everyone.ground_km,
-            "km",
-            "4/3-earth horizon of a ground radar's mast against a low-level target",
-        ),
-    )
-
-
-def _verdict(
-    chosen: list[IntelligenceSharing],
-    everyone: Picture,
-    without: Picture,
-    found: list[Orbit],
-    held: FloatArray,
-) -> str:
-    if not chosen:
-        return (
-            f"No intelligence sharing: {_q(everyone.warning_min):.1f} min of warning against a "
-            f"low-level cruise missile (ground radar); {_q(everyone.attribution):.0%} of probes "
-            "attributed by national means."
-        )
-    orbits_text = (
-        f"{_q(held.sum(axis=0)):.1f} of {sum(o.asked for o in found):g} AEW orbits held; "
-        if found
-        else "no AEW orbits; "
-    )
-    return (
-        f"{orbits_text}{_q(everyone.warning_min):.1f} min of warning against a low-level cruise "
-        f"missile; {_q(everyone.attribution):.0%} of probes attributed "
-        f"({_q(without.attribution):.0%} without the US feed); targeting ×"
-        f"{_q(everyone.targeting_factor):.3f} (×{_q(without.targeting_factor):.3f} without the US)."
-    )
+__all__ = [
+    "EARTH_RADIUS_KM",
+    "K_FACTOR",
+    "SUSPENDING_PROVIDER",
+    "Orbit",
+    "Picture",
+    "aircraft_per_orbit",
+    "assess",
+    "commitments",
+    "held_orbits",
+    "orbits",
+    "picture",
+    "radar_horizon_km",
+    "station_key",
+]
