@@ -1,7 +1,8 @@
 """What the air section shows: the verdict, the tables, the map layers and the notes.
 
 Functions that turn the model's :class:`~guarantor.instruments.air.model.Results` into text,
-rows and GeoJSON; the layers are computed only when read (a simulation reads metrics only).
+rows and GeoJSON; tables and layers are computed only when read (a simulation reads
+metrics only).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def section(theatre: Theatre, data: AirData, r: Results) -> Section:
         verdict=_verdict(r.pledges, metrics, r),
         metrics=metrics,
         layers=Lazy(lambda: _layers(theatre, r)),
-        tables=_tables(r),
+        tables=Lazy(lambda: _tables(r)),
         notes=(
             "Reaction times use each type's cruise speed, the commitment's readiness (RS-15 by "
             "default) and routes round Belarus, Russia, occupied Ukraine, the stand-off (round "

@@ -66,7 +66,7 @@ from guarantor.instruments.maritime.views import (
     verdict,
 )
 from guarantor.packages.schema import Package
-from guarantor.section import Section, Worlds
+from guarantor.section import Lazy, Section, Worlds
 from guarantor.theatre import Theatre
 
 FloatArray = NDArray[np.float64]
@@ -127,23 +127,27 @@ def assess(
         title="Sea: keeping the lane to Odesa open",
         verdict=verdict(result, default_ruling),
         metrics=section_metrics(data, result),
-        layers={
-            "corridor": corridor_layer(theatre, geometry, data),
-            "patrol_stations": stations_layer(geometry, chosen, need, p),
-        },
-        tables={
-            "ports": ports_table(geometry, p),
-            "port_groups": groups_table(data, protected, unprotected),
-            "modes": modes_table(
-                result.protected, result.convoyed, result.convoy, result.convoy_preferred
-            ),
-            "commitments": default_ruling.commitments(),
-            "montreux_violations": [v.as_dict() for v in default_ruling.violations],
-            "montreux_verdicts": [v.as_dict() for v in default_ruling.verdicts],
-            "ships": ships_table(chosen, p),
-            "navies": list(chosen.checks),
-            **_shortfall(theatre, chosen, need),
-        },
+        layers=Lazy(
+            lambda: {
+                "corridor": corridor_layer(theatre, geometry, data),
+                "patrol_stations": stations_layer(geometry, chosen, need, p),
+            }
+        ),
+        tables=Lazy(
+            lambda: {
+                "ports": ports_table(geometry, p),
+                "port_groups": groups_table(data, protected, unprotected),
+                "modes": modes_table(
+                    result.protected, result.convoyed, result.convoy, result.convoy_preferred
+                ),
+                "commitments": default_ruling.commitments(),
+                "montreux_violations": [v.as_dict() for v in default_ruling.violations],
+                "montreux_verdicts": [v.as_dict() for v in default_ruling.verdicts],
+                "ships": ships_table(chosen, p),
+                "navies": list(chosen.checks),
+                **_shortfall(theatre, chosen, need),
+            }
+        ),
         notes=(
             "Conditions on commitments are not evaluated here: every pledged ship counts "
             "(the durability simulation switches conditional commitments on and off).",
