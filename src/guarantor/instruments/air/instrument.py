@@ -14,6 +14,7 @@ from guarantor.instruments.contract import (
     EditorField,
     Effect,
     Handover,
+    InstrumentModel,
     Lever,
     per_year_to_per_month_bn,
 )
@@ -273,7 +274,7 @@ def _world_parameters() -> Mapping[str, Quantity]:
     return own | {name: getattr(warning, name) for name in WARNING_NAMES}
 
 
-INSTRUMENT = AirInstrument(
+INSTRUMENT: InstrumentModel = AirInstrument(
     name="air",
     title="Air",
     reads=(Instrument.AIR_POLICING,),

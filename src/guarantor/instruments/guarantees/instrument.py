@@ -13,6 +13,7 @@ from guarantor.instruments.contract import (
     EditorField,
     Effect,
     Handover,
+    InstrumentModel,
     Lever,
 )
 from guarantor.instruments.guarantees.issues import positions as _positions
@@ -165,7 +166,7 @@ class GuaranteesInstrument(InstrumentBase):
         }
 
 
-INSTRUMENT = GuaranteesInstrument(
+INSTRUMENT: InstrumentModel = GuaranteesInstrument(
     name="guarantees",
     title="Guarantees",
     reads=(Instrument.US_BACKSTOP, Instrument.NATO_MEMBERSHIP, Instrument.BILATERAL_TREATY),

@@ -14,6 +14,7 @@ from guarantor.instruments.contract import (
     EditorField,
     Effect,
     Handover,
+    InstrumentModel,
     Lever,
     LeverValue,
 )
@@ -298,7 +299,7 @@ def _world_parameters() -> Mapping[str, Quantity]:
     return {name: getattr(world, name) for name in WORLD_NAMES}
 
 
-INSTRUMENT = IntelligenceInstrument(
+INSTRUMENT: InstrumentModel = IntelligenceInstrument(
     name="intelligence",
     title="Intelligence",
     reads=(Instrument.INTELLIGENCE_SHARING,),

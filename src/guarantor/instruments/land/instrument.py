@@ -14,6 +14,7 @@ from guarantor.instruments.contract import (
     EditorField,
     Effect,
     Handover,
+    InstrumentModel,
     Lever,
     per_year_to_per_month_bn,
     spread,
@@ -354,7 +355,7 @@ class LandInstrument(InstrumentBase):
         }
 
 
-INSTRUMENT = LandInstrument(
+INSTRUMENT: InstrumentModel = LandInstrument(
     name="land",
     title="Land",
     reads=(

@@ -13,6 +13,7 @@ from guarantor.instruments.contract import (
     EditorField,
     Effect,
     Handover,
+    InstrumentModel,
     Lever,
     per_year_to_per_month_bn,
 )
@@ -134,7 +135,7 @@ class MaritimeInstrument(InstrumentBase):
         }
 
 
-INSTRUMENT = MaritimeInstrument(
+INSTRUMENT: InstrumentModel = MaritimeInstrument(
     name="sea",
     title="Sea",
     reads=(Instrument.MARITIME_SECURITY,),

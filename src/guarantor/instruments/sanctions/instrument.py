@@ -13,6 +13,7 @@ from guarantor.instruments.contract import (
     EditorField,
     Effect,
     Handover,
+    InstrumentModel,
     Lever,
 )
 from guarantor.instruments.levers import level_lever, replaced
@@ -120,7 +121,7 @@ class SanctionsInstrument(InstrumentBase):
         }
 
 
-INSTRUMENT = SanctionsInstrument(
+INSTRUMENT: InstrumentModel = SanctionsInstrument(
     name="sanctions",
     title="Sanctions",
     reads=(Instrument.SANCTIONS_SNAPBACK,),
