@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from guarantor.instruments.air.data import WORLD_NAMES, load_data, shipped_data
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from guarantor.durability.calibration import Calibration
     from guarantor.section import Section
     from guarantor.theatre import Theatre
+    from guarantor.theatre.schema import AirBase
 
 
 def _aircraft(commitment: AirPolicing) -> float:
@@ -51,18 +52,17 @@ def _slower(commitment: Commitment, _: Theatre) -> Commitment | None:
     return replaced(commitment, readiness_min=magnitude(commitment.readiness_min, 15.0) + 30.0)
 
 
+def _from_kyiv(theatre: Theatre) -> Callable[[AirBase], float]:
+    """A base's squared distance from Kyiv in degrees: the order the base effects pick by."""
+    kyiv = theatre.place("kyiv")
+    lon, lat = magnitude(kyiv.lon), magnitude(kyiv.lat)
+    return lambda b: (magnitude(b.lon) - lon) ** 2 + (magnitude(b.lat) - lat) ** 2
+
+
 def _farthest_base(commitment: Commitment, theatre: Theatre) -> Commitment | None:
     """Every pledge moved to the listed base farthest from Kyiv."""
     assert isinstance(commitment, AirPolicing)
-    kyiv = theatre.place("kyiv")
-    bases = theatre.data.places.air_bases
-    far = max(
-        bases,
-        key=lambda b: (
-            (magnitude(b.lon) - magnitude(kyiv.lon)) ** 2
-            + (magnitude(b.lat) - magnitude(kyiv.lat)) ** 2
-        ),
-    )
+    far = max(theatre.data.places.air_bases, key=_from_kyiv(theatre))
     moved = tuple(p.model_copy(update={"base": far.id}) for p in commitment.aircraft)
     return replaced(commitment, aircraft=moved)
 
@@ -85,14 +85,7 @@ def _tankers_nearest(commitment: Commitment, theatre: Theatre) -> Commitment | N
     assert isinstance(commitment, AirPolicing)
     if not commitment.tankers:
         return None
-    kyiv = theatre.place("kyiv")
-    near = min(
-        theatre.data.places.air_bases,
-        key=lambda b: (
-            (magnitude(b.lon) - magnitude(kyiv.lon)) ** 2
-            + (magnitude(b.lat) - magnitude(kyiv.lat)) ** 2
-        ),
-    )
+    near = min(theatre.data.places.air_bases, key=_from_kyiv(theatre))
     moved = tuple(p.model_copy(update={"base": near.id}) for p in commitment.tankers)
     return replaced(commitment, tankers=moved)
 
