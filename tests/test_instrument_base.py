@@ -76,10 +76,6 @@ class _Toy(InstrumentBase):
     def effects(self) -> tuple[Effect, ...]:
         return ()
 
-    @property
-    def editor_fields(self) -> Mapping[str, tuple[EditorField, ...]]:
-        return {}
-
 
 _PARAMETERS = {
     "toy_share": Quantity(value=0.5, unit="share", assumption="a toy share", low=0.25, high=0.75)
@@ -108,6 +104,7 @@ def test_a_minimal_instrument_on_the_base_is_an_instrument_model(
         calls,
         world=_PARAMETERS,
         data_kinds=(DataKind("toy data", "toys", lambda path: {"path": path}),),
+        editor_fields={"monitoring_mission": (EditorField("monitors", "monitors", "number"),)},
         issues=lambda package: positions,
     )
     package = packages["minsk-monitors"]
@@ -118,6 +115,7 @@ def test_a_minimal_instrument_on_the_base_is_an_instrument_model(
     assert section.metric("count").value.tolist() == [0.0, 1.0, 2.0]
     assert toy.world_parameters is _PARAMETERS
     assert [kind.kind for kind in toy.data_kinds] == ["toy data"]
+    assert [f.name for f in toy.editor_fields["monitoring_mission"]] == ["monitors"]
     assert toy.positions(package) == positions
     assert registry.needs(toy) == ()
     handed = toy.handover(section, package, None)  # type: ignore[arg-type]
@@ -158,6 +156,7 @@ def test_a_deterministic_model_gets_no_rng_and_lazy_parameters_are_read_when_ask
     toy.assess(theatre, packages["minsk-monitors"], None, rng=np.random.default_rng(1))
     assert calls.calls[0][3] == {}
     assert toy.positions(packages["minsk-monitors"]) == ()  # no issue coding: no positions
+    assert toy.editor_fields == {}  # and no form
 
 
 @pytest.mark.parametrize("name", registry.NAMES)

@@ -3,10 +3,11 @@
 Every ``instruments/<name>/instrument.py`` exposes an object that implements
 :class:`~guarantor.instruments.contract.InstrumentModel`. Most of that contract is the same in
 every instrument: ``assess`` runs the instrument's model function, ``world_parameters`` lists the
-model's parameters, ``data_kinds`` the files it ships, ``positions`` asks its issue coding, and
-``needs`` names the sections it takes. :class:`InstrumentBase` holds those once, as fields an
-instrument is built with; the subclass in each ``instrument.py`` keeps only what is its own:
-``handover``, ``levers``, ``effects`` and ``editor_fields``.
+model's parameters, ``data_kinds`` the files it ships, ``editor_fields`` the web editor's form,
+``positions`` asks its issue coding and ``needs`` names the sections it takes.
+:class:`InstrumentBase` holds those once, as fields an instrument is built with; the
+subclass in each ``instrument.py`` keeps only what is its own logic: ``handover``, ``levers``
+and ``effects``.
 
 The module also holds the pieces several instruments' effects and hand-overs were each writing
 again: a step up an ordered ladder (:func:`step_up`), a flag switched on (:func:`switched_on`),
@@ -26,6 +27,7 @@ from guarantor.instruments.contract import (
     PROBE_CLASSES,
     CommitmentColumns,
     DataKind,
+    EditorField,
     FloatArray,
     IssuePosition,
     spread,
@@ -59,8 +61,9 @@ class InstrumentBase:
     rng=rng)``: without ``rng`` when ``takes_rng`` is False (a deterministic model whose
     signature has none), and with ``inputs=`` (the sections named in ``needs``) when the
     registry has them at hand. ``world`` gives the world parameters (a mapping, or a function
-    returning one); ``data_kinds`` the data files; ``issues`` where a package's commitments put
-    it on the bargaining model's issue dimensions (none when not given).
+    returning one); ``data_kinds`` the data files; ``editor_fields`` the web editor's form for a
+    new commitment of each kind it reads; ``issues`` where a package's commitments put it on the
+    bargaining model's issue dimensions (none when not given).
     """
 
     name: str
@@ -69,6 +72,9 @@ class InstrumentBase:
     model: Callable[..., Section] = field(repr=False, compare=False)
     world: WorldParameters = field(default_factory=dict, repr=False, compare=False)
     data_kinds: tuple[DataKind, ...] = ()
+    editor_fields: Mapping[str, tuple[EditorField, ...]] = field(
+        default_factory=dict, compare=False
+    )
     issues: Callable[[Package], tuple[IssuePosition, ...]] = field(
         default=_no_positions, repr=False, compare=False
     )

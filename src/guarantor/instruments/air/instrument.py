@@ -240,18 +240,6 @@ class AirInstrument(InstrumentBase):
             ),
         )
 
-    @property
-    def editor_fields(self) -> Mapping[str, tuple[EditorField, ...]]:
-        """The air-policing form: pledges, stand-off and readiness."""
-        return {
-            Instrument.AIR_POLICING.value: (
-                EditorField("aircraft", "fighters", "pledges", unit="aircraft"),
-                EditorField("tankers", "tankers", "pledges", unit="aircraft"),
-                EditorField("standoff_km", "stand-off from Russia", "number", unit="km"),
-                EditorField("readiness_min", "alert readiness", "number", unit="min"),
-            )
-        }
-
 
 def _world_parameters() -> Mapping[str, Quantity]:
     """The air model's world parameters (``air/data.yaml``) and the warning model's.
@@ -276,6 +264,14 @@ INSTRUMENT: InstrumentModel = AirInstrument(
     data_kinds=(DataKind("air data", "threats", load_data),),
     issues=_positions,
     needs=("intelligence",),
+    editor_fields={
+        Instrument.AIR_POLICING.value: (
+            EditorField("aircraft", "fighters", "pledges", unit="aircraft"),
+            EditorField("tankers", "tankers", "pledges", unit="aircraft"),
+            EditorField("standoff_km", "stand-off from Russia", "number", unit="km"),
+            EditorField("readiness_min", "alert readiness", "number", unit="min"),
+        )
+    },
 )
 """The air section from ``air/model.py``; its data is ``air/data.yaml`` (threats, sortie and
 world parameters). It needs the intelligence section: its warning time shortens the detection

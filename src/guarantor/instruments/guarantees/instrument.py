@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -148,23 +147,6 @@ class GuaranteesInstrument(InstrumentBase):
             ),
         )
 
-    @property
-    def editor_fields(self) -> Mapping[str, tuple[EditorField, ...]]:
-        """The guarantees' forms."""
-        return {
-            Instrument.US_BACKSTOP.value: (
-                EditorField("level", "level", "choice", choices=tuple(BackstopLevel)),
-                EditorField("ratified", "ratified by the Senate", "flag"),
-            ),
-            Instrument.NATO_MEMBERSHIP.value: (
-                EditorField("track", "track", "choice", choices=tuple(NatoTrack)),
-            ),
-            Instrument.BILATERAL_TREATY.value: (
-                EditorField("form", "form", "choice", choices=tuple(TreatyForm)),
-                EditorField("years", "term", "number", unit="years"),
-            ),
-        }
-
 
 INSTRUMENT: InstrumentModel = GuaranteesInstrument(
     name="guarantees",
@@ -172,6 +154,19 @@ INSTRUMENT: InstrumentModel = GuaranteesInstrument(
     reads=(Instrument.US_BACKSTOP, Instrument.NATO_MEMBERSHIP, Instrument.BILATERAL_TREATY),
     model=_assess,
     issues=_positions,
+    editor_fields={
+        Instrument.US_BACKSTOP.value: (
+            EditorField("level", "level", "choice", choices=tuple(BackstopLevel)),
+            EditorField("ratified", "ratified by the Senate", "flag"),
+        ),
+        Instrument.NATO_MEMBERSHIP.value: (
+            EditorField("track", "track", "choice", choices=tuple(NatoTrack)),
+        ),
+        Instrument.BILATERAL_TREATY.value: (
+            EditorField("form", "form", "choice", choices=tuple(TreatyForm)),
+            EditorField("years", "term", "number", unit="years"),
+        ),
+    },
 )
 """The guarantees section from ``guarantees/model.py``. It has no world parameters and no data
 file of its own: the forms' credibilities are calibration parameters (the durability

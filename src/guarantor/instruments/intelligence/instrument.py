@@ -268,30 +268,6 @@ class IntelligenceInstrument(InstrumentBase):
             ),
         )
 
-    @property
-    def editor_fields(self) -> Mapping[str, tuple[EditorField, ...]]:
-        """The intelligence-sharing form."""
-        return {
-            Instrument.INTELLIGENCE_SHARING.value: (
-                EditorField(
-                    "level",
-                    "level",
-                    "choice",
-                    default="operational",
-                    choices=tuple(IntelligenceLevel),
-                ),
-                EditorField(
-                    "use",
-                    "may be used",
-                    "choice",
-                    default="within_ukraine",
-                    choices=tuple(SharingUse),
-                ),
-                EditorField("imagery", "satellite imagery", "flag", default=False),
-                EditorField("signals", "signals intelligence", "flag", default=False),
-            )
-        }
-
 
 def _world_parameters() -> Mapping[str, Quantity]:
     """The intelligence model's world parameters (``intelligence/data.yaml``), read on first use."""
@@ -307,6 +283,26 @@ INSTRUMENT: InstrumentModel = IntelligenceInstrument(
     world=_world_parameters,
     data_kinds=(DataKind("intelligence data", "aew_types", load_data),),
     takes_rng=False,
+    editor_fields={
+        Instrument.INTELLIGENCE_SHARING.value: (
+            EditorField(
+                "level",
+                "level",
+                "choice",
+                default="operational",
+                choices=tuple(IntelligenceLevel),
+            ),
+            EditorField(
+                "use",
+                "may be used",
+                "choice",
+                default="within_ukraine",
+                choices=tuple(SharingUse),
+            ),
+            EditorField("imagery", "satellite imagery", "flag", default=False),
+            EditorField("signals", "signals intelligence", "flag", default=False),
+        )
+    },
 )
 """The intelligence section from ``intelligence/model.py`` (deterministic: it takes no ``rng``);
 its data is ``intelligence/data.yaml`` (AEW types, stations, levels, world parameters).

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -329,31 +328,6 @@ class LandInstrument(InstrumentBase):
             ),
         )
 
-    @property
-    def editor_fields(self) -> Mapping[str, tuple[EditorField, ...]]:
-        """The land commitments' forms."""
-        return {
-            Instrument.REASSURANCE_FORCE.value: (
-                EditorField("troops", "troops", "number", unit="troops"),
-            ),
-            Instrument.MONITORING_MISSION.value: (
-                EditorField("monitors", "monitors", "number", unit="people"),
-            ),
-            Instrument.TRAINING_MISSION.value: (
-                EditorField("instructors", "instructors", "number", unit="people"),
-                EditorField("trainees_per_year", "trainees a year", "number", unit="trainees/yr"),
-            ),
-            Instrument.ARMS_SUPPLY.value: (
-                EditorField("usd_bn_per_year", "money for arms", "number", unit="USD bn/yr"),
-                EditorField("tonnes_per_day", "tonnes a day", "number", unit="t/d"),
-            ),
-            Instrument.ARMY_CAP.value: (
-                EditorField("troops", "troops", "number", unit="troops"),
-                EditorField("tanks", "tanks", "number", unit="systems"),
-                EditorField("artillery", "artillery", "number", unit="systems"),
-            ),
-        }
-
 
 INSTRUMENT: InstrumentModel = LandInstrument(
     name="land",
@@ -369,6 +343,27 @@ INSTRUMENT: InstrumentModel = LandInstrument(
     world=WORLD_PARAMETERS,
     data_kinds=(DataKind("land data", "tiers", load_data),),
     issues=_positions,
+    editor_fields={
+        Instrument.REASSURANCE_FORCE.value: (
+            EditorField("troops", "troops", "number", unit="troops"),
+        ),
+        Instrument.MONITORING_MISSION.value: (
+            EditorField("monitors", "monitors", "number", unit="people"),
+        ),
+        Instrument.TRAINING_MISSION.value: (
+            EditorField("instructors", "instructors", "number", unit="people"),
+            EditorField("trainees_per_year", "trainees a year", "number", unit="trainees/yr"),
+        ),
+        Instrument.ARMS_SUPPLY.value: (
+            EditorField("usd_bn_per_year", "money for arms", "number", unit="USD bn/yr"),
+            EditorField("tonnes_per_day", "tonnes a day", "number", unit="t/d"),
+        ),
+        Instrument.ARMY_CAP.value: (
+            EditorField("troops", "troops", "number", unit="troops"),
+            EditorField("tanks", "tanks", "number", unit="systems"),
+            EditorField("artillery", "artillery", "number", unit="systems"),
+        ),
+    },
 )
 """The land section from ``land/model.py``; its data is ``land/data.yaml`` (threat, planning
 factors, nations' policies, tiers, arms)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -125,15 +124,6 @@ class MaritimeInstrument(InstrumentBase):
             ),
         )
 
-    @property
-    def editor_fields(self) -> Mapping[str, tuple[EditorField, ...]]:
-        """The maritime-security form: ship pledges."""
-        return {
-            Instrument.MARITIME_SECURITY.value: (
-                EditorField("ships", "ships", "pledges", unit="ships"),
-            )
-        }
-
 
 INSTRUMENT: InstrumentModel = MaritimeInstrument(
     name="sea",
@@ -143,6 +133,11 @@ INSTRUMENT: InstrumentModel = MaritimeInstrument(
     world=WORLD_PARAMETERS,
     data_kinds=(DataKind("maritime data", "corridor", load_maritime),),
     issues=_positions,
+    editor_fields={
+        Instrument.MARITIME_SECURITY.value: (
+            EditorField("ships", "ships", "pledges", unit="ships"),
+        )
+    },
 )
 """The sea section from ``maritime/model.py``; its data is ``maritime/data.yaml`` (the corridor,
 its record and Montreux's rules)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -110,16 +109,6 @@ class SanctionsInstrument(InstrumentBase):
             ),
         )
 
-    @property
-    def editor_fields(self) -> Mapping[str, tuple[EditorField, ...]]:
-        """The sanctions form: the level and the automatic flag."""
-        return {
-            Instrument.SANCTIONS_SNAPBACK.value: (
-                EditorField("level", "level", "choice", choices=tuple(SanctionsLevel)),
-                EditorField("automatic", "automatic snapback", "flag"),
-            )
-        }
-
 
 INSTRUMENT: InstrumentModel = SanctionsInstrument(
     name="sanctions",
@@ -129,6 +118,12 @@ INSTRUMENT: InstrumentModel = SanctionsInstrument(
     world=WORLD_PARAMETERS,
     data_kinds=(DataKind("sanctions data", "levels", load_data),),
     issues=_positions,
+    editor_fields={
+        Instrument.SANCTIONS_SNAPBACK.value: (
+            EditorField("level", "level", "choice", choices=tuple(SanctionsLevel)),
+            EditorField("automatic", "automatic snapback", "flag"),
+        )
+    },
 )
 """The sanctions section from ``sanctions/model.py``; its data is ``sanctions/data.yaml``
 (exports, levels, the budget and the revenue record)."""
