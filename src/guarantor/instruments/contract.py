@@ -236,9 +236,20 @@ class DataKind:
 class InstrumentModel(Protocol):
     """The contract every instrument implements (see the module docstring)."""
 
-    name: str
-    title: str
-    reads: tuple[Instrument, ...]
+    @property
+    def name(self) -> str:
+        """The section it produces (``air``)."""
+        ...
+
+    @property
+    def title(self) -> str:
+        """The section's title (``Air``)."""
+        ...
+
+    @property
+    def reads(self) -> tuple[Instrument, ...]:
+        """The package instruments (commitment kinds) it reads."""
+        ...
 
     @property
     def world_parameters(self) -> Mapping[str, Quantity]:

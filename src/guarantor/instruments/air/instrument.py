@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
-
-import numpy as np
 
 from guarantor.instruments.air.data import WORLD_NAMES, load_data, shipped_data
 from guarantor.instruments.air.issues import positions as _positions
 from guarantor.instruments.air.model import assess as _assess
+from guarantor.instruments.base import InstrumentBase, pledged_columns
 from guarantor.instruments.contract import (
-    CommitmentColumns,
     DataKind,
     EditorField,
     Effect,
     Handover,
-    IssuePosition,
+    InstrumentModel,
     Lever,
     per_year_to_per_month_bn,
-    spread,
 )
 from guarantor.instruments.levers import pledge_lever, replaced
 from guarantor.packages.schema import AirPolicing, Commitment, Instrument, Package, magnitude
@@ -28,8 +24,9 @@ from guarantor.sourcing import Quantity
 
 if TYPE_CHECKING:
     from guarantor.durability.calibration import Calibration
-    from guarantor.section import Section, Worlds
+    from guarantor.section import Section
     from guarantor.theatre import Theatre
+    from guarantor.theatre.schema import AirBase
 
 
 def _aircraft(commitment: AirPolicing) -> float:
@@ -55,18 +52,17 @@ def _slower(commitment: Commitment, _: Theatre) -> Commitment | None:
     return replaced(commitment, readiness_min=magnitude(commitment.readiness_min, 15.0) + 30.0)
 
 
+def _from_kyiv(theatre: Theatre) -> Callable[[AirBase], float]:
+    """A base's squared distance from Kyiv in degrees: the order the base effects pick by."""
+    kyiv = theatre.place("kyiv")
+    lon, lat = magnitude(kyiv.lon), magnitude(kyiv.lat)
+    return lambda b: (magnitude(b.lon) - lon) ** 2 + (magnitude(b.lat) - lat) ** 2
+
+
 def _farthest_base(commitment: Commitment, theatre: Theatre) -> Commitment | None:
     """Every pledge moved to the listed base farthest from Kyiv."""
     assert isinstance(commitment, AirPolicing)
-    kyiv = theatre.place("kyiv")
-    bases = theatre.data.places.air_bases
-    far = max(
-        bases,
-        key=lambda b: (
-            (magnitude(b.lon) - magnitude(kyiv.lon)) ** 2
-            + (magnitude(b.lat) - magnitude(kyiv.lat)) ** 2
-        ),
-    )
+    far = max(theatre.data.places.air_bases, key=_from_kyiv(theatre))
     moved = tuple(p.model_copy(update={"base": far.id}) for p in commitment.aircraft)
     return replaced(commitment, aircraft=moved)
 
@@ -89,14 +85,7 @@ def _tankers_nearest(commitment: Commitment, theatre: Theatre) -> Commitment | N
     assert isinstance(commitment, AirPolicing)
     if not commitment.tankers:
         return None
-    kyiv = theatre.place("kyiv")
-    near = min(
-        theatre.data.places.air_bases,
-        key=lambda b: (
-            (magnitude(b.lon) - magnitude(kyiv.lon)) ** 2
-            + (magnitude(b.lat) - magnitude(kyiv.lat)) ** 2
-        ),
-    )
+    near = min(theatre.data.places.air_bases, key=_from_kyiv(theatre))
     moved = tuple(p.model_copy(update={"base": near.id}) for p in commitment.tankers)
     return replaced(commitment, tankers=moved)
 
@@ -126,41 +115,8 @@ def _protect_more(commitment: Commitment, theatre: Theatre) -> Commitment | None
     return replaced(commitment, protect=(*commitment.protect, *extra))
 
 
-@dataclass(frozen=True)
-class AirInstrument:
+class AirInstrument(InstrumentBase):
     """Fighters (and tankers) on alert and on patrol from bases in Poland and Romania."""
-
-    name: str = "air"
-    title: str = "Air"
-    reads: tuple[Instrument, ...] = (Instrument.AIR_POLICING,)
-    needs: tuple[str, ...] = ("intelligence",)
-    """The intelligence section's warning time shortens the detection delays."""
-
-    @property
-    def world_parameters(self) -> Mapping[str, Quantity]:
-        """The air model's world parameters (``air/data.yaml``) and the warning model's.
-
-        The intelligence model's warning parameters are listed too, so that the air model run
-        alone computes the same warning as the intelligence section over the same worlds.
-        """
-        from guarantor.instruments.intelligence.data import WARNING_NAMES
-        from guarantor.instruments.intelligence.data import shipped_data as intelligence
-
-        own = {name: shipped_data().world[name] for name in WORLD_NAMES}
-        warning = intelligence().world
-        return own | {name: getattr(warning, name) for name in WARNING_NAMES}
-
-    def assess(
-        self,
-        theatre: Theatre,
-        package: Package,
-        worlds: Worlds | None = None,
-        *,
-        rng: np.random.Generator | None = None,
-        inputs: Mapping[str, Section] | None = None,
-    ) -> Section:
-        """The air section (see :func:`guarantor.instruments.air.model.assess`)."""
-        return _assess(theatre, package, worlds, rng=rng, inputs=inputs)
 
     def handover(self, section: Section, package: Package, calibration: Calibration) -> Handover:
         """Air probes answered, per world, split over commitments by aircraft; costs.
@@ -173,21 +129,10 @@ class AirInstrument:
         members = [c for c in package.commitments if isinstance(c, AirPolicing)]
         if not members:
             return Handover()
-        answered = section.metric("raid_answered_share").value
-        n = answered.size
-        shares = spread(answered, {c.id: _aircraft(c) for c in members})
         per_aircraft = per_year_to_per_month_bn(calibration.costs.aircraft_usd_m_per_year.value)
-        columns = {}
-        for c in members:
-            answer = np.zeros((n, 3))
-            answer[:, 0] = shares[c.id]
-            columns[c.id] = CommitmentColumns(
-                answer=answer,
-                force=np.zeros(n),
-                credibility=np.zeros(n),
-                cost_usd_bn_per_month=np.full(n, _aircraft(c) * per_aircraft),
-            )
-        return Handover(columns)
+        answered = section.metric("raid_answered_share").value
+        aircraft = {c.id: _aircraft(c) for c in members}
+        return Handover(pledged_columns(answered, aircraft, "air", per_aircraft))
 
     @property
     def levers(self) -> tuple[Lever, ...]:
@@ -295,26 +240,39 @@ class AirInstrument:
             ),
         )
 
-    @property
-    def editor_fields(self) -> Mapping[str, tuple[EditorField, ...]]:
-        """The air-policing form: pledges, stand-off and readiness."""
-        return {
-            Instrument.AIR_POLICING.value: (
-                EditorField("aircraft", "fighters", "pledges", unit="aircraft"),
-                EditorField("tankers", "tankers", "pledges", unit="aircraft"),
-                EditorField("standoff_km", "stand-off from Russia", "number", unit="km"),
-                EditorField("readiness_min", "alert readiness", "number", unit="min"),
-            )
-        }
 
-    @property
-    def data_kinds(self) -> tuple[DataKind, ...]:
-        """``air/data.yaml``: threats, sortie and world parameters."""
-        return (DataKind("air data", "threats", load_data),)
+def _world_parameters() -> Mapping[str, Quantity]:
+    """The air model's world parameters (``air/data.yaml``) and the warning model's.
 
-    def positions(self, package: Package) -> tuple[IssuePosition, ...]:
-        """Where the package's fighters put it on the issue dimensions."""
-        return _positions(package)
+    The intelligence model's warning parameters are listed too, so that the air model run
+    alone computes the same warning as the intelligence section over the same worlds.
+    """
+    from guarantor.instruments.intelligence.data import WARNING_NAMES
+    from guarantor.instruments.intelligence.data import shipped_data as intelligence
+
+    own = {name: shipped_data().world[name] for name in WORLD_NAMES}
+    warning = intelligence().world
+    return own | {name: getattr(warning, name) for name in WARNING_NAMES}
 
 
-INSTRUMENT = AirInstrument()
+INSTRUMENT: InstrumentModel = AirInstrument(
+    name="air",
+    title="Air",
+    reads=(Instrument.AIR_POLICING,),
+    model=_assess,
+    world=_world_parameters,
+    data_kinds=(DataKind("air data", "threats", load_data),),
+    issues=_positions,
+    needs=("intelligence",),
+    editor_fields={
+        Instrument.AIR_POLICING.value: (
+            EditorField("aircraft", "fighters", "pledges", unit="aircraft"),
+            EditorField("tankers", "tankers", "pledges", unit="aircraft"),
+            EditorField("standoff_km", "stand-off from Russia", "number", unit="km"),
+            EditorField("readiness_min", "alert readiness", "number", unit="min"),
+        )
+    },
+)
+"""The air section from ``air/model.py``; its data is ``air/data.yaml`` (threats, sortie and
+world parameters). It needs the intelligence section: its warning time shortens the detection
+delays."""

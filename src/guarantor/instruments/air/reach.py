@@ -14,8 +14,8 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
-from guarantor.errors import DataError, Problem
 from guarantor.geo import Grid, buffer_km, equal_area_grid
+from guarantor.instruments import tables
 from guarantor.instruments.air.data import BOUNDS, WORLD_NAMES, AirData, shipped_data
 from guarantor.instruments.air.geometry import (
     Airspace,
@@ -28,7 +28,7 @@ from guarantor.instruments.air.geometry import (
     routes_from,
 )
 from guarantor.instruments.air.pledges import Pledge
-from guarantor.section import Worlds, n_worlds, out_of_bounds
+from guarantor.section import Worlds
 from guarantor.theatre import Theatre
 
 FloatArray = NDArray[np.float64]
@@ -45,29 +45,13 @@ _ROUTES: dict[tuple[int, tuple[str, ...], float], Routes] = {}
 
 
 def world_table(worlds: Worlds | None, data: AirData | None = None) -> dict[str, FloatArray]:
-    """Every world parameter as an array over worlds (defaults where not given).
+    """Every air world parameter as an array over worlds (defaults where not given).
 
-    Parameters of other models in ``worlds`` are ignored.
-
-    Raises:
-        DataError: a value is not finite or lies outside the parameter's physical bounds.
+    See :func:`guarantor.instruments.tables.world_table`: parameters of other models in
+    ``worlds`` are ignored, and a value not finite or out of bounds raises a ``DataError``.
     """
     data = data or shipped_data()
-    size = n_worlds(worlds)
-    table: dict[str, FloatArray] = {}
-    problems: list[Problem] = []
-    for name in WORLD_NAMES:
-        if worlds and name in worlds:
-            values = np.asarray(worlds[name], dtype=np.float64).reshape(-1)
-            problem = out_of_bounds(name, values, *BOUNDS[name])
-            if problem is not None:
-                problems.append(problem)
-            table[name] = values
-        else:
-            table[name] = np.full(size, data.world[name].value)
-    if problems:
-        raise DataError(problems)
-    return table
+    return tables.world_table(worlds, {name: data.world[name] for name in WORLD_NAMES}, BOUNDS)
 
 
 def region_bounds(theatre: Theatre) -> tuple[FloatArray, FloatArray]:

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from guarantor.instruments.base import InstrumentBase, step_up
 from guarantor.instruments.contract import (
     CommitmentColumns,
-    DataKind,
     EditorField,
     Effect,
     Handover,
-    IssuePosition,
+    InstrumentModel,
     Lever,
 )
 from guarantor.instruments.guarantees.issues import positions as _positions
@@ -33,22 +31,11 @@ from guarantor.packages.schema import (
     UsBackstop,
     magnitude,
 )
-from guarantor.sourcing import Quantity
 
 if TYPE_CHECKING:
     from guarantor.durability.calibration import Calibration
-    from guarantor.section import Section, Worlds
+    from guarantor.section import Section
     from guarantor.theatre import Theatre
-
-
-def _up(field: str, ladder: tuple[object, ...]) -> object:
-    def change(commitment: Commitment, _: Theatre) -> Commitment | None:
-        index = ladder.index(getattr(commitment, field))
-        if index + 1 >= len(ladder):
-            return None
-        return replaced(commitment, **{field: ladder[index + 1]})
-
-    return change
 
 
 def _ratified(commitment: Commitment, _: Theatre) -> Commitment | None:
@@ -65,33 +52,8 @@ def _shorter(commitment: Commitment, _: Theatre) -> Commitment | None:
     return replaced(commitment, years=max(1.0, magnitude(commitment.years) / 5.0))
 
 
-@dataclass(frozen=True)
-class GuaranteesInstrument:
+class GuaranteesInstrument(InstrumentBase):
     """Guarantees on paper: what their form makes Russia believe, and how long they last."""
-
-    name: str = "guarantees"
-    title: str = "Guarantees"
-    reads: tuple[Instrument, ...] = (
-        Instrument.US_BACKSTOP,
-        Instrument.NATO_MEMBERSHIP,
-        Instrument.BILATERAL_TREATY,
-    )
-
-    @property
-    def world_parameters(self) -> Mapping[str, Quantity]:
-        """None: the forms' credibilities are calibration parameters, not world draws."""
-        return {}
-
-    def assess(
-        self,
-        theatre: Theatre,
-        package: Package,
-        worlds: Worlds | None = None,
-        *,
-        rng: np.random.Generator | None = None,
-    ) -> Section:
-        """The guarantees section (see :func:`guarantor.instruments.guarantees.model.assess`)."""
-        return _assess(theatre, package, worlds, rng=rng)
 
     def handover(self, section: Section, package: Package, calibration: Calibration) -> Handover:
         """Each guarantee's prior credibility (with this calibration) and its term."""
@@ -150,7 +112,7 @@ class GuaranteesInstrument:
         return (
             Effect(
                 f"{us}.level",
-                _up("level", tuple(BackstopLevel)),  # type: ignore[arg-type]
+                step_up("level", tuple(BackstopLevel)),
                 ("durability", "credibility_end"),
                 1,
                 "a stronger US backstop carries more prior credibility",
@@ -164,14 +126,14 @@ class GuaranteesInstrument:
             ),
             Effect(
                 f"{nato}.track",
-                _up("track", tuple(NatoTrack)),  # type: ignore[arg-type]
+                step_up("track", tuple(NatoTrack)),
                 credibility,
                 1,
                 "a track closer to membership is a firmer guarantee",
             ),
             Effect(
                 f"{treaty}.form",
-                _up("form", tuple(TreatyForm)),  # type: ignore[arg-type]
+                step_up("form", tuple(TreatyForm)),
                 credibility,
                 1,
                 "a more binding form is a firmer guarantee",
@@ -185,31 +147,27 @@ class GuaranteesInstrument:
             ),
         )
 
-    @property
-    def editor_fields(self) -> Mapping[str, tuple[EditorField, ...]]:
-        """The guarantees' forms."""
-        return {
-            Instrument.US_BACKSTOP.value: (
-                EditorField("level", "level", "choice", choices=tuple(BackstopLevel)),
-                EditorField("ratified", "ratified by the Senate", "flag"),
-            ),
-            Instrument.NATO_MEMBERSHIP.value: (
-                EditorField("track", "track", "choice", choices=tuple(NatoTrack)),
-            ),
-            Instrument.BILATERAL_TREATY.value: (
-                EditorField("form", "form", "choice", choices=tuple(TreatyForm)),
-                EditorField("years", "term", "number", unit="years"),
-            ),
-        }
 
-    @property
-    def data_kinds(self) -> tuple[DataKind, ...]:
-        """None of its own: the forms' credibilities are in the durability calibration."""
-        return ()
-
-    def positions(self, package: Package) -> tuple[IssuePosition, ...]:
-        """Where the package's NATO track and US backstop put it on the issue dimensions."""
-        return _positions(package)
-
-
-INSTRUMENT = GuaranteesInstrument()
+INSTRUMENT: InstrumentModel = GuaranteesInstrument(
+    name="guarantees",
+    title="Guarantees",
+    reads=(Instrument.US_BACKSTOP, Instrument.NATO_MEMBERSHIP, Instrument.BILATERAL_TREATY),
+    model=_assess,
+    issues=_positions,
+    editor_fields={
+        Instrument.US_BACKSTOP.value: (
+            EditorField("level", "level", "choice", choices=tuple(BackstopLevel)),
+            EditorField("ratified", "ratified by the Senate", "flag"),
+        ),
+        Instrument.NATO_MEMBERSHIP.value: (
+            EditorField("track", "track", "choice", choices=tuple(NatoTrack)),
+        ),
+        Instrument.BILATERAL_TREATY.value: (
+            EditorField("form", "form", "choice", choices=tuple(TreatyForm)),
+            EditorField("years", "term", "number", unit="years"),
+        ),
+    },
+)
+"""The guarantees section from ``guarantees/model.py``. It has no world parameters and no data
+file of its own: the forms' credibilities are calibration parameters (the durability
+calibration), not world draws."""

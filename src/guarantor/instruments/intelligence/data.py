@@ -9,8 +9,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from guarantor.errors import DataError, Problem
+from guarantor.instruments import tables
 from guarantor.packages.schema import IntelligenceLevel, SharingUse
-from guarantor.section import Worlds, n_worlds, out_of_bounds
+from guarantor.section import Worlds
 from guarantor.sourcing import Quantity, Source, Strict, load_sourced
 
 FloatArray = NDArray[np.float64]
@@ -155,24 +156,11 @@ BOUNDS["us_suspension_per_year"] = (0.0, 12.0)
 def world_table(
     worlds: Worlds | None, data: IntelligenceData | None = None
 ) -> dict[str, FloatArray]:
-    """Every world parameter as an array over worlds (defaults where not given).
+    """Every intelligence world parameter as an array over worlds (defaults where not given).
 
-    Raises:
-        DataError: a value is not finite or lies outside the parameter's physical bounds.
+    See :func:`guarantor.instruments.tables.world_table`: parameters of other models in
+    ``worlds`` are ignored, and a value not finite or out of bounds raises a ``DataError``.
     """
     data = data or shipped_data()
-    size = n_worlds(worlds)
-    table: dict[str, FloatArray] = {}
-    problems: list[Problem] = []
-    for name in WORLD_NAMES:
-        if worlds and name in worlds:
-            values = np.asarray(worlds[name], dtype=np.float64).reshape(-1)
-            problem = out_of_bounds(name, values, *BOUNDS[name])
-            if problem is not None:
-                problems.append(problem)
-            table[name] = values
-        else:
-            table[name] = np.full(size, getattr(data.world, name).value)
-    if problems:
-        raise DataError(problems)
-    return table
+    defaults = {name: getattr(data.world, name) for name in WORLD_NAMES}
+    return tables.world_table(worlds, defaults, BOUNDS)

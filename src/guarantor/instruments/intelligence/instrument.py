@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from guarantor.errors import DataError, Problem
+from guarantor.instruments.base import InstrumentBase, step_up, switched_on
 from guarantor.instruments.contract import (
     DataKind,
     EditorField,
     Effect,
     Handover,
-    IssuePosition,
+    InstrumentModel,
     Lever,
     LeverValue,
 )
@@ -36,30 +36,11 @@ from guarantor.sourcing import Quantity
 
 if TYPE_CHECKING:
     from guarantor.durability.calibration import Calibration
-    from guarantor.section import Section, Worlds
+    from guarantor.section import Section
     from guarantor.theatre import Theatre
 
 DEFAULT_ORBIT = ("e3a-nato", "poland-east")
 """The orbit a lever or an effect adds where a commitment has none: NATO's E-3A over Poland."""
-
-
-def _up(field: str, ladder: tuple[object, ...]) -> object:
-    def change(commitment: Commitment, _: Theatre) -> Commitment | None:
-        index = ladder.index(getattr(commitment, field))
-        if index + 1 >= len(ladder):
-            return None
-        return replaced(commitment, **{field: ladder[index + 1]})
-
-    return change
-
-
-def _switched_on(field: str) -> object:
-    def change(commitment: Commitment, _: Theatre) -> Commitment | None:
-        if getattr(commitment, field):
-            return None
-        return replaced(commitment, **{field: True})
-
-    return change
 
 
 def _more_orbits(commitment: Commitment, _: Theatre) -> Commitment | None:
@@ -181,31 +162,8 @@ def _targeting(section: Section, name: str) -> np.ndarray:
     return np.asarray(section.metric(name).value, np.float64)
 
 
-@dataclass(frozen=True)
-class IntelligenceInstrument:
+class IntelligenceInstrument(InstrumentBase):
     """Intelligence shared with Ukraine: AEW orbits, imagery, signals, targeting support."""
-
-    name: str = "intelligence"
-    title: str = "Intelligence"
-    reads: tuple[Instrument, ...] = (Instrument.INTELLIGENCE_SHARING,)
-
-    @property
-    def world_parameters(self) -> Mapping[str, Quantity]:
-        """The intelligence model's world parameters (``intelligence/data.yaml``)."""
-        world = shipped_data().world
-        return {name: getattr(world, name) for name in WORLD_NAMES}
-
-    def assess(
-        self,
-        theatre: Theatre,
-        package: Package,
-        worlds: Worlds | None = None,
-        *,
-        rng: np.random.Generator | None = None,
-    ) -> Section:
-        """The intelligence section (see :func:`guarantor.instruments.intelligence.assess`)."""
-        del rng  # deterministic: the contract passes one, the model needs none
-        return _assess(theatre, package, worlds)
 
     def handover(self, section: Section, package: Package, calibration: Calibration) -> Handover:
         """Attribution (with and without the US feed), the feed's pause, targeting support.
@@ -261,35 +219,35 @@ class IntelligenceInstrument:
         return (
             Effect(
                 f"{kind}.level",
-                _up("level", tuple(IntelligenceLevel)),  # type: ignore[arg-type]
+                step_up("level", tuple(IntelligenceLevel)),
                 ("intelligence", "targeting_factor"),
                 1,
                 "fresher, more detailed intelligence supports Ukraine's targeting more",
             ),
             Effect(
                 f"{kind}.level",
-                _up("level", tuple(IntelligenceLevel)),  # type: ignore[arg-type]
+                step_up("level", tuple(IntelligenceLevel)),
                 ("intelligence", "attribution_probability"),
                 1,
                 "fresher imagery and signals attribute more probes in time",
             ),
             Effect(
                 f"{kind}.use",
-                _up("use", tuple(SharingUse)),  # type: ignore[arg-type]
+                step_up("use", tuple(SharingUse)),
                 ("intelligence", "targeting_factor"),
                 1,
                 "fewer restrictions on its use let Ukraine strike more of what it sees",
             ),
             Effect(
                 f"{kind}.imagery",
-                _switched_on("imagery"),  # type: ignore[arg-type]
+                switched_on("imagery"),
                 ("intelligence", "attribution_probability"),
                 1,
                 "shared satellite imagery attributes probes national means miss",
             ),
             Effect(
                 f"{kind}.signals",
-                _switched_on("signals"),  # type: ignore[arg-type]
+                switched_on("signals"),
                 ("durability", "credibility_end"),
                 1,
                 "attributed probes can be answered, and answers build credibility",
@@ -310,39 +268,42 @@ class IntelligenceInstrument:
             ),
         )
 
-    @property
-    def editor_fields(self) -> Mapping[str, tuple[EditorField, ...]]:
-        """The intelligence-sharing form."""
-        return {
-            Instrument.INTELLIGENCE_SHARING.value: (
-                EditorField(
-                    "level",
-                    "level",
-                    "choice",
-                    default="operational",
-                    choices=tuple(IntelligenceLevel),
-                ),
-                EditorField(
-                    "use",
-                    "may be used",
-                    "choice",
-                    default="within_ukraine",
-                    choices=tuple(SharingUse),
-                ),
-                EditorField("imagery", "satellite imagery", "flag", default=False),
-                EditorField("signals", "signals intelligence", "flag", default=False),
-            )
-        }
 
-    @property
-    def data_kinds(self) -> tuple[DataKind, ...]:
-        """``intelligence/data.yaml``: AEW types, stations, levels, world parameters."""
-        return (DataKind("intelligence data", "aew_types", load_data),)
-
-    def positions(self, package: Package) -> tuple[IssuePosition, ...]:
-        """None: intelligence sharing sits on none of the bargaining model's issue dimensions."""
-        del package
-        return ()
+def _world_parameters() -> Mapping[str, Quantity]:
+    """The intelligence model's world parameters (``intelligence/data.yaml``), read on first use."""
+    world = shipped_data().world
+    return {name: getattr(world, name) for name in WORLD_NAMES}
 
 
-INSTRUMENT = IntelligenceInstrument()
+INSTRUMENT: InstrumentModel = IntelligenceInstrument(
+    name="intelligence",
+    title="Intelligence",
+    reads=(Instrument.INTELLIGENCE_SHARING,),
+    model=_assess,
+    world=_world_parameters,
+    data_kinds=(DataKind("intelligence data", "aew_types", load_data),),
+    takes_rng=False,
+    editor_fields={
+        Instrument.INTELLIGENCE_SHARING.value: (
+            EditorField(
+                "level",
+                "level",
+                "choice",
+                default="operational",
+                choices=tuple(IntelligenceLevel),
+            ),
+            EditorField(
+                "use",
+                "may be used",
+                "choice",
+                default="within_ukraine",
+                choices=tuple(SharingUse),
+            ),
+            EditorField("imagery", "satellite imagery", "flag", default=False),
+            EditorField("signals", "signals intelligence", "flag", default=False),
+        )
+    },
+)
+"""The intelligence section from ``intelligence/model.py`` (deterministic: it takes no ``rng``);
+its data is ``intelligence/data.yaml`` (AEW types, stations, levels, world parameters).
+Intelligence sharing sits on none of the bargaining model's issue dimensions: no positions."""

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from guarantor.instruments.base import InstrumentBase, switched_on
 from guarantor.instruments.contract import (
     CommitmentColumns,
     DataKind,
     EditorField,
     Effect,
     Handover,
-    IssuePosition,
+    InstrumentModel,
     Lever,
     per_year_to_per_month_bn,
     spread,
@@ -36,11 +35,10 @@ from guarantor.packages.schema import (
     TrainingMission,
     magnitude,
 )
-from guarantor.sourcing import Quantity
 
 if TYPE_CHECKING:
     from guarantor.durability.calibration import Calibration
-    from guarantor.section import Section, Worlds
+    from guarantor.section import Section
     from guarantor.theatre import Theatre
 
 
@@ -59,10 +57,6 @@ def _scaled(commitment: Commitment, field: str, factor: float) -> Commitment | N
     if value is None:
         return None
     return replaced(commitment, **{field: magnitude(value) * factor})
-
-
-def _flag_on(commitment: Commitment, field: str) -> Commitment | None:
-    return None if getattr(commitment, field) else replaced(commitment, **{field: True})
 
 
 def _more_hubs(commitment: Commitment, theatre: Theatre) -> Commitment | None:
@@ -91,35 +85,8 @@ def _no_hub_route(commitment: Commitment, _: Theatre) -> Commitment | None:
     return replaced(commitment, via=()) if commitment.via else None
 
 
-@dataclass(frozen=True)
-class LandInstrument:
+class LandInstrument(InstrumentBase):
     """Troops, monitors, trainers and arms on land, and caps on Ukraine's army."""
-
-    name: str = "land"
-    title: str = "Land"
-    reads: tuple[Instrument, ...] = (
-        Instrument.REASSURANCE_FORCE,
-        Instrument.MONITORING_MISSION,
-        Instrument.TRAINING_MISSION,
-        Instrument.ARMS_SUPPLY,
-        Instrument.ARMY_CAP,
-    )
-
-    @property
-    def world_parameters(self) -> Mapping[str, Quantity]:
-        """The land model's world parameters (``land/data.yaml``)."""
-        return WORLD_PARAMETERS
-
-    def assess(
-        self,
-        theatre: Theatre,
-        package: Package,
-        worlds: Worlds | None = None,
-        *,
-        rng: np.random.Generator | None = None,
-    ) -> Section:
-        """The land section (see :func:`guarantor.instruments.land.model.assess`)."""
-        return _assess(theatre, package, worlds, rng=rng)
 
     def handover(self, section: Section, package: Package, calibration: Calibration) -> Handover:
         """The line's strength against the threat, tripwires in place, ground answers, costs.
@@ -282,14 +249,14 @@ class LandInstrument:
             ),
             Effect(
                 f"{monitors}.technical_means",
-                lambda c, _: _flag_on(c, "technical_means"),
+                switched_on("technical_means"),
                 ("land", "monitoring_coverage_share"),
                 1,
                 "UAVs and cameras extend each monitor's reach",
             ),
             Effect(
                 f"{monitors}.armed",
-                lambda c, _: _flag_on(c, "armed"),
+                switched_on("armed"),
                 ("durability", "p_hold_horizon"),
                 1,
                 "armed monitors are a small peacekeeping force: the offensive's odds fall",
@@ -361,39 +328,42 @@ class LandInstrument:
             ),
         )
 
-    @property
-    def editor_fields(self) -> Mapping[str, tuple[EditorField, ...]]:
-        """The land commitments' forms."""
-        return {
-            Instrument.REASSURANCE_FORCE.value: (
-                EditorField("troops", "troops", "number", unit="troops"),
-            ),
-            Instrument.MONITORING_MISSION.value: (
-                EditorField("monitors", "monitors", "number", unit="people"),
-            ),
-            Instrument.TRAINING_MISSION.value: (
-                EditorField("instructors", "instructors", "number", unit="people"),
-                EditorField("trainees_per_year", "trainees a year", "number", unit="trainees/yr"),
-            ),
-            Instrument.ARMS_SUPPLY.value: (
-                EditorField("usd_bn_per_year", "money for arms", "number", unit="USD bn/yr"),
-                EditorField("tonnes_per_day", "tonnes a day", "number", unit="t/d"),
-            ),
-            Instrument.ARMY_CAP.value: (
-                EditorField("troops", "troops", "number", unit="troops"),
-                EditorField("tanks", "tanks", "number", unit="systems"),
-                EditorField("artillery", "artillery", "number", unit="systems"),
-            ),
-        }
 
-    @property
-    def data_kinds(self) -> tuple[DataKind, ...]:
-        """``land/data.yaml``: threat, planning factors, nations' policies, tiers, arms."""
-        return (DataKind("land data", "tiers", load_data),)
-
-    def positions(self, package: Package) -> tuple[IssuePosition, ...]:
-        """Where the package's troops, monitors and army caps put it on the issue dimensions."""
-        return _positions(package)
-
-
-INSTRUMENT = LandInstrument()
+INSTRUMENT: InstrumentModel = LandInstrument(
+    name="land",
+    title="Land",
+    reads=(
+        Instrument.REASSURANCE_FORCE,
+        Instrument.MONITORING_MISSION,
+        Instrument.TRAINING_MISSION,
+        Instrument.ARMS_SUPPLY,
+        Instrument.ARMY_CAP,
+    ),
+    model=_assess,
+    world=WORLD_PARAMETERS,
+    data_kinds=(DataKind("land data", "tiers", load_data),),
+    issues=_positions,
+    editor_fields={
+        Instrument.REASSURANCE_FORCE.value: (
+            EditorField("troops", "troops", "number", unit="troops"),
+        ),
+        Instrument.MONITORING_MISSION.value: (
+            EditorField("monitors", "monitors", "number", unit="people"),
+        ),
+        Instrument.TRAINING_MISSION.value: (
+            EditorField("instructors", "instructors", "number", unit="people"),
+            EditorField("trainees_per_year", "trainees a year", "number", unit="trainees/yr"),
+        ),
+        Instrument.ARMS_SUPPLY.value: (
+            EditorField("usd_bn_per_year", "money for arms", "number", unit="USD bn/yr"),
+            EditorField("tonnes_per_day", "tonnes a day", "number", unit="t/d"),
+        ),
+        Instrument.ARMY_CAP.value: (
+            EditorField("troops", "troops", "number", unit="troops"),
+            EditorField("tanks", "tanks", "number", unit="systems"),
+            EditorField("artillery", "artillery", "number", unit="systems"),
+        ),
+    },
+)
+"""The land section from ``land/model.py``; its data is ``land/data.yaml`` (threat, planning
+factors, nations' policies, tiers, arms)."""

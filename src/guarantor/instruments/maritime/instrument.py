@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from guarantor.instruments.base import InstrumentBase, pledged_columns
 from guarantor.instruments.contract import (
-    CommitmentColumns,
     DataKind,
     EditorField,
     Effect,
     Handover,
-    IssuePosition,
+    InstrumentModel,
     Lever,
     per_year_to_per_month_bn,
-    spread,
 )
 from guarantor.instruments.levers import pledge_lever, replaced
 from guarantor.instruments.maritime.data import load_maritime
@@ -26,11 +23,10 @@ from guarantor.instruments.maritime.flow import WORLD_PARAMETERS
 from guarantor.instruments.maritime.issues import positions as _positions
 from guarantor.instruments.maritime.model import assess as _assess
 from guarantor.packages.schema import Commitment, Instrument, MaritimeSecurity, Package, magnitude
-from guarantor.sourcing import Quantity
 
 if TYPE_CHECKING:
     from guarantor.durability.calibration import Calibration
-    from guarantor.section import Section, Worlds
+    from guarantor.section import Section
     from guarantor.theatre import Theatre
 
 
@@ -64,29 +60,8 @@ def _widest_cover(commitment: Commitment, theatre: Theatre) -> Commitment | None
     return replaced(commitment, ships=changed)
 
 
-@dataclass(frozen=True)
-class MaritimeInstrument:
+class MaritimeInstrument(InstrumentBase):
     """Warships and mine-countermeasure vessels protecting the sea lane to Odesa."""
-
-    name: str = "sea"
-    title: str = "Sea"
-    reads: tuple[Instrument, ...] = (Instrument.MARITIME_SECURITY,)
-
-    @property
-    def world_parameters(self) -> Mapping[str, Quantity]:
-        """The sea model's world parameters (``maritime/data.yaml``)."""
-        return WORLD_PARAMETERS
-
-    def assess(
-        self,
-        theatre: Theatre,
-        package: Package,
-        worlds: Worlds | None = None,
-        *,
-        rng: np.random.Generator | None = None,
-    ) -> Section:
-        """The sea section (see :func:`guarantor.instruments.maritime.model.assess`)."""
-        return _assess(theatre, package, worlds, rng=rng)
 
     def handover(self, section: Section, package: Package, calibration: Calibration) -> Handover:
         """Sea probes answered, split over the commitments by ships; costs.
@@ -98,18 +73,11 @@ class MaritimeInstrument:
         members = [c for c in package.commitments if isinstance(c, MaritimeSecurity)]
         if not members:
             return Handover()
-        coverage = section.metric("sea_probes_answered_share").value
-        n = coverage.size
-        shares = spread(coverage, {c.id: _ships(c) for c in members})
         per_ship = per_year_to_per_month_bn(calibration.costs.ship_usd_m_per_year.value)
-        columns = {}
-        for c in members:
-            answer = np.zeros((n, 3))
-            answer[:, 1] = shares[c.id]
-            columns[c.id] = CommitmentColumns(
-                answer, np.zeros(n), np.zeros(n), np.full(n, _ships(c) * per_ship)
-            )
-        return Handover(columns)
+        answered = section.metric("sea_probes_answered_share").value
+        return Handover(
+            pledged_columns(answered, {c.id: _ships(c) for c in members}, "sea", per_ship)
+        )
 
     @property
     def levers(self) -> tuple[Lever, ...]:
@@ -156,23 +124,20 @@ class MaritimeInstrument:
             ),
         )
 
-    @property
-    def editor_fields(self) -> Mapping[str, tuple[EditorField, ...]]:
-        """The maritime-security form: ship pledges."""
-        return {
-            Instrument.MARITIME_SECURITY.value: (
-                EditorField("ships", "ships", "pledges", unit="ships"),
-            )
-        }
 
-    @property
-    def data_kinds(self) -> tuple[DataKind, ...]:
-        """``maritime/data.yaml``: the corridor, its record and Montreux's rules."""
-        return (DataKind("maritime data", "corridor", load_maritime),)
-
-    def positions(self, package: Package) -> tuple[IssuePosition, ...]:
-        """Where the package's warships put it on the issue dimensions."""
-        return _positions(package)
-
-
-INSTRUMENT = MaritimeInstrument()
+INSTRUMENT: InstrumentModel = MaritimeInstrument(
+    name="sea",
+    title="Sea",
+    reads=(Instrument.MARITIME_SECURITY,),
+    model=_assess,
+    world=WORLD_PARAMETERS,
+    data_kinds=(DataKind("maritime data", "corridor", load_maritime),),
+    issues=_positions,
+    editor_fields={
+        Instrument.MARITIME_SECURITY.value: (
+            EditorField("ships", "ships", "pledges", unit="ships"),
+        )
+    },
+)
+"""The sea section from ``maritime/model.py``; its data is ``maritime/data.yaml`` (the corridor,
+its record and Montreux's rules)."""

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from guarantor.instruments.base import InstrumentBase
 from guarantor.instruments.contract import (
     DataKind,
     EditorField,
     Effect,
     Handover,
-    IssuePosition,
+    InstrumentModel,
     Lever,
 )
 from guarantor.instruments.levers import level_lever, replaced
@@ -27,11 +26,10 @@ from guarantor.packages.schema import (
     SanctionsLevel,
     SanctionsSnapback,
 )
-from guarantor.sourcing import Quantity
 
 if TYPE_CHECKING:
     from guarantor.durability.calibration import Calibration
-    from guarantor.section import Section, Worlds
+    from guarantor.section import Section
     from guarantor.theatre import Theatre
 
 _PEACE_LADDER = (SanctionsLevel.RELIEF, SanctionsLevel.STATUS_QUO, SanctionsLevel.TIGHTER)
@@ -50,29 +48,8 @@ def _automatic(commitment: Commitment, _: Theatre) -> Commitment | None:
     return None if commitment.automatic else replaced(commitment, automatic=True)
 
 
-@dataclass(frozen=True)
-class SanctionsInstrument:
+class SanctionsInstrument(InstrumentBase):
     """Sanctions on Russian oil, and whether they snap back after a violation."""
-
-    name: str = "sanctions"
-    title: str = "Sanctions"
-    reads: tuple[Instrument, ...] = (Instrument.SANCTIONS_SNAPBACK,)
-
-    @property
-    def world_parameters(self) -> Mapping[str, Quantity]:
-        """The sanctions model's world parameters (``sanctions/data.yaml``)."""
-        return WORLD_PARAMETERS
-
-    def assess(
-        self,
-        theatre: Theatre,
-        package: Package,
-        worlds: Worlds | None = None,
-        *,
-        rng: np.random.Generator | None = None,
-    ) -> Section:
-        """The sanctions section (see :func:`guarantor.instruments.sanctions.model.assess`)."""
-        return _assess(theatre, package, worlds, rng=rng)
 
     def handover(self, section: Section, package: Package, calibration: Calibration) -> Handover:
         """The sanctions threat: the expected share of oil revenue lost in a violation's first year.
@@ -132,24 +109,21 @@ class SanctionsInstrument:
             ),
         )
 
-    @property
-    def editor_fields(self) -> Mapping[str, tuple[EditorField, ...]]:
-        """The sanctions form: the level and the automatic flag."""
-        return {
-            Instrument.SANCTIONS_SNAPBACK.value: (
-                EditorField("level", "level", "choice", choices=tuple(SanctionsLevel)),
-                EditorField("automatic", "automatic snapback", "flag"),
-            )
-        }
 
-    @property
-    def data_kinds(self) -> tuple[DataKind, ...]:
-        """``sanctions/data.yaml``: exports, levels, the budget and the revenue record."""
-        return (DataKind("sanctions data", "levels", load_data),)
-
-    def positions(self, package: Package) -> tuple[IssuePosition, ...]:
-        """Where the package's sanctions levels put it on the issue dimensions."""
-        return _positions(package)
-
-
-INSTRUMENT = SanctionsInstrument()
+INSTRUMENT: InstrumentModel = SanctionsInstrument(
+    name="sanctions",
+    title="Sanctions",
+    reads=(Instrument.SANCTIONS_SNAPBACK,),
+    model=_assess,
+    world=WORLD_PARAMETERS,
+    data_kinds=(DataKind("sanctions data", "levels", load_data),),
+    issues=_positions,
+    editor_fields={
+        Instrument.SANCTIONS_SNAPBACK.value: (
+            EditorField("level", "level", "choice", choices=tuple(SanctionsLevel)),
+            EditorField("automatic", "automatic snapback", "flag"),
+        )
+    },
+)
+"""The sanctions section from ``sanctions/model.py``; its data is ``sanctions/data.yaml``
+(exports, levels, the budget and the revenue record)."""
