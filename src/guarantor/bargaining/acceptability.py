@@ -22,6 +22,12 @@ The settlement is KTAB's SMP (:func:`~guarantor.bargaining.smp.run_smp`) run fro
 central codings: the actors who accept the package start at its point, those who reject it at
 their own positions; where bargaining moves the forecast away from the package is the concession
 the dynamics produce.
+
+This module assembles the section; the parts live beside it: acceptance in every world
+(:mod:`~guarantor.bargaining.evaluation`), the commitments that stand and the bodies a package
+needs (:mod:`~guarantor.bargaining.commitments`), the variance shares
+(:mod:`~guarantor.bargaining.sensitivity`) and the settlement
+(:mod:`~guarantor.bargaining.settlement`), whose public names it re-exports.
 """
 
 from __future__ import annotations
@@ -32,30 +38,26 @@ import numpy as np
 from numpy.typing import NDArray
 
 from guarantor.bargaining.actors import ActorSet, load_actors
-from guarantor.bargaining.codings import Coding, codings, draw, red_line_name
+from guarantor.bargaining.codings import Coding, codings, draw
+from guarantor.bargaining.commitments import bodies_needed, commitments_standing
+from guarantor.bargaining.evaluation import Evaluation
 from guarantor.bargaining.package_point import (
     OCCUPIED_AREAS,
     describe_point,
     package_point,
     utility_of_point,
 )
-from guarantor.bargaining.smp import run_smp
-from guarantor.bargaining.table import ActorTable
-from guarantor.packages.schema import (
-    BackstopLevel,
-    NatoMembership,
-    NatoTrack,
-    Package,
-    SanctionsLevel,
-    SanctionsSnapback,
-    UsBackstop,
+from guarantor.bargaining.sensitivity import (
+    SENSITIVITY_BINS,
+    SENSITIVITY_MIN_WORLDS,
+    deciding_codings,
+    first_order_shares,
 )
+from guarantor.bargaining.settlement import CONCESSION, settlement
+from guarantor.packages.schema import Package
 from guarantor.section import Metric, Section, Worlds, n_worlds, world_parameter
 from guarantor.sourcing import Quantity
 from guarantor.theatre import Theatre
-
-FloatArray = NDArray[np.float64]
-BoolArray = NDArray[np.bool_]
 
 WORLD_PARAMETERS: dict[str, Quantity] = {
     "war_cost_scale": Quantity(
@@ -67,18 +69,15 @@ WORLD_PARAMETERS: dict[str, Quantity] = {
     ),
 }
 
-SENSITIVITY_BINS = 10
-"""Quantile bins of each coding in the first-order variance share (:func:`deciding_codings`)."""
-SENSITIVITY_MIN_WORLDS = 50
-"""Fewer worlds than this give no sensitivity table (too few to bin)."""
 DECIDING = 3
 """Codings named as deciding each actor's acceptance."""
-CONCESSION = 0.05
-"""A settlement this far from the package on a dimension counts as a concession."""
 
 __all__ = [
+    "CONCESSION",
     "DECIDING",
     "OCCUPIED_AREAS",
+    "SENSITIVITY_BINS",
+    "SENSITIVITY_MIN_WORLDS",
     "WORLD_PARAMETERS",
     "acceptability",
     "deciding_codings",
@@ -88,245 +87,6 @@ __all__ = [
     "settlement",
     "utility_of_point",
 ]
-
-
-def _needs_body(package: Package, approves: tuple[str, ...]) -> list[str]:
-    needing = []
-    for commitment in package.commitments:
-        if commitment.instrument.value not in approves:
-            continue
-        if isinstance(commitment, NatoMembership) and commitment.track in {
-            NatoTrack.INVITATION,
-            NatoTrack.MEMBERSHIP,
-        }:
-            needing.append(commitment.id)
-        if isinstance(commitment, SanctionsSnapback) and commitment.level in {
-            SanctionsLevel.TIGHTER,
-            SanctionsLevel.FULL_SNAPBACK,
-        }:
-            needing.append(commitment.id)
-    return needing
-
-
-class _Evaluation:
-    """Acceptance of one package in ``size`` worlds, given every coding's draw (or centrals)."""
-
-    def __init__(
-        self,
-        actor_set: ActorSet,
-        package: Package,
-        size: int,
-        values: dict[str, FloatArray] | None,
-        scale: FloatArray,
-    ) -> None:
-        coded = codings(actor_set)
-        self.coded = coded
-        self.columns: dict[str, FloatArray] = (
-            values if values is not None else {c.name: np.full(size, c.central) for c in coded}
-        )
-        arrays = actor_set.sample(size, None, values=values)
-        mapping = None if values is None else {k: v for k, v in values.items() if "mapping." in k}
-        self.point, self.how = package_point(actor_set, package, size, mapping)
-        self.status_quo, _ = package_point(actor_set, None, size, mapping)
-        self.arrays = arrays
-        self.u_package = utility_of_point(arrays["position"], arrays["salience"], self.point)
-        self.u_status_quo = utility_of_point(
-            arrays["position"], arrays["salience"], self.status_quo
-        )
-        self.reserve = self.u_status_quo - arrays["war_cost"] * scale[:, None]
-        ids = actor_set.actor_ids
-        dims = actor_set.dimension_ids
-        n = len(ids)
-        self.breached = np.zeros((size, n), dtype=bool)
-        slack = np.full((size, n), np.inf)
-        self.breach_text: dict[str, list[str]] = {a: [] for a in ids}
-        for index, actor in enumerate(actor_set.actors):
-            for number, line in enumerate(actor.red_lines):
-                name = red_line_name(actor, number)
-                value = self.point[:, dims.index(line.dimension)]
-                threshold = self.columns[name]
-                side = threshold - value if line.veto_if == "below" else value - threshold
-                crossed = side > 0
-                self.breached[:, index] |= crossed
-                slack[:, index] = np.minimum(slack[:, index], -side)
-                if crossed.any():
-                    self.breach_text[actor.id].append(line.statement)
-        self.margin = np.minimum(self.u_package - self.reserve, slack)
-        self.accept = (self.u_package >= self.reserve) & ~self.breached
-
-
-def first_order_shares(
-    columns: dict[str, FloatArray],
-    outcomes: FloatArray,
-    candidates: list[str],
-    *,
-    bins: int = SENSITIVITY_BINS,
-) -> dict[str, FloatArray]:
-    """Each candidate coding's first-order share of each outcome's variance (column of outcomes).
-
-    The share is ``Var(E[Y | X_k]) / Var(Y)``, with ``E[Y | X_k]`` the mean of the outcome in
-    each of ``bins`` quantile bins of the coding's draws, less the share that binning pure
-    noise gives (``(bins − 1)/(n − 1)``), floored at 0; an outcome that does not vary has share
-    0. Codings that do not vary are left out. ``outcomes`` is (n worlds, m outcomes).
-    """
-    y = np.asarray(outcomes, dtype=np.float64)
-    n = y.shape[0]
-    variance = y.var(axis=0)
-    varies = variance > 1e-15
-    if n < SENSITIVITY_MIN_WORLDS:
-        return {}
-    bias = (bins - 1) / (n - 1)
-    centred = y - y.mean(axis=0)
-    shares: dict[str, FloatArray] = {}
-    for name in candidates:
-        x = columns.get(name)
-        if x is None or np.ptp(x) <= 0:
-            continue
-        rank = np.empty(n, dtype=np.int64)
-        rank[np.argsort(x, kind="stable")] = np.arange(n)
-        binned = rank * bins // n
-        onehot = np.zeros((n, bins))
-        onehot[np.arange(n), binned] = 1.0
-        counts = onehot.sum(axis=0)
-        means = (onehot.T @ centred) / np.maximum(counts, 1)[:, None]
-        explained = (counts @ means**2) / n
-        share = np.where(varies, explained / np.where(varies, variance, 1.0) - bias, 0.0)
-        shares[name] = np.maximum(share, 0.0)
-    return shares
-
-
-def deciding_codings(
-    columns: dict[str, FloatArray],
-    outcome: FloatArray,
-    candidates: list[str],
-    *,
-    bins: int = SENSITIVITY_BINS,
-) -> list[tuple[str, float]]:
-    """One outcome's first-order shares (:func:`first_order_shares`), largest first."""
-    shares = first_order_shares(columns, np.asarray(outcome)[:, None], candidates, bins=bins)
-    return sorted(((k, float(v[0])) for k, v in shares.items()), key=lambda item: -item[1])
-
-
-def settlement(
-    actor_set: ActorSet, package: Package, accept: BoolArray | None = None
-) -> dict[str, Any]:
-    """KTAB's SMP run from the package at central codings: forecast and concessions.
-
-    Actors that accept the package (``accept``, central by default) start at its point, the
-    rest at their own positions. Returns the forecast and the package's point per dimension, the
-    concessions (dimensions where the forecast moved at least :data:`CONCESSION` from the
-    package, with the direction), the turns and why the run stopped.
-    """
-    central = _Evaluation(actor_set, package, 1, None, np.ones(1))
-    accepting = central.accept[0] if accept is None else np.asarray(accept, dtype=bool)
-    arrays = central.arrays
-    start = np.where(accepting[:, None], central.point[0][None, :], arrays["position"][0])
-    table = ActorTable(
-        name=actor_set.name,
-        description=f"{actor_set.title}, from package {package.name}",
-        actors=actor_set.actor_ids,
-        dimensions=actor_set.dimension_ids,
-        capability=arrays["capability"][0],
-        position=start,
-        salience=arrays["salience"][0],
-    )
-    run = run_smp(table)
-    forecast = run.forecast()
-    rows = []
-    for k, dim in enumerate(actor_set.dimension_ids):
-        move = float(forecast[k] - central.point[0, k])
-        rows.append(
-            {
-                "dimension": dim,
-                "package": float(central.point[0, k]),
-                "status_quo": float(central.status_quo[0, k]),
-                "settlement": float(forecast[k]),
-                "concession": move,
-                "towards": (
-                    "Russia's end"
-                    if move >= CONCESSION
-                    else "Ukraine's end"
-                    if move <= -CONCESSION
-                    else "holds"
-                ),
-            }
-        )
-    return {
-        "rows": rows,
-        "turns": len(run.turns),
-        "stop_reason": run.stop_reason,
-        "starting_at_package": [a for a, yes in zip(table.actors, accepting, strict=True) if yes],
-    }
-
-
-def _survival(
-    actor_set: ActorSet,
-    package: Package,
-    accept: BoolArray,
-    signed: BoolArray,
-) -> tuple[dict[str, BoolArray], dict[str, list[str]]]:
-    """Per commitment, the worlds in which it stands, and why."""
-    ids = actor_set.actor_ids
-    bodies = {b.id: [ids.index(m) for m in b.members if m in ids] for b in actor_set.bodies}
-    russia = accept[:, ids.index("RUS")] if "RUS" in ids else np.ones(signed.size, dtype=bool)
-    base: dict[str, BoolArray] = {}
-    reasons: dict[str, list[str]] = {}
-    for c in package.commitments:
-        here = signed.copy()
-        why = ["stands only where the package is signed and the ceasefire holds"]
-        if c.actor in ids:
-            here &= accept[:, ids.index(c.actor)]
-            why.append(f"and where {c.actor} itself accepts the package")
-        elif c.actor in bodies:
-            here &= accept[:, bodies[c.actor]].all(axis=1)
-            why.append(f"and where every member of {c.actor} accepts")
-        else:
-            why.append(f"{c.actor} is not in the actor file: its own acceptance is not modelled")
-        for condition in c.conditions:
-            if condition.russia_consents is not None:
-                here &= russia if condition.russia_consents else ~russia
-                why.append("needs Russia's consent")
-            if condition.parliament_approves is not None:
-                who = condition.parliament_approves
-                if who in ids:
-                    here &= accept[:, ids.index(who)]
-                    why.append(f"needs {who}'s parliament (taken to follow its government)")
-                else:
-                    why.append(f"the parliament of {who} is not modelled")
-            if condition.nato_unanimity and "NATO" in bodies:
-                here &= accept[:, bodies["NATO"]].all(axis=1)
-                why.append("needs every NATO ally")
-        base[c.id] = here
-        reasons[c.id] = why
-    stands = dict(base)
-    for _ in range(len(package.commitments) + 1):  # commitments that depend on others
-        backstop = np.zeros(signed.size, dtype=np.int64)
-        for c in package.commitments:
-            if isinstance(c, UsBackstop):
-                backstop = np.maximum(backstop, np.where(stands[c.id], c.level.rank, 0))
-        updated = {}
-        for c in package.commitments:
-            value = base[c.id].copy()
-            for condition in c.conditions:
-                if condition.commitment_active is not None:
-                    other = stands.get(condition.commitment_active)
-                    if other is not None:
-                        value &= other
-                if condition.us_backstop_at_least is not None:
-                    value &= backstop >= BackstopLevel(condition.us_backstop_at_least).rank
-            updated[c.id] = value
-        if all(np.array_equal(updated[k], stands[k]) for k in stands):
-            break
-        stands = updated
-    for c in package.commitments:
-        for condition in c.conditions:
-            if condition.commitment_active is not None:
-                reasons[c.id].append(f"needs commitment {condition.commitment_active}")
-            if condition.us_backstop_at_least is not None:
-                reasons[c.id].append(
-                    f"needs a US backstop of at least {condition.us_backstop_at_least}"
-                )
-    return stands, reasons
 
 
 def acceptability(
@@ -363,13 +123,13 @@ def acceptability(
     values = draw(coded, size, rng=rng, keys=keys)
     if values is not None:
         values = {**values, "war_cost_scale": scale}
-    ev = _Evaluation(actor_set, package, size, values, scale)
+    ev = Evaluation(actor_set, package, size, values, scale)
     accept = ev.accept
     ids = actor_set.actor_ids
     vetoing = ev.breached.copy()
     body_rows = []
     for body in actor_set.bodies:
-        needing = _needs_body(package, body.approves)
+        needing = bodies_needed(package, body.approves)
         members = [ids.index(m) for m in body.members]
         rejecting = ~accept[:, members]
         if needing:
@@ -488,7 +248,7 @@ def acceptability(
         }
         for index, actor_id in enumerate(ids)
     ]
-    stands, reasons = _survival(actor_set, package, accept, signed)
+    stands, reasons = commitments_standing(actor_set, package, accept, signed)
     commitments = [
         {
             "commitment": c.id,

@@ -21,86 +21,66 @@ spills to disk beyond it), for aggregates, a top-k or a sample, and brings back 
 
 Each has an in-memory counterpart it is tested against on small stores (the same numbers, or the
 same boxes when the sample is the whole store).
+
+The summary and the worst worlds are here; the indices are in
+:mod:`~guarantor.explore.outofcore_indices`, the discovery sample and box counts in
+:mod:`~guarantor.explore.outofcore_discovery`, the shared DuckDB plumbing in
+:mod:`~guarantor.explore.outofcore_sql`. This module re-exports their public names.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from guarantor.errors import DataError
+from guarantor.explore.outofcore_discovery import (
+    DEFAULT_SAMPLE,
+    DiscoveryData,
+    box_counts,
+    case_sql,
+    discovery_sample,
+)
+from guarantor.explore.outofcore_indices import (
+    DEFAULT_BINS,
+    first_order_from_bins,
+    given_data_indices,
+    ntile,
+)
+from guarantor.explore.outofcore_sql import (
+    DEFAULT_MEMORY_LIMIT,
+    chosen_points,
+    connected,
+    fetch_one,
+    in_points,
+    quote,
+)
 
 if TYPE_CHECKING:
-    import duckdb
-
-    from guarantor.explore.discovery import Case
     from guarantor.explore.objectives import Objective
     from guarantor.explore.store import Store
 
 FloatArray = NDArray[np.float64]
 
-DEFAULT_MEMORY_LIMIT = "1GB"
-"""DuckDB's working memory for the analyses (it spills to the store's folder beyond it)."""
-DEFAULT_SAMPLE = 100_000
-"""Experiments PRIM and CART peel (a deterministic sample when the store holds more)."""
-DEFAULT_BINS = 50
-"""Equal-count bins per uncertainty for the given-data indices."""
-_HASH_SPAN = 2**32
-_GROUP = 16
-
-
-def quote(name: str) -> str:
-    """A SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-@contextmanager
-def connected(store: Store, memory_limit: str | None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The store's DuckDB views under ``memory_limit``, closed afterwards."""
-    connection = store.connect(memory_limit=memory_limit)
-    try:
-        yield connection
-    finally:
-        connection.close()
-
-
-def chosen_points(manifest: dict[str, Any], package: str | None) -> list[int]:
-    """The design points of ``package`` (a label or a package name), or every point.
-
-    Raises:
-        DataError: ``package`` matches no stored package.
-    """
-    entries = manifest["packages"]
-    if package is None:
-        return [int(entry["point"]) for entry in entries]
-    points = [int(e["point"]) for e in entries if package in (e["label"], e["name"])]
-    if not points:
-        raise DataError.single(
-            "no such package in the store",
-            field="package",
-            expected=f"one of {sorted({entry['label'] for entry in entries})}",
-            received=package,
-        )
-    return points
-
-
-def _in_points(points: Sequence[int]) -> str:
-    return f"c.point IN ({', '.join(str(int(p)) for p in points)})"
-
-
-def _fetch_one(connection: duckdb.DuckDBPyConnection, query: str) -> tuple[Any, ...]:
-    row = connection.execute(query).fetchone()
-    assert row is not None  # an aggregate without GROUP BY always returns a row
-    return tuple(row)
-
-
-# --- the tidy view, summarised -------------------------------------------------------------
+__all__ = [
+    "DEFAULT_BINS",
+    "DEFAULT_MEMORY_LIMIT",
+    "DEFAULT_SAMPLE",
+    "DiscoveryData",
+    "box_counts",
+    "case_sql",
+    "chosen_points",
+    "connected",
+    "discovery_sample",
+    "first_order_from_bins",
+    "given_data_indices",
+    "ntile",
+    "quote",
+    "results_summary",
+    "worst_stored_worlds",
+]
 
 
 def results_summary(
@@ -123,7 +103,7 @@ def results_summary(
             "approx_quantile(value, [0.05, 0.5, 0.95]) FILTER (WHERE isfinite(value)) "
             "FROM results GROUP BY label, outcome ORDER BY label, outcome"
         ).fetchall()
-        (failures,) = _fetch_one(connection, "SELECT count(*) FROM failures")
+        (failures,) = fetch_one(connection, "SELECT count(*) FROM failures")
     table = []
     for label, outcome, count, finite, mean, sd, quantiles in rows:
         low, median, high = quantiles if quantiles is not None else (None, None, None)
@@ -146,153 +126,6 @@ def results_summary(
         "failures": int(failures),
         "rows": table,
     }
-
-
-# --- given-data first-order indices ---------------------------------------------------------
-
-
-def ntile(values: FloatArray, bins: int) -> NDArray[np.int64]:
-    """Equal-count bins ``0 … bins−1`` by rank (ties by position), as SQL's ``ntile(bins) − 1``.
-
-    The first ``n mod bins`` bins hold one value more than the others.
-    """
-    n = values.size
-    order = np.lexsort((np.arange(n), values))
-    size, extra = divmod(n, bins)
-    rank = np.empty(n, dtype=np.int64)
-    rank[order] = np.arange(n)
-    large = extra * (size + 1)
-    return np.where(
-        rank < large, rank // (size + 1), extra + (rank - large) // max(size, 1)
-    ).astype(np.int64)
-
-
-def first_order_from_bins(y: FloatArray, bin_index: NDArray[np.int64], bins: int) -> float:
-    """``S1 = Σ_b n_b (ȳ_b − ȳ)² / Σ (y − ȳ)²``: the in-memory given-data estimator."""
-    counts = np.bincount(bin_index, minlength=bins).astype(np.float64)
-    sums = np.bincount(bin_index, weights=y, minlength=bins)
-    total = y.sum()
-    between = float(np.sum(sums[counts > 0] ** 2 / counts[counts > 0]) - total**2 / y.size)
-    variance = float(np.sum(y * y) - total**2 / y.size)
-    return between / variance
-
-
-def given_data_indices(
-    store: Store,
-    *,
-    package: str | None = None,
-    bins: int = DEFAULT_BINS,
-    outcomes: Sequence[str] | None = None,
-    memory_limit: str | None = DEFAULT_MEMORY_LIMIT,
-) -> dict[str, Any]:
-    """First-order indices of every outcome, per package, from the stored experiments.
-
-    The bins are equal-count bins of each world parameter over the worlds table (every package
-    meets every world, so they are equal-count within each package too). The store is read one
-    package at a time (its outcomes are ``Y``, worlds × outcomes); with ``H`` the sparse one-hot
-    matrix of the bins (worlds × parameters·bins, 16 parameters at a time), every bin's sum for
-    every parameter and outcome is ``Hᵀ Y`` and its count ``Hᵀ 1``. Memory holds the worlds'
-    bin codes and one package's outcomes, never the store. An input with no effect has an
-    expected index of about ``(B − 1)/(N − 1)`` (the ``floor``: the spread of ``B`` bin means of
-    pure noise), reported beside the indices.
-
-    Raises:
-        DataError: the store is empty, ``package`` is unknown, ``bins`` is below 2, or no world
-            parameter varies.
-    """
-    from scipy import sparse
-
-    if bins < 2:
-        raise DataError.single("need at least 2 bins", field="bins", received=str(bins))
-    manifest = store.manifest()
-    points = chosen_points(manifest, package)
-    labels = {int(e["point"]): str(e["label"]) for e in manifest["packages"]}
-    names = [n for n in store.stored_outcomes() if outcomes is None or n in outcomes]
-    with connected(store, memory_limit) as connection:
-        parameters = _varying_world_parameters(connection, store.world_parameters())
-        if not parameters:
-            raise DataError.single(
-                "no world parameter varies", field="worlds", expected="a range with low < high"
-            )
-        columns = ", ".join(quote(p) for p in parameters)
-        worlds = connection.execute(f"SELECT {columns} FROM worlds ORDER BY world").fetchnumpy()
-        codes = np.column_stack(
-            [ntile(np.asarray(worlds[p], dtype=np.float64), bins) for p in parameters]
-        ).astype(np.int32)
-        del worlds
-        width = len(parameters)
-        result: dict[str, Any] = {
-            "store": str(store.root),
-            "method": "given data, equal-count bins (Plischke, Borgonovo and Smith 2013)",
-            "bins": bins,
-            "parameters": parameters,
-            "packages": {},
-        }
-        selected = ", ".join(f"c.{quote(o)}" for o in names)
-        for point in points:
-            table = connection.execute(
-                f"SELECT c.world, {selected} FROM chunks c "
-                f"WHERE c.error IS NULL AND c.point = {int(point)}"
-            ).fetchnumpy()
-            rows = np.asarray(table["world"], dtype=np.int64)
-            Y = np.column_stack([np.asarray(table[o], dtype=np.float64) for o in names])
-            defined = np.asarray(np.isfinite(Y).all(axis=0), dtype=bool)
-            Y = np.where(np.isfinite(Y), Y, 0.0)
-            counts = np.empty((width, bins))
-            sums = np.empty((len(names), width, bins))
-            # parameters a group at a time, so the one-hot matrix stays small (16 × n nonzeros)
-            for first in range(0, width, _GROUP):
-                group = codes[rows, first : first + _GROUP]
-                size = group.shape[1]
-                columns_of = (group + bins * np.arange(size)).ravel()
-                one_hot = sparse.csr_matrix(
-                    (np.ones(group.size), (np.repeat(np.arange(rows.size), size), columns_of)),
-                    shape=(rows.size, size * bins),
-                )
-                counts[first : first + size] = np.asarray(one_hot.sum(axis=0)).reshape(size, bins)
-                product = np.asarray(one_hot.T @ Y).T  # outcomes × (parameters · bins)
-                sums[:, first : first + size] = product.reshape(len(names), size, bins)
-            result["packages"][labels[point]] = {
-                "n_experiments": int(rows.size),
-                "floor": (bins - 1) / (rows.size - 1) if rows.size > 1 else None,
-                "indices": {
-                    name: _indices(Y[:, k], sums[k], counts, parameters)
-                    if defined[k]
-                    else {"note": "undefined (NaN) in some worlds: no indices"}
-                    for k, name in enumerate(names)
-                },
-            }
-    return result
-
-
-def _indices(
-    y: FloatArray, sums: FloatArray, counts: FloatArray, parameters: Sequence[str]
-) -> dict[str, Any]:
-    """Each parameter's ``S1`` from its bins' sums and counts (parameters × bins), largest first."""
-    n, total = float(y.size), float(y.sum())
-    variance = float(np.sum(y * y)) - total**2 / n
-    if not variance > 0:
-        return {"note": "constant in every world: no indices"}
-    filled = counts > 0
-    between = np.where(filled, sums**2 / np.where(filled, counts, 1.0), 0.0).sum(axis=1)
-    indices = (between - total**2 / n) / variance
-    return dict(
-        sorted(
-            ((p, float(v)) for p, v in zip(parameters, indices, strict=True)),
-            key=lambda item: -item[1],
-        )
-    )
-
-
-def _varying_world_parameters(
-    connection: duckdb.DuckDBPyConnection, parameters: Sequence[str]
-) -> list[str]:
-    spans = ", ".join(f"max({quote(p)}) > min({quote(p)})" for p in parameters)
-    varies = _fetch_one(connection, f"SELECT {spans} FROM worlds")
-    return [p for p, flag in zip(parameters, varies, strict=True) if flag]
-
-
-# --- worst stored worlds ----------------------------------------------------------------------
 
 
 def worst_stored_worlds(
@@ -334,7 +167,7 @@ def worst_stored_worlds(
         worst = connection.execute(
             f"SELECT c.point, {pick}(c.world, {key}, {int(keep)}), "
             f"{pick}({y}, {key}, {int(keep)}) FROM chunks c "
-            f"WHERE c.error IS NULL AND isfinite({y}) AND {_in_points(points)} "
+            f"WHERE c.error IS NULL AND isfinite({y}) AND {in_points(points)} "
             "GROUP BY c.point ORDER BY c.point"
         ).fetchall()
         wanted = np.array(sorted({int(w) for _, worlds, _ in worst for w in worlds}), dtype=int)
@@ -373,142 +206,3 @@ def worst_stored_worlds(
         "keep": keep,
         "packages": packages,
     }
-
-
-# --- scenario discovery on a sample ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DiscoveryData:
-    """What PRIM and CART see: the dimensions and outcomes of the sampled experiments."""
-
-    X: FloatArray
-    names: list[str]
-    outcomes: dict[str, FloatArray]
-    n_experiments: int
-    """Good experiments of the selection in the whole store."""
-    fraction: float
-    """The share of them drawn (1 when the sample is every experiment)."""
-    levers: dict[str, list[float]]
-    """For each lever dimension, its value at every design point."""
-
-    @property
-    def n_sampled(self) -> int:
-        """How many experiments were drawn."""
-        return int(self.X.shape[0])
-
-
-def discovery_sample(
-    store: Store,
-    *,
-    package: str | None = None,
-    outcomes: Sequence[str],
-    sample: int | None = DEFAULT_SAMPLE,
-    seed: int = 0,
-    memory_limit: str | None = DEFAULT_MEMORY_LIMIT,
-) -> DiscoveryData:
-    """The varying world parameters and levers, and ``outcomes``, of a sample of experiments.
-
-    With ``sample`` at or above the selection's good experiments (or ``None``), every experiment
-    is read, in experiment order: the same table as the in-memory
-    :func:`~guarantor.explore.discovery.discovery_table`. Otherwise each experiment is kept when
-    a hash of (its index, ``seed``) falls below ``sample/n`` of the hash's range: a Bernoulli
-    sample of expected size ``sample``, the same on every run, chunking and thread count.
-
-    Raises:
-        DataError: the store is empty, or ``package`` matches no stored package.
-    """
-    manifest = store.manifest()
-    points = chosen_points(manifest, package)
-    entries = manifest["packages"]
-    where = f"c.error IS NULL AND {_in_points(points)}"
-    with connected(store, memory_limit) as connection:
-        spans = ", ".join(
-            f"coalesce(max({quote(p)}) > min({quote(p)}), false)" for p in store.world_parameters()
-        )
-        total, *varies = _fetch_one(
-            connection,
-            f"SELECT count(*), {spans} FROM chunks c JOIN worlds w USING (world) WHERE {where}",
-        )
-        names = [p for p, flag in zip(store.world_parameters(), varies, strict=True) if flag]
-        columns = [f"w.{quote(p)}" for p in names]
-        levers: dict[str, list[float]] = {}
-        for lever in sorted({name for entry in entries for name in entry["levers"]}):
-            per_point = [entry["levers"].get(lever) for entry in entries]
-            numeric = all(isinstance(v, (int, float)) for v in per_point)
-            if numeric and len(set(per_point)) > 1:
-                levers[lever] = [float(v) for v in per_point]
-                cases = " ".join(
-                    f"WHEN {int(e['point'])} THEN {float(v)!r}"
-                    for e, v in zip(entries, per_point, strict=True)
-                )
-                columns.append(f"CASE c.point {cases} END")
-                names.append(lever)
-        fraction = 1.0 if sample is None or sample >= total else sample / max(total, 1)
-        sampled = (
-            ""
-            if fraction >= 1.0
-            else f" AND hash(c.experiment, {int(seed)}) % {_HASH_SPAN} < "
-            f"{math.ceil(fraction * _HASH_SPAN)}"
-        )
-        selected = [*columns, *(f"c.{quote(o)}" for o in outcomes)]
-        table = connection.execute(
-            f"SELECT {', '.join(selected) or 'c.experiment'} FROM chunks c "
-            f"JOIN worlds w USING (world) WHERE {where}{sampled} ORDER BY c.experiment"
-        ).fetchnumpy()
-    values = [np.asarray(column, dtype=np.float64) for column in table.values()]
-    width = len(names)
-    X = np.column_stack(values[:width]) if width else np.empty((len(values[0]), 0))
-    found = {o: values[width + k] for k, o in enumerate(outcomes)}
-    return DiscoveryData(X, names, found, int(total), min(1.0, fraction), levers)
-
-
-def case_sql(case: Case) -> str:
-    """The case as a SQL condition with numpy's NaN semantics (NaN meets only ``!=``)."""
-    column = quote(case.outcome)
-    if case.op == "!=":
-        return f"(isnan({column}) OR {column} != {case.value!r})"
-    sql_op = "=" if case.op == "==" else case.op
-    return f"(NOT isnan({column}) AND {column} {sql_op} {case.value!r})"
-
-
-def box_counts(
-    store: Store,
-    case: Case,
-    limits: Sequence[tuple[str, float | None, float | None]],
-    data: DiscoveryData,
-    *,
-    package: str | None = None,
-    memory_limit: str | None = DEFAULT_MEMORY_LIMIT,
-) -> tuple[int, int, int, int]:
-    """Over every good experiment of the selection: (experiments, cases, in the box, cases in it).
-
-    ``limits`` are (dimension, low or None, high or None), bounds inclusive, as PRIM gives them.
-    """
-    manifest = store.manifest()
-    points = chosen_points(manifest, package)
-    conditions = []
-    for name, low, high in limits:
-        if name in data.levers:
-            cases = " ".join(
-                f"WHEN {int(e['point'])} THEN {v!r}"
-                for e, v in zip(manifest["packages"], data.levers[name], strict=True)
-            )
-            column = f"(CASE c.point {cases} END)"
-        else:
-            column = f"w.{quote(name)}"
-        if low is not None:
-            conditions.append(f"{column} >= {float(low)!r}")
-        if high is not None:
-            conditions.append(f"{column} <= {float(high)!r}")
-    inside = " AND ".join(conditions) or "true"
-    flag = case_sql(case)
-    with connected(store, memory_limit) as connection:
-        row = _fetch_one(
-            connection,
-            f"SELECT count(*), count(*) FILTER (WHERE {flag}), "
-            f"count(*) FILTER (WHERE {inside}), count(*) FILTER (WHERE {inside} AND {flag}) "
-            f"FROM chunks c JOIN worlds w USING (world) "
-            f"WHERE c.error IS NULL AND {_in_points(points)}",
-        )
-    return int(row[0]), int(row[1]), int(row[2]), int(row[3])
