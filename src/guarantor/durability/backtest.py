@@ -13,7 +13,8 @@ rate's (the training share that held), with case-bootstrap 95 % intervals, Harre
 durations, and a reliability table (predicted against observed by decile). The fit itself is in
 :mod:`guarantor.durability.fitting`, the scores in :mod:`guarantor.durability.scoring`;
 :mod:`guarantor.durability.robustness` compares the calibration methods and the two codings of
-the cases; the ``*_table_rows`` functions give the docs' tables.
+the cases; the ``*_table_rows`` functions give the docs' tables. The folds and out-of-fold
+forecasts are in :mod:`guarantor.durability.crossval` (re-exported here).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import numpy as np
 
 from guarantor.durability.calibration import Calibration, load_calibration
 from guarantor.durability.cases import CaseLibrary, load_cases
+from guarantor.durability.crossval import K_FOLDS, cross_validate, k_folds
 from guarantor.durability.fitting import (
     BOUNDS,
     DEFAULT_SEED,
@@ -35,7 +37,6 @@ from guarantor.durability.fitting import (
     PARAMETERS,
     CaseTrace,
     Fit,
-    FloatArray,
     Method,
     Prior,
     bare_truce_baseline,
@@ -99,43 +100,6 @@ __all__ = [
 Mode = Literal["shipped", "refit", "holdout"]
 STRONG_CASES = ("korea-1953", "sinai-1974", "dayton-1995")
 WEAK_CASES = ("budapest-1994", "minsk-1-2014", "minsk-2-2015")
-K_FOLDS = 5
-
-
-def k_folds(n: int, k: int = K_FOLDS, seed: int = 0) -> list[list[int]]:
-    """``k`` folds of ``range(n)``, shuffled once with ``seed`` (deterministic)."""
-    order = np.random.default_rng(seed).permutation(n)
-    return [sorted(int(i) for i in chunk) for chunk in np.array_split(order, min(k, n))]
-
-
-def cross_validate(
-    traces: Sequence[CaseTrace],
-    folds: Sequence[Sequence[int]],
-    *,
-    method: Method,
-    prior: Prior | None,
-    early_months: int,
-    start: Sequence[float],
-) -> tuple[FloatArray, FloatArray]:
-    """Out-of-fold forecasts and base rates: every fold refitted without its cases."""
-    n = len(traces)
-    predicted = np.empty((n, len(HORIZONS_MONTHS)))
-    base = np.empty_like(predicted)
-    for fold in folds:
-        held_out = set(fold)
-        training = [trace for i, trace in enumerate(traces) if i not in held_out]
-        fitted = fit_traces(
-            training,
-            early_months=early_months,
-            method=method,
-            prior=prior,
-            start=start,
-            errors=method == "bayes",
-        )
-        rows = sorted(held_out)
-        predicted[rows] = predict([traces[i] for i in rows], fitted)
-        base[rows] = base_rates([trace.case for trace in training])
-    return predicted, base
 
 
 @dataclass(frozen=True)

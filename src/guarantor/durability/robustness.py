@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from guarantor.durability.backtest import K_FOLDS, cross_validate, k_folds
 from guarantor.durability.calibration import Calibration, load_calibration
 from guarantor.durability.cases import JUDGEMENT_FIELDS, CaseLibrary, load_cases
+from guarantor.durability.crossval import K_FOLDS, cross_validate, k_folds
 from guarantor.durability.fitting import (
     DEFAULT_SEED,
     PARAMETERS,

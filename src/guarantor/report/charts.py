@@ -3,34 +3,43 @@
 Figures are plain JSON (``{"id", "title", "data", "layout"}``) drawn in the page by plotly.js,
 so the report and the web app draw the same numbers the assessment holds. No geo traces: plotly
 fetches TopoJSON for those; maps are Leaflet's job.
+
+The charts of an assessment's sections are here; those of a store's analyses and of the
+deter-sign frontier are in :mod:`~guarantor.report.exploration_charts`, re-exported here.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
 from guarantor.assessment import Assessment
+from guarantor.report.exploration_charts import (
+    frontier_chart,
+    prim_charts,
+    sobol_charts,
+    sweep_charts,
+    tornado_charts,
+)
+from guarantor.report.figure import plotly_figure
 from guarantor.section import Metric, Section
 
+__all__ = [
+    "acceptance_chart",
+    "assessment_charts",
+    "forces_charts",
+    "frontier_chart",
+    "marginal_value_chart",
+    "prim_charts",
+    "probes_chart",
+    "revenue_chart",
+    "sobol_charts",
+    "survival_chart",
+    "sweep_charts",
+    "tornado_charts",
+]
+
 _PROBE_WORDS = ("probe", "clash", "attack", "escalat", "offensive")
-_LAYOUT = {
-    "margin": {"l": 60, "r": 20, "t": 40, "b": 60},
-    "height": 340,
-    "paper_bgcolor": "#ffffff",
-    "plot_bgcolor": "#f7f7f7",
-    "font": {"family": "system-ui, sans-serif", "size": 12},
-}
-
-
-def _figure(ident: str, title: str, data: list[dict[str, Any]], **layout: Any) -> dict[str, Any]:
-    return {
-        "id": ident,
-        "title": title,
-        "data": data,
-        "layout": {**_LAYOUT, "title": {"text": title}, **layout},
-    }
 
 
 def _bars(
@@ -72,7 +81,7 @@ def survival_chart(assessment: Assessment) -> dict[str, Any] | None:
     if not isinstance(curve, dict) or "share" not in curve:
         return None
     band = "rgba(31, 78, 156, 0.18)"
-    return _figure(
+    return plotly_figure(
         "survival",
         "Survival of the peace: share of worlds still at peace",
         [
@@ -115,7 +124,7 @@ def probes_chart(section: Section) -> dict[str, Any] | None:
     chosen = [m for m in section.metrics if any(w in m.name for w in _PROBE_WORDS)]
     if not chosen:
         return None
-    return _figure(
+    return plotly_figure(
         "probes",
         "Probes and escalation (mean over worlds, 5–95 % band)",
         [_bars(chosen, "per world", "#b2182b", mean=True)],
@@ -146,7 +155,7 @@ def forces_charts(assessment: Assessment) -> list[dict[str, Any]]:
                 for m in required
             ]
             figures.append(
-                _figure(
+                plotly_figure(
                     f"forces-{section.name}-{stem}",
                     f"{section.name.capitalize()}: {stem.replace('_', ' ')} required vs pledged",
                     [
@@ -193,7 +202,7 @@ def revenue_chart(section: Section) -> dict[str, Any] | None:
                 },
             }
         )
-    return _figure(
+    return plotly_figure(
         "revenue",
         "Russia's oil export revenue under each sanctions level",
         data,
@@ -208,7 +217,7 @@ def acceptance_chart(section: Section) -> dict[str, Any] | None:
     if not chosen:
         return None
     means = [m.to_dict()["mean"] for m in chosen]
-    return _figure(
+    return plotly_figure(
         "acceptance",
         "Who would sign: share of worlds in which each actor accepts",
         [
@@ -231,7 +240,7 @@ def marginal_value_chart(section: Section) -> dict[str, Any] | None:
         return None
     aircraft = [row["aircraft"] for row in rows]
     band = {"color": "rgba(33, 102, 172, 0)"}
-    return _figure(
+    return plotly_figure(
         "marginal-value",
         "Marginal value of aircraft: armed leakers of the raid (median, 5–95 % band)",
         [
@@ -283,177 +292,3 @@ def assessment_charts(assessment: Assessment) -> list[dict[str, Any]]:
     if assessment.has("acceptability"):
         figures.append(acceptance_chart(assessment.section("acceptability")))
     return [figure for figure in figures if figure is not None]
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-")
-
-
-def tornado_charts(tornado: dict[str, Any], limit: int = 3) -> list[dict[str, Any]]:
-    """Tornado views stored by ``explore``: outcome swings as the uncertainties go low → high."""
-    figures = []
-    outcomes = tornado.get("outcomes") or {}
-    for outcome, view in list(outcomes.items())[:limit]:
-        rows = list(reversed(view.get("rows") or []))
-        nominal = float(view.get("nominal") or 0.0)
-        if not rows:
-            continue
-        data = [
-            {
-                "type": "bar",
-                "orientation": "h",
-                "name": end,
-                "y": [row["parameter"] for row in rows],
-                "x": [float(row[f"outcome_at_{end}"]) - nominal for row in rows],
-                "base": nominal,
-                "marker": {"color": colour},
-            }
-            for end, colour in (("low", "#2166ac"), ("high", "#b2182b"))
-        ]
-        figures.append(
-            _figure(
-                f"tornado-{_slug(str(tornado.get('package', '')))}-{_slug(outcome)}",
-                f"Tornado: {outcome} ({tornado.get('package', '')}), nominal {nominal:.4g}",
-                data,
-                barmode="overlay",
-                xaxis={"title": {"text": outcome}},
-                margin={"l": 180, "r": 20, "t": 40, "b": 50},
-            )
-        )
-    return figures
-
-
-def sobol_charts(sobol: dict[str, Any], limit: int = 3) -> list[dict[str, Any]]:
-    """First-order and total Sobol indices with their confidence intervals."""
-    figures = []
-    indices = sobol.get("indices") or {}
-    for outcome, entry in list(indices.items())[:limit]:
-        if not isinstance(entry, dict) or "note" in entry:
-            continue
-        names = list(entry)
-        data = [
-            {
-                "type": "bar",
-                "name": key,
-                "x": names,
-                "y": [float(entry[n][key]) for n in names],
-                "error_y": {
-                    "type": "data",
-                    "array": [float(entry[n][f"{key}_conf"]) for n in names],
-                },
-            }
-            for key in ("S1", "ST")
-        ]
-        figures.append(
-            _figure(
-                f"sobol-{_slug(str(sobol.get('package', '')))}-{_slug(outcome)}",
-                f"Sobol indices: {outcome} ({sobol.get('package', '')})",
-                data,
-                barmode="group",
-                yaxis={"title": {"text": "share of variance"}},
-            )
-        )
-    return figures
-
-
-def prim_charts(discovery: dict[str, Any]) -> list[dict[str, Any]]:
-    """PRIM peeling trajectories (coverage against density) of each case of interest."""
-    figures = []
-    for case in discovery.get("cases") or []:
-        trajectory = (case.get("prim") or {}).get("trajectory") or []
-        if not trajectory:
-            continue
-        figures.append(
-            _figure(
-                f"prim-{_slug(case['case'])}",
-                f"PRIM trajectory: {case['case']}",
-                [
-                    {
-                        "type": "scatter",
-                        "mode": "markers+lines",
-                        "x": [step["coverage"] for step in trajectory],
-                        "y": [step["density"] for step in trajectory],
-                        "text": [f"{step['restricted']} restricted" for step in trajectory],
-                        "marker": {"color": [step["restricted"] for step in trajectory]},
-                    }
-                ],
-                xaxis={"title": {"text": "coverage"}, "range": [0, 1.02]},
-                yaxis={"title": {"text": "density"}, "range": [0, 1.02]},
-            )
-        )
-    return figures
-
-
-def sweep_charts(summary: dict[str, Any]) -> list[dict[str, Any]]:
-    """The charts of a store's analyses: tornado, Sobol and PRIM."""
-    figures: list[dict[str, Any]] = []
-    for tornado in (summary.get("tornado") or {}).values():
-        figures.extend(tornado_charts(tornado))
-    for sobol in (summary.get("sobol") or {}).values():
-        figures.extend(sobol_charts(sobol))
-    for discovery in (summary.get("discovery") or {}).values():
-        figures.extend(prim_charts(discovery))
-    return figures
-
-
-def frontier_chart(frontier: dict[str, Any]) -> dict[str, Any]:
-    """The dilemma: P(hold 10 y) against P(all sign), the frontier and the shipped packages.
-
-    ``frontier`` is :meth:`guarantor.explore.frontier.DeterSignFrontier.to_dict`; every package
-    assessed is a grey dot, the frontier runs from the most signable point to the most
-    deterring, and each shipped package as written is a labelled reference point.
-    """
-    # drawn as a staircase ("vh"): the edge of what the frontier's points dominate, so the line
-    # never suggests a package between two points that nobody found
-    points = sorted(frontier.get("points") or [], key=lambda point: point["p_signed"])
-    shipped = frontier.get("shipped") or []
-    others = frontier.get("candidates") or []
-    data = [
-        {
-            "type": "scatter",
-            "mode": "markers",
-            "name": "every package assessed",
-            "x": [point["p_signed"] for point in others],
-            "y": [point["p_hold_10y"] for point in others],
-            "text": [point["label"] for point in others],
-            "marker": {"color": "rgba(120, 120, 120, 0.45)", "size": 6},
-            "hovertemplate": "%{text}<br>P(all sign) %{x:.2f}, P(hold 10 y) %{y:.2f}"
-            "<extra></extra>",
-        },
-        {
-            "type": "scatter",
-            "mode": "lines+markers",
-            "name": "frontier",
-            "x": [point["p_signed"] for point in points],
-            "y": [point["p_hold_10y"] for point in points],
-            "text": [point["label"] for point in points],
-            "line": {"color": "#1f4e9c", "width": 2, "shape": "vh"},
-            "marker": {"color": "#1f4e9c", "size": 9},
-            "hovertemplate": "%{text}<br>P(all sign) %{x:.2f}, P(hold 10 y) %{y:.2f}"
-            "<extra></extra>",
-        },
-        {
-            "type": "scatter",
-            "mode": "markers+text",
-            "name": "shipped packages as written",
-            "x": [point["p_signed"] for point in shipped],
-            "y": [point["p_hold_10y"] for point in shipped],
-            "text": [point["start"] for point in shipped],
-            "textposition": "middle right",
-            "marker": {"color": "#b2182b", "size": 11, "symbol": "diamond-open"},
-            "hovertemplate": "%{text} (as written)<br>P(all sign) %{x:.2f}, "
-            "P(hold 10 y) %{y:.2f}<extra></extra>",
-        },
-    ]
-    return _figure(
-        "frontier",
-        f"Deter or be signed: {len(points)} frontier points, "
-        f"{frontier.get('worlds', '?')} worlds each",
-        data,
-        height=420,
-        xaxis={
-            "title": {"text": "P(all sign): Ukraine and Russia accept, no veto"},
-            "range": [-0.02, 1.1],
-        },
-        yaxis={"title": {"text": "P(ceasefire holds 10 years)"}, "range": [-0.02, 1.02]},
-    )
