@@ -39,7 +39,7 @@ from numpy.typing import NDArray
 
 from guarantor.bargaining.actors import ActorSet, load_actors
 from guarantor.bargaining.codings import Coding, codings, draw
-from guarantor.bargaining.commitments import bodies_needed, commitments_standing
+from guarantor.bargaining.commitments import commitments_standing, needing_approval
 from guarantor.bargaining.evaluation import Evaluation
 from guarantor.bargaining.package_point import (
     OCCUPIED_AREAS,
@@ -129,7 +129,7 @@ def acceptability(
     vetoing = ev.breached.copy()
     body_rows = []
     for body in actor_set.bodies:
-        needing = bodies_needed(package, body.approves)
+        needing = needing_approval(package, body.approves)
         members = [ids.index(m) for m in body.members]
         rejecting = ~accept[:, members]
         if needing:

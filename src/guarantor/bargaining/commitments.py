@@ -26,7 +26,7 @@ from guarantor.packages.schema import (
 BoolArray = NDArray[np.bool_]
 
 
-def bodies_needed(package: Package, approves: tuple[str, ...]) -> list[str]:
+def needing_approval(package: Package, approves: tuple[str, ...]) -> list[str]:
     """Ids of the commitments of ``package`` that a body approving ``approves`` must ratify."""
     needing = []
     for commitment in package.commitments:
