@@ -262,9 +262,12 @@ DEFAULT_REPEATS = 5
 
 def scaling_design(experiments: int, months: int, chunk_size: int = DEFAULT_CHUNK_SIZE) -> Design:
     """The benchmark's packages over ``experiments // 4`` worlds, chunked as the sweep chooses."""
-    theatre = load_theatre()
-    points = design_points(PACKAGES, theatre)
-    n_worlds = experiments // len(points)
+    points = design_points(PACKAGES, load_theatre())
+    return benchmark_design(points, experiments // len(points), months, chunk_size)
+
+
+def benchmark_design(points: Any, n_worlds: int, months: int, chunk_size: int) -> Design:
+    """``points`` over ``n_worlds`` worlds drawn from the durability model's uncertainties."""
     return Design(
         points,
         sample_worlds(load_bounds(), n_worlds, seed=1),
@@ -513,15 +516,8 @@ MB = 2**20
 
 def scale_design(n_worlds: int, months: int, chunk_size: int) -> Design:
     """The 10^7 design: the durability model's uncertainties, as the 10^6 figure samples them."""
-    theatre = load_theatre()
-    return Design(
-        design_points(SCALE_PACKAGES, theatre),
-        sample_worlds(load_bounds(), n_worlds, seed=1),
-        seed=1,
-        months=months,
-        model=DEFAULT_MODEL,
-        theatre=DEFAULT_THEATRE,
-        chunk_size=chunk_size,
+    return benchmark_design(
+        design_points(SCALE_PACKAGES, load_theatre()), n_worlds, months, chunk_size
     )
 
 

@@ -280,6 +280,8 @@ def _derive(
     snapped: BoolArray,
     attribution: FloatArray | None,
     scratch: FloatArray,
+    parameters: FloatArray,
+    shares: FloatArray,
 ) -> None:
     """Recompute ``into`` for the worlds in ``rows`` (in float64, stored as float32).
 
@@ -287,7 +289,8 @@ def _derive(
     A probe that is not attributed cannot be answered: ``attribution`` scales what is answerable.
     The sums and products over commitments run compiled (:func:`_commitments_py`); the
     exponentials and the probe-class weighting stay numpy's, like the month's. ``scratch`` holds
-    at least 7 float64 numbers a world.
+    at least 7 float64 numbers a world; ``parameters`` and ``shares`` are
+    :func:`_derivation_scalars`, made once a run.
     """
     picked = np.arange(into.cost.size) if isinstance(rows, slice) else rows
     r = picked.size
@@ -296,16 +299,6 @@ def _derive(
     answer = scratch[: 3 * r].reshape(3, r)
     exponents = scratch[3 * r : 5 * r].reshape(2, r)
     aims, product = scratch[5 * r : 6 * r], scratch[6 * r : 7 * r]
-    parameters = np.array(
-        [
-            b.prior_strength,
-            b.sanctions_weight,
-            b.risk_weight,
-            b.limited_log_odds,
-            b.log_hr_peacekeeping,
-            attribution is not None,
-        ]
-    )
     _commitments(
         picked,
         per_world.credibility,
@@ -325,7 +318,6 @@ def _derive(
         exponents,
         aims,
     )
-    shares = np.asarray(b.probe_class_shares) / np.sum(b.probe_class_shares)
     np.matmul(shares, answer, out=product)
     np.multiply(-b.response_weight, product, out=product)
     into.deterrence[rows] = product
@@ -334,6 +326,21 @@ def _derive(
     into.limited[rows] = product
     np.multiply(aims, exponents[1], out=product)
     into.offensive[rows] = product
+
+
+def _derivation_scalars(b: Behaviour, *, attributed: bool) -> tuple[FloatArray, FloatArray]:
+    """The scalars the compiled derivation reads, and each probe class's share of probes."""
+    parameters = np.array(
+        [
+            b.prior_strength,
+            b.sanctions_weight,
+            b.risk_weight,
+            b.limited_log_odds,
+            b.log_hr_peacekeeping,
+            attributed,
+        ]
+    )
+    return parameters, np.asarray(b.probe_class_shares) / np.sum(b.probe_class_shares)
 
 
 def _commitments_py(  # noqa: PLR0917 (a compiled pass takes its arrays by position)
@@ -437,6 +444,7 @@ def simulate(
     f32 = np.float32
     per_world = _PerWorld.of(inputs)
     scratch = np.empty(7 * n)  # the derivation's working space
+    parameters, shares = _derivation_scalars(b, attributed=inputs.attribution is not None)
     active = np.array(inputs.active, dtype=bool)  # (n, m), a copy the triggers change
     scale = np.ones((n, m))
     us_columns = np.flatnonzero(inputs.is_us)
@@ -461,6 +469,8 @@ def simulate(
             snapped=snapped,
             attribution=attribution,
             scratch=scratch,
+            parameters=parameters,
+            shares=shares,
         )
 
     derive(slice(None))
